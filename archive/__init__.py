@@ -1,0 +1,1 @@
+"""archive: the workspace on disk — catalog, case folders, atomic writes, numbering, audit log."""

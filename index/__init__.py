@@ -1,0 +1,1 @@
+"""index: Chinese full-text search over the archive (takes text + fields, knows nothing of docgen)."""
