@@ -1,0 +1,344 @@
+"""Font roles → installed font files, and the prepared (pre-subset) copies WeasyPrint embeds.
+
+Each GB/T 9704 element has a font role (title = 小标宋, body = 仿宋, heading1 = 黑体, ...). A role
+resolves to the official font when fontconfig knows one, else to an open fallback from Debian's
+fonts-noto-cjk / fonts-arphic-ukai. ``prepare_fonts()`` writes a small TrueType subset of each
+resolved font (GB2312 repertoire plus punctuation, no layout or vertical tables) into a cache
+folder; subsetting the full 65k-glyph CFF font on every render would cost seconds per page.
+Characters outside the subset are still printed: the stylesheet lists the full system font
+after the subset (see ``css_font_stack``), so only rare characters take the slow path.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from docgen.errors import DependencyError
+
+#: Bump when the repertoire or the conversion changes: prepared files get new names.
+SUBSET_VERSION = 1
+FONT_DIR_ENV = "DOCGEN_FONT_DIR"
+
+
+@dataclass(frozen=True)
+class FontSource:
+    """A font face inside a file (``index`` selects the face of a .ttc collection)."""
+
+    family: str
+    file: Path
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    role: str
+    label: str  # Chinese name shown in reports
+    official: tuple[str, ...]  # family names of the official fonts, best first
+    fallback: tuple[str, str, int]  # (family, file name under the system font dirs, ttc index)
+    bold: bool = False
+
+
+_NOTO = "/usr/share/fonts/opentype/noto/"
+_SERIF = ("Noto Serif CJK SC", _NOTO + "NotoSerifCJK-Regular.ttc", 2)
+_SERIF_BOLD = ("Noto Serif CJK SC Bold", _NOTO + "NotoSerifCJK-Bold.ttc", 2)
+_SANS = ("Noto Sans CJK SC", _NOTO + "NotoSansCJK-Regular.ttc", 2)
+_KAI = ("AR PL UKai CN", "/usr/share/fonts/truetype/arphic/ukai.ttc", 0)
+_FANGSONG = ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong")
+_KAITI = ("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi")
+
+ROLES: dict[str, RoleSpec] = {
+    spec.role: spec
+    for spec in (
+        RoleSpec(
+            "title",
+            "标题（小标宋）",
+            ("方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05"),
+            _SERIF_BOLD,
+            bold=True,
+        ),
+        RoleSpec("body", "正文（仿宋）", _FANGSONG, _SERIF),
+        RoleSpec("heading1", "一级标题（黑体）", ("黑体", "SimHei"), _SANS),
+        RoleSpec("heading2", "二级标题（楷体）", _KAITI, _KAI),
+        RoleSpec("heading3", "三级标题（仿宋）", _FANGSONG, _SERIF),
+        RoleSpec("heading4", "四级标题（仿宋）", _FANGSONG, _SERIF),
+        RoleSpec("page_number", "页码（宋体）", ("宋体", "SimSun"), _SERIF),
+    )
+}
+
+#: Full system fonts tried, in order, for characters that neither the subset nor the role's own
+#: font has (𠮷, 龘, rare name characters).
+RARE_CHAR_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+
+
+@dataclass(frozen=True)
+class ResolvedFont:
+    role: str
+    label: str
+    source: FontSource
+    official: bool
+    prepared: Path  # the subset file (may not exist before prepare_fonts)
+
+    @property
+    def css_family(self) -> str:
+        """The @font-face family name the stylesheet uses for this role."""
+        return f"docgen-{self.role.replace('_', '-')}"
+
+
+@dataclass(frozen=True)
+class PrepareResult:
+    font_dir: Path
+    built: list[Path]
+    kept: list[Path]
+
+
+def font_dir() -> Path:
+    """Cache folder for prepared fonts: ``$DOCGEN_FONT_DIR``, else ``~/.cache/docgen/fonts``."""
+    value = os.environ.get(FONT_DIR_ENV)
+    if value:
+        return Path(value).expanduser()
+    return Path.home() / ".cache" / "docgen" / "fonts"
+
+
+@lru_cache(maxsize=1)
+def _installed_faces() -> tuple[FontSource, ...]:
+    """Every (family, file, index) fontconfig knows; families split on ',' (localised names)."""
+    if shutil.which("fc-list") is None:
+        raise DependencyError("未找到 fontconfig（fc-list），无法查找字体。请安装 fontconfig。")
+    out = subprocess.run(
+        ["fc-list", "--format", "%{family}\t%{file}\t%{index}\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    faces: list[FontSource] = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3:
+            continue
+        families, file, index = parts
+        for family in families.split(","):
+            faces.append(FontSource(family.strip(), Path(file), int(index or 0)))
+    return tuple(faces)
+
+
+def _find_official(names: Iterable[str]) -> FontSource | None:
+    faces = _installed_faces()
+    for name in names:
+        for face in faces:
+            if face.family.lower() == name.lower():
+                return face
+    return None
+
+
+def _prepared_path(source: FontSource, directory: Path) -> Path:
+    stat = source.file.stat()
+    key = f"{source.file}|{source.index}|{stat.st_size}|{stat.st_mtime_ns}|{SUBSET_VERSION}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    stem = "".join(ch if ch.isalnum() else "-" for ch in source.file.stem.lower())
+    return directory / f"{stem}-{source.index}-{digest}.ttf"
+
+
+def resolve_fonts(directory: Path | None = None) -> dict[str, ResolvedFont]:
+    """Resolve every role to an installed font; raise DependencyError if a fallback is missing."""
+    directory = directory or font_dir()
+    resolved: dict[str, ResolvedFont] = {}
+    for spec in ROLES.values():
+        source = _find_official(spec.official)
+        official = source is not None
+        if source is None:
+            family, file, index = spec.fallback
+            source = FontSource(family, Path(file), index)
+            if not source.file.exists():
+                raise DependencyError(
+                    f"缺少字体文件 {file}（{spec.label}的开源替代字体）。"
+                    "请安装 fonts-noto-cjk 和 fonts-arphic-ukai，或安装公文标准字体。"
+                )
+        resolved[spec.role] = ResolvedFont(
+            spec.role, spec.label, source, official, _prepared_path(source, directory)
+        )
+    return resolved
+
+
+def font_report() -> list[tuple[str, str, str, bool]]:
+    """(role, family, file, official) for each role, in role order."""
+    return [
+        (font.role, font.source.family, str(font.source.file), font.official)
+        for font in resolve_fonts().values()
+    ]
+
+
+def subset_repertoire() -> list[int]:
+    """Code points kept in a prepared font: GB2312 (all rows), ASCII, and common symbols."""
+    points = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                points.add(ord(bytes((high, low)).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    extra = "—–―‒…‘’“”〔〕【】〈〉《》「」『』·•●○□■△▲☆★√×÷±≤≥≠℃№‰※→←↑↓①②③④⑤⑥⑦⑧⑨⑩"
+    points.update(ord(ch) for ch in extra)
+    points.update(range(0x3000, 0x3040))  # CJK symbols and punctuation
+    points.update(range(0xFF01, 0xFF5F))  # full-width forms
+    return sorted(points)
+
+
+_DROP_TABLES = [
+    "GSUB",
+    "GPOS",
+    "GDEF",
+    "BASE",
+    "JSTF",
+    "vhea",
+    "vmtx",
+    "VORG",
+    "DSIG",
+    "meta",
+    "kern",
+]
+
+
+def _build_subset(source: FontSource, target: Path) -> None:
+    """Subset ``source`` to the repertoire, convert CFF outlines to TrueType, write ``target``."""
+    import logging
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+
+    font = TTFont(source.file, fontNumber=source.index)
+    options = subset.Options()
+    options.layout_features = []
+    options.drop_tables += _DROP_TABLES
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    options.name_languages = ["*"]
+    options.hinting = False
+    options.glyph_names = False
+    options.notdef_outline = True
+    options.recalc_bounds = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=subset_repertoire())
+    subsetter.subset(font)
+    if "CFF " in font:
+        _cff_to_glyf(font)
+    for tag in _DROP_TABLES:
+        if tag in font:
+            del font[tag]
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".ttf", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        font.save(tmp)
+        tmp.chmod(0o644)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _cff_to_glyf(font) -> None:  # type: ignore[no-untyped-def]
+    """Replace the CFF table by quadratic TrueType outlines (fontTools' otf2ttf recipe)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    glyph_order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in glyph_order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    glyf = font["glyf"] = newTable("glyf")
+    glyf.glyphOrder = glyph_order
+    glyf.glyphs = glyphs
+    del font["CFF "]
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    maxp.numGlyphs = len(glyph_order)
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType = 3.0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def prepare_fonts(directory: Path | None = None, *, force: bool = False) -> PrepareResult:
+    """Build the subset of every resolved font into the cache folder, once.
+
+    Idempotent (an existing prepared file is kept unless ``force``), atomic (temp file + rename)
+    and safe to run from two processes at once (a lock file serialises the builders).
+    """
+    directory = directory or font_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DependencyError(f"无法创建字体缓存目录 {directory}：{exc}") from exc
+    fonts = resolve_fonts(directory)
+    sources = {font.prepared: font.source for font in fonts.values()}
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        todo = {path: src for path, src in sources.items() if force or not path.exists()}
+        kept = [path for path in sources if path not in todo]
+        if len(todo) > 1:
+            with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+                for future in [pool.submit(_build_subset, src, path) for path, src in todo.items()]:
+                    future.result()
+        else:
+            for path, src in todo.items():
+                _build_subset(src, path)
+    return PrepareResult(directory, sorted(todo), sorted(kept))
+
+
+def ensure_fonts() -> dict[str, ResolvedFont]:
+    """Resolved fonts with their prepared files present (prepares them on first use)."""
+    fonts = resolve_fonts()
+    if not all(font.prepared.exists() for font in fonts.values()):
+        prepare_fonts()
+    return fonts
+
+
+def css_font_stack(font: ResolvedFont) -> str:
+    """CSS font-family value: prepared subset, then the full font, then the rare-char fonts."""
+    families = [font.css_family, font.source.family, *RARE_CHAR_FAMILIES]
+    unique = list(dict.fromkeys(families))
+    return ", ".join(f'"{name}"' for name in unique)
+
+
+def font_face_css(fonts: dict[str, ResolvedFont]) -> str:
+    """@font-face rules mapping each role's CSS family to its prepared file."""
+    rules = []
+    for font in fonts.values():
+        weight = "bold" if ROLES[font.role].bold else "normal"
+        rules.append(
+            f'@font-face {{ font-family: "{font.css_family}"; font-weight: {weight}; '
+            f'src: url("{font.prepared.as_uri()}"); }}'
+        )
+    # Bold runs inside body text use the title's bold face rather than a synthetic bold.
+    if not fonts["body"].official and not fonts["title"].official:
+        rules.append(
+            f'@font-face {{ font-family: "{fonts["body"].css_family}"; font-weight: bold; '
+            f'src: url("{fonts["title"].prepared.as_uri()}"); }}'
+        )
+    return "\n".join(rules)
