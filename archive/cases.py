@@ -1,0 +1,202 @@
+"""Case operations on the catalog: upsert validated ledger records, list/filter, show, add, edit.
+
+Upserts go through bulk Core statements (thousands of rows a second) inside the caller's
+transaction, so an import is all-or-nothing: a process killed half-way leaves the catalog as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
+from docgen.errors import NotFoundError, ValidationError
+from docgen.ledger.parse import CaseRecord
+from docgen.model import Case, Petitioner, utcnow
+from docgen.vocab import CLOSED_STATUSES
+
+UPSERT_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    created: int
+    updated: int
+
+
+def upsert_records(session: Session, records: Sequence[CaseRecord]) -> UpsertCounts:
+    """Insert new cases and update existing ones (matched by 案件编号); petitioners are replaced."""
+    created = updated = 0
+    for start in range(0, len(records), UPSERT_BATCH):
+        c, u = _upsert_batch(session, records[start : start + UPSERT_BATCH])
+        created += c
+        updated += u
+    return UpsertCounts(created, updated)
+
+
+def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[int, int]:
+    numbers = [r.case_no for r in records]
+    existing = dict(
+        session.execute(select(Case.case_no, Case.id).where(Case.case_no.in_(numbers))).all()
+    )
+    now = utcnow()
+    new = [r for r in records if r.case_no not in existing]
+    old = [r for r in records if r.case_no in existing]
+    ids: dict[str, int] = dict(existing)
+    if new:
+        rows = [_case_row(r, now, created=True) for r in new]
+        result = session.execute(insert(Case).returning(Case.case_no, Case.id), rows)
+        ids.update(dict(result.all()))
+    if old:
+        rows = [{"id": existing[r.case_no], **_case_row(r, now, created=False)} for r in old]
+        session.execute(update(Case), rows)
+        session.execute(delete(Petitioner).where(Petitioner.case_id.in_(existing.values())))
+    petitioners = [{"case_id": ids[r.case_no], **p} for r in records for p in r.petitioners]
+    if petitioners:
+        session.execute(insert(Petitioner), petitioners)
+    return len(new), len(old)
+
+
+_DEFAULTS: dict[str, Any] = {
+    name: False
+    for name in (
+        "repeat_visit",
+        "group_visit",
+        "provincial_group_visit",
+        "beijing_abnormal_visit",
+        "cross_region",
+        "cross_department",
+        "cross_industry",
+        "person_household_separated",
+        "person_matter_separated",
+        "person_matter_household_separated",
+        "extension_approved",
+    )
+}
+
+
+def _case_row(record: CaseRecord, now: dt.datetime, *, created: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {**_DEFAULTS, "head_count": 1, "status": "办理中"}
+    row.update({k: v for k, v in record.case.items() if v is not None})
+    if not record.case.get("head_count"):
+        row["head_count"] = max(1, len(record.petitioners))
+    row["extra"] = record.extra
+    row["updated_at"] = now
+    if created:
+        row["created_at"] = now
+    return row
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    leader: str | None = None
+    overdue: bool = False
+    case_nos: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    deadlines: Deadlines
+
+
+def list_cases(
+    session: Session, calendar: HolidayCalendar, flt: CaseFilter, today: dt.date | None = None
+) -> list[CaseView]:
+    stmt = select(Case).options(selectinload(Case.petitioners)).order_by(Case.case_no)
+    if flt.status:
+        stmt = stmt.where(Case.status == flt.status)
+    if flt.category:
+        stmt = stmt.where(Case.category == flt.category)
+    if flt.unit:
+        stmt = stmt.where(Case.unit.contains(flt.unit))
+    if flt.leader:
+        stmt = stmt.where(Case.leader_name.contains(flt.leader))
+    if flt.case_nos:
+        stmt = stmt.where(Case.case_no.in_(flt.case_nos))
+    views = [view(c, calendar, today) for c in session.scalars(stmt)]
+    if flt.overdue:
+        views = [v for v in views if v.deadlines.overdue]
+    return views
+
+
+def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) -> CaseView:
+    deadlines = case_deadlines(
+        calendar,
+        accepted_on=case.accepted_on,
+        due_on=case.due_on,
+        extended_due_on=case.extended_due_on if case.extension_approved else None,
+        closed=case.status in CLOSED_STATUSES,
+        today=today or dt.date.today(),
+    )
+    return CaseView(case, deadlines)
+
+
+def get_case(session: Session, case_no: str) -> Case:
+    case = session.scalar(
+        select(Case)
+        .where(Case.case_no == case_no)
+        .options(selectinload(Case.petitioners), selectinload(Case.follow_ups))
+    )
+    if case is None:
+        raise NotFoundError(f"案件编号“{case_no}”不存在（可用 docgen case list 查看）")
+    return case
+
+
+def apply_changes(case: Case, changes: dict[str, Any], petitioner: dict[str, Any] | None) -> None:
+    """Set validated field values on a case; ``petitioner`` fields change the first petitioner."""
+    for name, value in changes.items():
+        setattr(case, name, value)
+    if petitioner:
+        if not case.petitioners:
+            case.petitioners.append(Petitioner(seq=1, name=petitioner.get("name") or ""))
+        for name, value in petitioner.items():
+            setattr(case.petitioners[0], name, value)
+
+
+def case_numbers(session: Session) -> Iterable[str]:
+    return session.scalars(select(Case.case_no).order_by(Case.case_no))
+
+
+REQUIRED_ON_ADD = (
+    ("case_no", "案件编号"),
+    ("name", "信访人"),
+    ("category", "问题类别"),
+    ("demand", "诉求"),
+    ("unit", "责任单位"),
+)
+
+
+def add_case(session: Session, values: dict[str, Any], person: dict[str, Any]) -> Case:
+    """Register one case from validated values; refuses a missing field or a taken 案件编号."""
+    given = values | person
+    missing = [label for name, label in REQUIRED_ON_ADD if not given.get(name)]
+    if missing:
+        raise ValidationError(f"缺少必填字段：{'、'.join(missing)}")
+    if session.scalar(select(Case.id).where(Case.case_no == values["case_no"])) is not None:
+        raise ValidationError(f"案件编号“{values['case_no']}”已存在，修改请用 docgen case edit")
+    case = Case(**{**_DEFAULTS, "head_count": 1, "status": "办理中", **values})
+    case.petitioners.append(Petitioner(seq=1, **person))
+    session.add(case)
+    return case
+
+
+def edit_case(
+    session: Session, case_no: str, values: dict[str, Any], person: dict[str, Any]
+) -> Case:
+    if "case_no" in values:
+        raise ValidationError("案件编号不能修改")
+    case = get_case(session, case_no)
+    apply_changes(case, values, person)
+    return case

@@ -1,0 +1,49 @@
+"""Workspace settings: the ``docgen.json`` file at the root of a workspace ↔ ``Settings``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from archive import atomic
+from docgen.errors import WorkspaceError
+
+SETTINGS_FILE = "docgen.json"
+RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+
+
+@dataclass
+class Settings:
+    org: str  # 机关名称
+    code: str = "信访"  # 发文代字
+    fonds: str = "0001"  # 全宗号
+    org_unit_code: str = "XFB"  # 机构(问题)代码 in the 档号
+    retention: str = "永久"  # default 保管期限
+    catalog_url: str | None = None  # None → the workspace's own SQLite file
+    schema: int = 1
+
+    @classmethod
+    def load(cls, root: Path) -> Settings:
+        path = root / SETTINGS_FILE
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise WorkspaceError(f"{root} 不是 docgen 工作区（缺少 {SETTINGS_FILE}）") from None
+        except json.JSONDecodeError as exc:
+            raise WorkspaceError(f"工作区设置文件 {SETTINGS_FILE} 已损坏：{exc.msg}") from None
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise WorkspaceError(f"工作区设置文件含未知字段：{'、'.join(unknown)}")
+        if not data.get("org"):
+            raise WorkspaceError("工作区设置缺少机关名称（org）")
+        return cls(**data)
+
+    def save(self, root: Path) -> None:
+        text = json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
+        atomic.write_text(root / SETTINGS_FILE, text)
+
+    @property
+    def retention_code(self) -> str:
+        return RETENTION_CODES[self.retention]

@@ -1,0 +1,50 @@
+"""The ``docgen`` command line: one click group per noun, each command a thin wrapper."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from docgen import __version__
+from docgen.cli.case import case_group
+from docgen.cli.demo import demo_command
+from docgen.cli.init import init_command
+from docgen.cli.ledger import ledger_group
+from docgen.cli.options import (
+    CONTEXT_SETTINGS,
+    DocgenGroup,
+    chinese_click_message,
+    workspace_option,
+)
+
+
+@click.group(cls=DocgenGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(
+    __version__, "--version", message="docgen %(version)s", help="显示版本号并退出"
+)
+@workspace_option
+def cli(workspace_path: object) -> None:
+    """docgen：信访积案文书工具（台账、公文、六有卷宗、签章、全文检索）。"""
+
+
+for command in (init_command, ledger_group, case_group, demo_command):
+    cli.add_command(command)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False, prog_name="docgen")
+    except click.exceptions.Abort:
+        click.echo("已取消", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            click.echo(exc.ctx.get_usage(), err=True)
+        click.echo(f"错误：{chinese_click_message(exc.format_message())}", err=True)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise

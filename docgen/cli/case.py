@@ -1,0 +1,112 @@
+"""docgen case list|show|add|edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.case_view import case_dict
+from archive.cases import CaseFilter, add_case, edit_case, get_case, list_cases, view
+from docgen.cli.options import (
+    DocgenGroup,
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    workspace_option,
+)
+from docgen.ledger.parse import parse_assignments
+from docgen.vocab import CATEGORIES, STATUSES
+
+
+@click.group("case", cls=DocgenGroup)
+def case_group() -> None:
+    """案件查询与登记。"""
+
+
+@case_group.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="按状态筛选")
+@click.option("--category", type=click.Choice(CATEGORIES), help="按问题类别筛选")
+@click.option("--unit", help="责任单位（含此文字）")
+@click.option("--leader", help="包案领导（含此文字）")
+@click.option("--overdue", is_flag=True, help="只列出已超期的案件")
+@workspace_option
+@json_option
+@handle_errors
+def list_command(status, category, unit, leader, overdue, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]
+    """列出案件（含办结时限与超期标记）。"""
+    ws = open_workspace(workspace_path)
+    flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
+    with ws.session() as session:
+        rows = [case_dict(v) for v in list_cases(session, ws.calendar, flt)]
+
+    def text() -> None:
+        for r in rows:
+            due = r["办结时限"] or "—"
+            flag = "【超期】" if r["超期"] else ""
+            click.echo(f"{r['案件编号']}  {r['信访人']}  {r['问题类别']}  {r['责任单位']}  "
+                       f"{r['状态']}  时限 {due}{flag}")  # fmt: skip
+        click.echo(f"共 {len(rows)} 件")
+
+    emit(rows, as_json, text)
+
+
+@case_group.command("show")
+@click.argument("case_no")
+@click.option("--show-personal", is_flag=True, help="显示完整的身份证号、电话和住址")
+@workspace_option
+@json_option
+@handle_errors
+def show_command(
+    case_no: str, show_personal: bool, workspace_path: Path | None, as_json: bool
+) -> None:
+    """显示一件案件的全部信息。"""
+    ws = open_workspace(workspace_path)
+    with ws.session() as session:
+        data = case_dict(
+            view(get_case(session, case_no), ws.calendar), show_personal=show_personal, full=True
+        )
+
+    def text() -> None:
+        for key, value in data.items():
+            if key == "信访人详情":
+                for p in value:
+                    click.echo(f"  信访人：{p['姓名']}  身份证号：{p['身份证号'] or '—'}  "
+                               f"电话：{p['电话'] or '—'}  住址：{p['住址'] or '—'}")  # fmt: skip
+            elif value not in (None, "", [], {}):
+                click.echo(f"{key}：{value}")
+
+    emit(data, as_json, text)
+
+
+@case_group.command("add")
+@click.option("--set", "pairs", multiple=True, metavar="字段=值",
+              help="字段值，可多次使用，如 --set 案件编号=XF2024-0100 --set 信访人=张三")  # fmt: skip
+@workspace_option
+@handle_errors
+def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
+    """登记一件新案件（必填：案件编号、信访人、问题类别、诉求、责任单位）。"""
+    ws = open_workspace(workspace_path)
+    values, person = parse_assignments(pairs)
+    with ws.session() as session:
+        add_case(session, values, person)
+        ws.audit("case-add", target=values.get("case_no"), session=session)
+    click.echo(f"已登记案件 {values['case_no']}")
+
+
+@case_group.command("edit")
+@click.argument("case_no")
+@click.option("--set", "pairs", multiple=True, required=True, metavar="字段=值",
+              help="要修改的字段，可多次使用，如 --set 状态=已办结 --set 办结日期=2024-9-30")  # fmt: skip
+@workspace_option
+@handle_errors
+def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | None) -> None:
+    """修改案件字段（按台账列名或字段名）。"""
+    ws = open_workspace(workspace_path)
+    values, person = parse_assignments(pairs)
+    with ws.session() as session:
+        edit_case(session, case_no, values, person)
+        changed = "、".join(sorted(values | person))
+        ws.audit("case-edit", target=case_no, detail=changed, session=session)
+    click.echo(f"已修改案件 {case_no}：{len(values) + len(person)} 个字段")

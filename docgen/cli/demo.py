@@ -1,0 +1,20 @@
+"""docgen demo: build the sample workspace and show what it made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docgen.cli.options import handle_errors
+from docgen.demo import run_demo
+
+
+@click.command("demo")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False),
+                default="demo-workspace")  # fmt: skip
+@handle_errors
+def demo_command(directory: Path) -> None:
+    """用内置样例台账（约 30 件虚构案件）建一个演示工作区，走一遍主要流程。"""
+    run_demo(directory, click.echo)
+    click.echo(f"演示完成。工作区：{directory.resolve()}")

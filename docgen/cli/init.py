@@ -1,0 +1,33 @@
+"""docgen init: create a workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archive.settings import RETENTION_CODES, Settings
+from archive.workspace import Workspace
+from docgen.cli.options import handle_errors
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--org", required=True, help="机关名称，如：某区信访局")
+@click.option("--code", default="信访", show_default=True, help="发文代字，如：某信交")
+@click.option("--fonds", default="0001", show_default=True, help="全宗号（档号第一段）")
+@click.option("--unit-code", default="XFB", show_default=True, help="机构（问题）代码")
+@click.option("--retention", type=click.Choice(list(RETENTION_CODES)), default="永久",
+              show_default=True, help="默认保管期限")  # fmt: skip
+@handle_errors
+def init_command(
+    directory: Path, org: str, code: str, fonds: str, unit_code: str, retention: str
+) -> None:
+    """新建工作区：设置文件、案件目录数据库、档案目录和索引目录。"""
+    settings = Settings(
+        org=org, code=code, fonds=fonds, org_unit_code=unit_code, retention=retention
+    )
+    ws = Workspace.init(directory, settings)
+    click.echo(f"已新建工作区：{ws.root}")
+    click.echo(f"  机关名称：{org}    发文代字：{code}    全宗号：{fonds}")
+    click.echo(f"  下一步：docgen -w {directory} ledger import 台账.xlsx")

@@ -1,0 +1,104 @@
+"""docgen ledger import|export: the 台账 in and out of the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from archive.cases import CaseFilter
+from archive.ledger_io import ImportResult, export_ledger, import_ledger
+from docgen.cli.options import (
+    DocgenGroup,
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    workspace_option,
+)
+
+MAX_ERRORS_SHOWN = 200
+
+
+@click.group("ledger", cls=DocgenGroup)
+def ledger_group() -> None:
+    """台账导入与导出。"""
+
+
+@ledger_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
+              help="列映射文件（JSON：{\"表头文字\": \"字段名\"}）")  # fmt: skip
+@click.option("--skip-invalid", is_flag=True, help="导入合格的行，错误行连同原因另存为文件")
+@click.option("--errors-out", type=click.Path(path_type=Path, dir_okay=False),
+              help="错误行文件的保存位置（默认与台账同目录）")  # fmt: skip
+@workspace_option
+@json_option
+@handle_errors
+def import_command(
+    file: Path,
+    mapping: Path | None,
+    skip_invalid: bool,
+    errors_out: Path | None,
+    workspace_path: Path | None,
+    as_json: bool,
+) -> None:
+    """从 Excel（.xlsx）或 CSV 台账导入案件；按案件编号更新已有案件，不会重复。"""
+    ws = open_workspace(workspace_path)
+    result = import_ledger(
+        ws, file, mapping_file=mapping, skip_invalid=skip_invalid, errors_out=errors_out
+    )
+    emit(_as_dict(result), as_json, lambda: _print_import(result, skip_invalid))
+    if result.errors and not skip_invalid:
+        raise SystemExit(1)
+
+
+def _as_dict(result: ImportResult) -> dict:
+    data = asdict(result)
+    data["errors"] = [asdict(e) for e in result.errors]
+    return data
+
+
+def _print_import(result: ImportResult, skip_invalid: bool) -> None:
+    click.echo(f"台账：{result.file}（表头在第 {result.header_row} 行，数据 {result.rows} 行）")
+    if result.unknown_columns:
+        click.echo(f"未识别的列（原样保存在案件附加信息中）：{'、'.join(result.unknown_columns)}")
+    if result.errors:
+        rows = len({e.row for e in result.errors})
+        click.echo(f"发现 {rows} 行有问题，共 {len(result.errors)} 处：", err=True)
+        for e in result.errors[:MAX_ERRORS_SHOWN]:
+            click.echo(f"  {e}", err=True)
+        if len(result.errors) > MAX_ERRORS_SHOWN:
+            click.echo(f"  ……另有 {len(result.errors) - MAX_ERRORS_SHOWN} 处未列出", err=True)
+        if not skip_invalid:
+            click.echo("未导入任何案件（全部成功才导入）。修正后重新导入，"
+                       "或加 --skip-invalid 只导入合格的行。", err=True)  # fmt: skip
+            return
+        click.echo(f"错误行已另存：{result.error_file}")
+    click.echo(
+        f"导入完成：新增 {result.created} 件，更新 {result.updated} 件，跳过 {result.skipped} 行"
+    )
+
+
+@ledger_group.command("export")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--status", help="只导出该状态的案件")
+@click.option("--category", help="只导出该问题类别")
+@click.option("--unit", help="只导出责任单位含此文字的案件")
+@click.option("--overdue", is_flag=True, help="只导出已超期的案件")
+@workspace_option
+@handle_errors
+def export_command(
+    file: Path,
+    status: str | None,
+    category: str | None,
+    unit: str | None,
+    overdue: bool,
+    workspace_path: Path | None,
+) -> None:
+    """导出台账为 Excel（中文表头、冻结首行、日期单元格）。"""
+    ws = open_workspace(workspace_path)
+    flt = CaseFilter(status=status, category=category, unit=unit, overdue=overdue)
+    count = export_ledger(ws, file, flt)
+    click.echo(f"已导出 {count} 件案件：{file}")

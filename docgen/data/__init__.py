@@ -1,0 +1,1 @@
+"""Bundled data files (holiday overrides, sample ledger generator inputs)."""

@@ -1,0 +1,16 @@
+"""台账 (case ledger): Excel/CSV sheets ↔ validated case records."""
+
+from docgen.ledger.fields import FIELDS, FieldSpec, field_by_name
+from docgen.ledger.parse import CaseRecord, RowError, parse_rows
+from docgen.ledger.reader import LedgerSheet, read_ledger
+
+__all__ = [
+    "FIELDS",
+    "CaseRecord",
+    "FieldSpec",
+    "LedgerSheet",
+    "RowError",
+    "field_by_name",
+    "parse_rows",
+    "read_ledger",
+]

@@ -1,0 +1,70 @@
+"""Cases → a clean 台账 workbook: Chinese headers, frozen header row, real date cells, sensible widths.
+
+Text is always written as text: a value starting with = + - @ never becomes a live formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+DATE_FORMAT = "yyyy-mm-dd"
+_WIDTHS = {"date": 12, "short": 10, "name": 14, "medium": 22, "long": 48}
+_HEADER_FONT = Font(name="黑体", bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def write_table(
+    path: Path,
+    title: str,
+    headers: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """Write one sheet. ``headers`` are (Chinese header, width class). Returns the row count."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([h for h, _ in headers])
+    for col, (_, width) in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = _WIDTHS[width]
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        for col, value in enumerate(values, start=1):
+            _set(ws.cell(row=count + 1, column=col), value)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    wb.save(path)
+    return count
+
+
+def _set(cell: Any, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, bool):
+        cell.value = "是" if value else "否"
+    elif isinstance(value, int | float):
+        cell.value = value
+    else:
+        text = str(value)
+        cell.value = text
+        # openpyxl turns any str starting with "=" into a formula: force a plain string, and set
+        # the quote prefix so Excel keeps it text even after the cell is edited.
+        cell.data_type = TYPE_STRING
+        if text[:1] in "=+-@":
+            cell.quotePrefix = True
+        if len(text) > 30 or "\n" in text:
+            cell.alignment = _WRAP

@@ -1,0 +1,176 @@
+"""The case model: catalog tables for cases, petitioners, 回访 records, documents and the audit log.
+
+SQLAlchemy 2 declarative models, portable between SQLite (the embedded default) and PostgreSQL.
+The schema evolves through the Alembic migrations in ``archive/migrations``, never ad hoc.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from docgen.vocab import FLAGS
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Case(Base):
+    """One 信访积案 (a row of the 台账)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(64), unique=True, index=True)  # 案件编号
+    form: Mapped[str | None] = mapped_column(String(16))  # 信访形式
+    source: Mapped[str | None] = mapped_column(String(16))  # 来源/交办层级
+    category: Mapped[str] = mapped_column(String(16), index=True)  # 问题类别
+    category_group: Mapped[str | None] = mapped_column(String(16))  # 组织人事/民生/其它遗留
+    head_count: Mapped[int] = mapped_column(Integer, default=1)  # 人数 (集体访)
+    demand: Mapped[str] = mapped_column(Text)  # 诉求
+    facts: Mapped[str | None] = mapped_column(Text)  # 基本案情
+    locality: Mapped[str | None] = mapped_column(String(64))  # 属地
+    unit: Mapped[str | None] = mapped_column(String(128), index=True)  # 责任单位
+    leader_name: Mapped[str | None] = mapped_column(String(32), index=True)  # 包案领导
+    leader_post: Mapped[str | None] = mapped_column(String(64))  # 包案领导职务
+    responsible_person: Mapped[str | None] = mapped_column(String(64))  # 责任人
+    handler: Mapped[str | None] = mapped_column(String(64))  # 承办人
+    resolution_measures: Mapped[str | None] = mapped_column(Text)  # 化解措施
+    stability_measures: Mapped[str | None] = mapped_column(Text)  # 稳控措施
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)  # 登记日期
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)  # 受理日期
+    assigned_on: Mapped[dt.date | None] = mapped_column(Date)  # 交办日期
+    due_on: Mapped[dt.date | None] = mapped_column(Date)  # 办结时限
+    extension_approved: Mapped[bool] = mapped_column(Boolean, default=False)  # 延期已批准
+    extended_due_on: Mapped[dt.date | None] = mapped_column(Date)  # 延期后时限
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # 办结日期
+    status: Mapped[str] = mapped_column(String(16), default="办理中", index=True)  # 状态
+    outcome: Mapped[str | None] = mapped_column(String(16))  # 办理结果
+    remarks: Mapped[str | None] = mapped_column(Text)  # 备注
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)  # ledger columns we do not model
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    # Flags: one boolean column each (see vocab.FLAGS).
+    repeat_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    group_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    provincial_group_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    beijing_abnormal_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    cross_region: Mapped[bool] = mapped_column(Boolean, default=False)
+    cross_department: Mapped[bool] = mapped_column(Boolean, default=False)
+    cross_industry: Mapped[bool] = mapped_column(Boolean, default=False)
+    person_household_separated: Mapped[bool] = mapped_column(Boolean, default=False)
+    person_matter_separated: Mapped[bool] = mapped_column(Boolean, default=False)
+    person_matter_household_separated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    petitioners: Mapped[list[Petitioner]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Petitioner.seq"
+    )
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="FollowUp.visited_on"
+    )
+    documents: Mapped[list[Document]] = relationship(back_populates="case")
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [label for name, label in FLAGS.items() if getattr(self, name)]
+
+    @property
+    def leader(self) -> str:
+        return " ".join(p for p in (self.leader_post, self.leader_name) if p)
+
+
+class Petitioner(Base):
+    """信访人: one row per person; a group petition lists its representatives (≤ 5)."""
+
+    __tablename__ = "petitioners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = mapped_column(String(64), index=True)  # 姓名
+    id_number: Mapped[str | None] = mapped_column(String(18))  # 身份证号
+    phone: Mapped[str | None] = mapped_column(String(32))  # 电话
+    address: Mapped[str | None] = mapped_column(Text)  # 住址
+
+    case: Mapped[Case] = relationship(back_populates="petitioners")
+
+
+class FollowUp(Base):
+    """回访 record."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[dt.date] = mapped_column(Date)  # 回访日期
+    method: Mapped[str | None] = mapped_column(String(16))  # 上门/电话/约见
+    visitors: Mapped[str | None] = mapped_column(String(128))  # 回访人
+    attitude: Mapped[str | None] = mapped_column(String(16))  # 满意/基本满意/不满意
+    content: Mapped[str | None] = mapped_column(Text)  # 回访内容
+
+    case: Mapped[Case] = relationship(back_populates="follow_ups")
+
+
+class Document(Base):
+    """A stored file of a case: a generated paper, a scan or a signed PDF."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    section: Mapped[int] = mapped_column(Integer)  # 六有 section 1–6
+    kind: Mapped[str] = mapped_column(String(32), index=True)  # paper type or attachment kind
+    doc_no: Mapped[str | None] = mapped_column(String(64), unique=True)  # 文号
+    title: Mapped[str] = mapped_column(Text)  # 题名
+    author: Mapped[str | None] = mapped_column(String(128))  # 责任者
+    doc_date: Mapped[dt.date | None] = mapped_column(Date)  # 日期
+    pages: Mapped[int | None] = mapped_column(Integer)  # 页数
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    path: Mapped[str] = mapped_column(Text)  # relative to the workspace
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)  # kind-specific facts (送达时间, ...)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="documents")
+
+
+class DocNumberCounter(Base):
+    """Last 文号 sequence number issued per 发文代字 and year."""
+
+    __tablename__ = "doc_number_counters"
+    __table_args__ = (UniqueConstraint("code", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEntry(Base):
+    """Append-only audit log: who did what, when. Never holds personal data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(128))
+    detail: Mapped[str | None] = mapped_column(Text)
