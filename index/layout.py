@@ -1,0 +1,113 @@
+"""On-disk layout: index root folder → active generation, pending rebuild, recorded versions.
+
+::
+
+    <root>/meta.json          {"schema_version", "analyzer", "active": "gen-000002"}
+    <root>/gen-000002/        the whoosh index in use
+    <root>/gen-000003/        a rebuild in progress (resumable)
+    <root>/rebuild.json       {"generation", "schema_version", "analyzer", "done"}
+
+A rebuild writes a new generation beside the active one and switches ``meta.json`` atomically
+(temp file + rename) only when it is complete, so searches keep working during a rebuild and a
+crash never leaves a half-built index in use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+META_FILE = "meta.json"
+REBUILD_FILE = "rebuild.json"
+GEN_PREFIX = "gen-"
+
+
+@dataclass(frozen=True)
+class Meta:
+    schema_version: int
+    analyzer: str
+    active: str
+
+
+@dataclass(frozen=True)
+class RebuildState:
+    generation: str
+    schema_version: int
+    analyzer: str
+    done: int
+
+
+def _write_json(path: Path, data: dict[str, object]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+
+
+def _read_json(path: Path) -> dict[str, object] | None:
+    """Parsed JSON object, None when the file is absent; ValueError when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return data
+
+
+def read_meta(root: Path) -> Meta | None:
+    data = _read_json(root / META_FILE)
+    if data is None:
+        return None
+    try:
+        return Meta(int(data["schema_version"]), str(data["analyzer"]), str(data["active"]))  # type: ignore[arg-type]
+    except (KeyError, TypeError) as exc:
+        raise ValueError("incomplete meta.json") from exc
+
+
+def write_meta(root: Path, meta: Meta) -> None:
+    _write_json(root / META_FILE, asdict(meta))
+
+
+def read_rebuild(root: Path) -> RebuildState | None:
+    try:
+        data = _read_json(root / REBUILD_FILE)
+        if data is None:
+            return None
+        return RebuildState(
+            str(data["generation"]),
+            int(data["schema_version"]),  # type: ignore[arg-type]
+            str(data["analyzer"]),
+            int(data["done"]),  # type: ignore[arg-type]
+        )
+    except (ValueError, KeyError, TypeError):
+        return None  # an unreadable progress file only costs the resume
+
+
+def write_rebuild(root: Path, state: RebuildState) -> None:
+    _write_json(root / REBUILD_FILE, asdict(state))
+
+
+def clear_rebuild(root: Path) -> None:
+    (root / REBUILD_FILE).unlink(missing_ok=True)
+
+
+def generations(root: Path) -> list[str]:
+    return sorted(p.name for p in root.glob(GEN_PREFIX + "*") if p.is_dir())
+
+
+def next_generation(root: Path) -> str:
+    numbers = [int(name[len(GEN_PREFIX) :]) for name in generations(root) if name[4:].isdigit()]
+    return f"{GEN_PREFIX}{max(numbers, default=0) + 1:06d}"
+
+
+def remove_generations(root: Path, keep: set[str]) -> None:
+    for name in generations(root):
+        if name not in keep:
+            shutil.rmtree(root / name, ignore_errors=True)

@@ -1,0 +1,295 @@
+"""whoosh backend: IndexDoc batches in, SearchQuery → SearchResult out, on a layout folder.
+
+Writes retry while another process holds the whoosh write lock (up to ``lock_timeout`` seconds,
+then :class:`IndexLocked`). Opening checks the recorded schema version and analyzer name and
+that the whoosh files can be read; any problem is kept as :meth:`WhooshIndex.check`'s reason and
+raised as :class:`IndexNeedsRebuild` by add/delete/search, while :meth:`WhooshIndex.rebuild`
+always works (it builds a new generation, see :mod:`index.layout`).
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import whoosh.index
+from whoosh.writing import IndexWriter
+
+from index import layout
+from index.analysis import ANALYZER_NAME, Segmenter
+from index.errors import IndexLocked, IndexNeedsRebuild
+from index.masking import mask_personal
+from index.model import Hit, IndexDoc, SearchQuery, SearchResult
+from index.query import Compiler, build_filter, highlight_terms, parse
+from index.schema import SCHEMA_VERSION, build_schema, date_from_key, key, to_fields
+from index.snippets import make_snippet
+
+WRITER_LIMIT_MB = 128
+"""Posting buffer per writer before whoosh spills sorted runs to disk (bounds rebuild memory)."""
+
+_READ_ERRORS = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    whoosh.index.IndexError,
+)
+"""What damaged index files raise while being read (kept as the cause when re-raised)."""
+
+_OPEN_ERRORS = (*_READ_ERRORS, ValueError, KeyError, IndexError, AttributeError, ImportError)
+"""Opening also meets a foreign or garbled TOC (unpickling runs arbitrary class lookups)."""
+
+_CORRUPT = "索引文件损坏或不完整，需要重建索引（docgen index rebuild）"
+
+
+class WhooshIndex:
+    """The whoosh implementation of :class:`index.SearchIndex` (see there for the contract)."""
+
+    backend = "whoosh"
+
+    def __init__(self, root: Path, segmenter: Segmenter, lock_timeout: float = 10.0) -> None:
+        self.root = Path(root)
+        self.segmenter = segmenter
+        self.lock_timeout = lock_timeout
+        self.schema = build_schema(segmenter)
+        self._ix: whoosh.index.Index | None = None
+        self._problem: str | None = None
+        self._open()
+
+    # -- opening and checking -------------------------------------------------------------
+
+    def _open(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._ix, self._problem = None, None
+        try:
+            meta = layout.read_meta(self.root)
+        except ValueError:
+            self._problem = "索引元数据损坏，需要重建索引（docgen index rebuild）"
+            return
+        if meta is None:
+            if layout.generations(self.root):
+                self._problem = "索引元数据缺失，需要重建索引（docgen index rebuild）"
+                return
+            meta = self._create_empty()
+        if meta.schema_version != SCHEMA_VERSION or meta.analyzer != ANALYZER_NAME:
+            self._problem = (
+                f"索引由其他版本建立（结构 {meta.schema_version}、分词 {meta.analyzer}），"
+                f"当前为（结构 {SCHEMA_VERSION}、分词 {ANALYZER_NAME}），需要重建索引"
+            )
+            return
+        try:
+            ix = whoosh.index.open_dir(str(self.root / meta.active), schema=self.schema)
+            with ix.searcher() as searcher:
+                searcher.doc_count_all()
+                next(iter(searcher.reader().all_stored_fields()), None)
+        except _OPEN_ERRORS:
+            self._problem = _CORRUPT
+            return
+        self._ix = ix
+
+    def _create_empty(self) -> layout.Meta:
+        gen = layout.next_generation(self.root)
+        (self.root / gen).mkdir()
+        whoosh.index.create_in(str(self.root / gen), self.schema)
+        meta = layout.Meta(SCHEMA_VERSION, ANALYZER_NAME, gen)
+        layout.write_meta(self.root, meta)
+        return meta
+
+    def check(self) -> str | None:
+        """None when usable, else the Chinese reason a rebuild is needed."""
+        return self._problem
+
+    def _require(self) -> whoosh.index.Index:
+        if self._ix is None:
+            raise IndexNeedsRebuild(self._problem or _CORRUPT)
+        return self._ix
+
+    def _damaged(self, exc: BaseException) -> IndexNeedsRebuild:
+        self._problem, self._ix = _CORRUPT, None
+        return IndexNeedsRebuild(_CORRUPT)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _writer(self, ix: whoosh.index.Index) -> IndexWriter:
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                return ix.writer(limitmb=WRITER_LIMIT_MB)
+            except whoosh.index.LockError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"索引正被其他程序写入，等待 {self.lock_timeout:g} 秒后仍未释放，请稍后重试"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    @contextmanager
+    def _writing(self) -> Iterator[IndexWriter]:
+        writer = self._writer(self._require())
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        try:
+            writer.commit()
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc) from exc
+
+    def add(self, docs: Iterable[IndexDoc]) -> int:
+        n = 0
+        try:
+            with self._writing() as writer:
+                for doc in docs:
+                    writer.update_document(**to_fields(doc))
+                    n += 1
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc) from exc
+        return n
+
+    def delete(self, doc_ids: Iterable[str]) -> int:
+        return self._delete_terms("doc_id", list(doc_ids))
+
+    def delete_case(self, case_no: str) -> int:
+        return self._delete_terms("case_no", [key(case_no)])
+
+    def _delete_terms(self, field: str, values: list[str]) -> int:
+        if not values:
+            return 0
+        try:
+            with self._writing() as writer:
+                return sum(writer.delete_by_term(field, v) for v in values)
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc) from exc
+
+    def rebuild(
+        self,
+        docs: Iterable[IndexDoc],
+        progress: Callable[[int], None] | None = None,
+        batch_size: int = 2000,
+    ) -> int:
+        state = layout.read_rebuild(self.root)
+        ix, seen = None, set[str]()
+        if (
+            state is not None
+            and state.schema_version == SCHEMA_VERSION
+            and state.analyzer == ANALYZER_NAME
+            and (self.root / state.generation).is_dir()
+        ):
+            try:
+                ix = whoosh.index.open_dir(str(self.root / state.generation), schema=self.schema)
+                with ix.reader() as reader:
+                    seen = {v.decode("utf-8") for v in reader.lexicon("doc_id")}
+                gen = state.generation
+            except _OPEN_ERRORS:
+                ix, seen = None, set()
+        if ix is None:
+            current = self._active_name()
+            layout.remove_generations(self.root, keep={current} if current else set())
+            gen = layout.next_generation(self.root)
+            (self.root / gen).mkdir()
+            ix = whoosh.index.create_in(str(self.root / gen), self.schema)
+        done = len(seen)
+        layout.write_rebuild(
+            self.root, layout.RebuildState(gen, SCHEMA_VERSION, ANALYZER_NAME, done)
+        )
+        resumed = set(seen)
+        writer, pending = self._writer(ix), 0
+        try:
+            for doc in docs:
+                if doc.doc_id in resumed:
+                    continue  # committed before a crash
+                fields = to_fields(doc)
+                if doc.doc_id in seen:
+                    writer.update_document(**fields)  # duplicate id in the source: last wins
+                else:
+                    writer.add_document(**fields)
+                    seen.add(doc.doc_id)
+                    done += 1
+                pending += 1
+                if pending >= batch_size:
+                    writer.commit()
+                    layout.write_rebuild(
+                        self.root, layout.RebuildState(gen, SCHEMA_VERSION, ANALYZER_NAME, done)
+                    )
+                    if progress:
+                        progress(done)
+                    writer, pending = self._writer(ix), 0
+            writer.commit()
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        if progress:
+            progress(done)
+        layout.write_meta(self.root, layout.Meta(SCHEMA_VERSION, ANALYZER_NAME, gen))
+        layout.clear_rebuild(self.root)
+        layout.remove_generations(self.root, keep={gen})
+        self._open()
+        return done
+
+    def _active_name(self) -> str | None:
+        try:
+            meta = layout.read_meta(self.root)
+        except ValueError:
+            return None
+        return meta.active if meta else None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        try:
+            return self._require().doc_count()
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc) from exc
+
+    def search(self, query: SearchQuery | str) -> SearchResult:
+        q = SearchQuery(text=query) if isinstance(query, str) else query
+        node = parse(q.text)
+        ix = self._require()
+        try:
+            with ix.searcher() as searcher:
+                compiled = Compiler(searcher.reader(), self.segmenter, q.synonyms).compile(node)
+                kwargs: dict[str, Any] = {"limit": max(1, q.limit), "filter": build_filter(q)}
+                if q.order == "newest" or node is None:
+                    kwargs.update(sortedby="date", reverse=True)
+                results = searcher.search(compiled, **kwargs)
+                terms = highlight_terms(node, q.synonyms)
+                hits = [self._hit(hit.fields(), hit.score, terms, q) for hit in results]
+                total = len(results) if results.has_exact_length() else results.estimated_length()
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc) from exc
+        return SearchResult(hits=hits, total=total)
+
+    def _hit(
+        self, stored: dict[str, Any], score: float | None, terms: list[str], q: SearchQuery
+    ) -> Hit:
+        has_text = bool(stored.get("has_text", True))
+        text = stored.get("text") or ""
+        if has_text and text:
+            snippet, spans = make_snippet(text, terms, show_personal=q.show_personal)
+        else:
+            snippet, spans = "（无文字内容，按元数据命中）", ()
+        title = stored.get("title") or ""
+        section = stored.get("section")
+        return Hit(
+            doc_id=stored["doc_id"],
+            case_no=stored.get("case_no") or "",
+            title=title if q.show_personal else mask_personal(title),
+            date=date_from_key(stored.get("date")),
+            path=stored.get("path") or "",
+            kind=stored.get("kind") or "",
+            section=int(section) if section else None,
+            has_text=has_text,
+            score=float(score or 0.0),
+            snippet=snippet,
+            highlights=spans,
+        )
