@@ -7,6 +7,7 @@ The seal must not depend on a font at viewing time, so each character is written
 from __future__ import annotations
 
 import functools
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,10 +73,12 @@ class OutlineFont:
     def __init__(self, path: Path, family: str | None = None) -> None:
         self.path = path
         try:
+            # Read into memory: the font stays cached for the process and holds no open file.
+            data = io.BytesIO(path.read_bytes())
             if path.suffix.lower() in (".ttc", ".otc"):
-                faces = TTCollection(str(path), lazy=True).fonts
+                faces = TTCollection(data, lazy=True).fonts
             else:
-                faces = [TTFont(str(path), lazy=True)]
+                faces = [TTFont(data, lazy=True)]
         except Exception as exc:  # fontTools raises many types for a bad file
             raise SealError(f"无法读取印章字体文件 {path}：{exc}", code="seal_font") from exc
         self.font = _pick_face(faces, family, path)
@@ -117,7 +120,7 @@ def _pick_face(faces: list[TTFont], family: str | None, path: Path) -> TTFont:
     raise SealError(f"字体文件 {path} 中没有名为“{family}”的字体", code="seal_font")
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=2)
 def open_font(path: str | None = None, family: str | None = None) -> OutlineFont:
     """Open ``path`` (or the first installed default Song-class CJK font) for outlines."""
     if path is not None:
