@@ -303,7 +303,7 @@ def _check(sig: object, given: object) -> SignatureCheck:
         trusted = bool(status.trusted) and is_given
         if not is_given:
             problems.append("签名证书不是指定的单位证书")
-        elif not status.trusted:
+        elif status.intact and status.valid and not status.trusted:
             problems.append("单位证书校验未通过（可能已过期）")
     return SignatureCheck(
         field_name=sig.field_name,  # type: ignore[attr-defined]
