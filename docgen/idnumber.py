@@ -57,4 +57,4 @@ def _bad_date(yyyymmdd: str) -> bool:
         born = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
     except ValueError:
         return True
-    return not (dt.date(1900, 1, 1) <= born <= dt.date.today())
+    return not (dt.date(1850, 1, 1) <= born <= dt.date.today())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def _read_xlsx(path: Path) -> list[RawRow]:
 
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ValidationError(
             f"无法读取 Excel 文件 {path.name}：文件已损坏或不是 .xlsx（{exc}）"
         ) from None

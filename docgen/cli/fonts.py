@@ -1,0 +1,43 @@
+"""docgen fonts [prepare]: which font serves each role, and building the fast font subsets."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from docgen.cli.options import DocgenGroup, emit, handle_errors, json_option
+from docgen.fonts import ROLES, font_report, prepare_fonts
+
+
+@click.group("fonts", cls=DocgenGroup, invoke_without_command=True)
+@json_option
+@click.pass_context
+@handle_errors
+def fonts_group(ctx: click.Context, as_json: bool) -> None:
+    """报告各排版角色（标题、正文、各级标题、页码）实际使用的字体。"""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = [
+        {"角色": ROLES[role].label, "字体": family, "文件": path, "官方字体": official}
+        for role, family, path, official in font_report()
+    ]
+
+    def text() -> None:
+        for r in rows:
+            kind = "官方字体" if r["官方字体"] else "开源替代"
+            click.echo(f"{r['角色']:　<9}{r['字体']}（{kind}）  {r['文件']}")
+
+    emit(rows, as_json, text)
+
+
+@fonts_group.command("prepare")
+@click.option("--force", is_flag=True, help="即使已准备过也重新生成")
+@handle_errors
+def prepare_command(force: bool) -> None:
+    """预先生成字体子集（GB2312 字符集，TrueType 轮廓），使 PDF 排版快且小。"""
+    start = time.perf_counter()
+    result = prepare_fonts(force=force)
+    took = time.perf_counter() - start
+    click.echo(f"字体已就绪：{result.font_dir}（新生成 {len(result.built)} 个，"
+               f"沿用 {len(result.kept)} 个，用时 {took:.1f} 秒）")  # fmt: skip

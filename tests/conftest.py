@@ -1,0 +1,95 @@
+"""Shared fixtures: a fresh workspace, a populated one, ledger files written with openpyxl, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from openpyxl import Workbook
+
+from archive.settings import Settings
+from archive.workspace import Workspace
+from docgen.cli import cli
+from docgen.sample import write_sample_ledger
+
+HEADERS = ["序号", "信访件编号", "姓名", "身份证号码", "电话", "家庭住址", "类别", "反映问题",
+           "承办单位", "包案领导", "受理日期", "限办日期", "目前状态"]  # fmt: skip
+VALID_IDS = ["11010519491231002X", "440524188001010014", "34052419800101001X", "370101190102039973"]
+
+
+def good_row(n: int, **overrides: object) -> list[object]:
+    row: dict[str, object] = {
+        "序号": n,
+        "信访件编号": f"T2024-{n:04d}",
+        "姓名": f"测试人{n}",
+        "身份证号码": VALID_IDS[n % len(VALID_IDS)],
+        "电话": f"1380000{n:04d}",
+        "家庭住址": f"某区幸福路{n}号",
+        "类别": "劳动保障",
+        "反映问题": "要求追讨拖欠工资",
+        "承办单位": "区人社局",
+        "包案领导": "张伟",
+        "受理日期": dt.date(2024, 6, 10),
+        "限办日期": None,
+        "目前状态": "在办",
+    }
+    row.update(overrides)
+    return [row[h] for h in HEADERS]
+
+
+def write_ledger(
+    path: Path, rows: Sequence[Sequence[object]], headers: Sequence[str] = HEADERS
+) -> Path:
+    """A ledger as offices keep it: merged title, a 填报 line, the header, data, totals, 制表."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某区信访积案台账"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws.append(["填报单位：某区信访局", None, None, "填报日期：2024年6月30日"])
+    ws.append(list(headers))
+    for r in rows:
+        ws.append(list(r))
+    ws.append(["合计", f"{len(rows)}件"])
+    ws.append(["制表人：周明"])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    ws = Workspace.init(
+        tmp_path / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021")
+    )
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def populated(workspace: Workspace, tmp_path: Path) -> Workspace:
+    from archive.ledger_io import import_ledger
+
+    import_ledger(workspace, write_sample_ledger(tmp_path / "sample.xlsx"))
+    return workspace
+
+
+class Cli:
+    def __init__(self, workspace: Workspace | None = None) -> None:
+        self.runner = CliRunner()
+        self.workspace = workspace
+
+    def __call__(self, *args: str, ok: bool = True) -> Result:
+        argv = list(args)
+        if self.workspace is not None:
+            argv = ["-w", str(self.workspace.root), *argv]
+        result = self.runner.invoke(cli, argv, catch_exceptions=False)
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+
+@pytest.fixture
+def run(workspace: Workspace) -> Cli:
+    return Cli(workspace)

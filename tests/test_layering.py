@@ -1,0 +1,22 @@
+"""Architecture rules: dependencies point one way, and no click below the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _imported_after(module: str) -> set[str]:
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_archive_and_index_do_not_import_click() -> None:
+    for module in ("archive.workspace", "archive.ledger_io", "archive.cases", "index"):
+        assert "click" not in _imported_after(module), module
+
+
+def test_index_depends_on_neither_docgen_nor_archive() -> None:
+    loaded = _imported_after("index")
+    assert not {m for m in loaded if m.split(".")[0] in {"docgen", "archive"}}
