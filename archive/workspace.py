@@ -117,6 +117,9 @@ class Workspace:
         with self._sessions.begin() as session:
             yield session
 
+    def documents_added(self, documents: list) -> None:  # type: ignore[type-arg]
+        """Called after new documents are committed (the search index hooks in here)."""
+
     def audit(
         self, action: str, *, target: str | None = None, detail: str | None = None, session=None
     ) -> None:
