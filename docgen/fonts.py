@@ -90,8 +90,8 @@ class ResolvedFont:
 
     @property
     def css_family(self) -> str:
-        """The @font-face family name the stylesheet uses for this role."""
-        return f"docgen-{self.role.replace('_', '-')}"
+        """The @font-face family of the prepared file (roles sharing a file share a family)."""
+        return f"docgen-{self.prepared.stem.rsplit('-', 1)[0]}"
 
 
 @dataclass(frozen=True)
@@ -329,7 +329,7 @@ def css_font_stack(font: ResolvedFont) -> str:
 def font_face_css(fonts: dict[str, ResolvedFont]) -> str:
     """@font-face rules mapping each role's CSS family to its prepared file."""
     rules = []
-    for font in fonts.values():
+    for font in {font.css_family: font for font in fonts.values()}.values():
         weight = "bold" if ROLES[font.role].bold else "normal"
         rules.append(
             f'@font-face {{ font-family: "{font.css_family}"; font-weight: {weight}; '

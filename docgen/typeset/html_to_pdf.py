@@ -1,0 +1,66 @@
+"""HTML + CSS → PDF file with WeasyPrint: atomic (temp file + rename, nothing left on failure).
+
+Needs Pango; a missing system library becomes a DependencyError with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.errors import DependencyError, DocgenError
+from docgen.typeset.fetcher import FolderFetcher
+
+
+class RenderError(DocgenError):
+    code = "render"
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pages: int
+    fonts: list[str]
+
+
+def import_weasyprint():  # type: ignore[no-untyped-def]
+    """The weasyprint module, or DependencyError when Pango/HarfBuzz cannot be loaded."""
+    try:
+        import weasyprint
+    except OSError as exc:  # cffi cannot load libpango / libharfbuzz
+        raise DependencyError(
+            f"无法加载 PDF 排版所需的系统库（Pango）：{exc}。"
+            "请安装 libpango-1.0-0 和 libpangoft2-1.0-0（Debian：make setup）。"
+        ) from None
+    return weasyprint
+
+
+def write_pdf(
+    html: str,
+    stylesheet,  # weasyprint.CSS  # type: ignore[no-untyped-def]
+    target: Path,
+    *,
+    fetcher: FolderFetcher,
+    font_config,  # type: ignore[no-untyped-def]
+    base_url: str,
+) -> RenderedPdf:
+    """Render ``html`` with ``stylesheet`` into ``target`` atomically."""
+    weasyprint = import_weasyprint()
+    target = Path(target)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=font_config
+    )
+    fonts = sorted({font.name for font in document.fonts.values()}) if document.fonts else []
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        document.write_pdf(tmp)
+        tmp.chmod(0o644)
+        tmp.replace(target)
+    except OSError as exc:
+        raise RenderError(f"无法写入 PDF 文件 {target}：{exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return RenderedPdf(len(document.pages), fonts)

@@ -1,0 +1,99 @@
+"""Filled .docx → PDF: the whole typesetting program (read → HTML → CSS → WeasyPrint).
+
+``Typesetter`` is the warm renderer: one per process, it keeps one WeasyPrint FontConfiguration
+and the parsed stylesheet of each variant, so only the first paper pays for loading fonts.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.fonts import ensure_fonts, font_dir
+from docgen.typeset.docx_to_html import docx_to_html
+from docgen.typeset.fetcher import FolderFetcher
+from docgen.typeset.html_to_pdf import import_weasyprint, write_pdf
+from docgen.typeset.stylesheet import build_css
+from docgen.typeset.variants import FormatVariant
+from templates import TEMPLATES_DIR
+
+
+@dataclass(frozen=True)
+class TypesetResult:
+    pdf: Path
+    pages: int
+    variant: str
+    fonts: list[str] = field(default_factory=list)
+    refused_urls: list[str] = field(default_factory=list)
+
+
+def html_page(body: str, title: str = "") -> str:
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head><body>{body}</body></html>"
+    )
+
+
+class Typesetter:
+    """A warm renderer: reuse one instance for many papers in a process."""
+
+    def __init__(self) -> None:
+        weasyprint = import_weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._weasyprint = weasyprint
+        self.fonts = ensure_fonts()
+        self.font_config = FontConfiguration()
+        self.roots = [TEMPLATES_DIR, font_dir()]
+        self._stylesheets: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def stylesheet(self, variant: FormatVariant):  # type: ignore[no-untyped-def]
+        if variant.name not in self._stylesheets:
+            self._stylesheets[variant.name] = self._weasyprint.CSS(
+                string=build_css(self.fonts, variant),
+                font_config=self.font_config,
+                url_fetcher=FolderFetcher(self.roots),
+                base_url=TEMPLATES_DIR.as_uri() + "/",
+            )
+        return self._stylesheets[variant.name]
+
+    def typeset_html(self, body: str, variant: FormatVariant, pdf_path: Path, title: str = ""):  # type: ignore[no-untyped-def]
+        """HTML body markup (already escaped) → PDF, with the variant's stylesheet."""
+        fetcher = FolderFetcher(self.roots)
+        with self._lock:
+            rendered = write_pdf(
+                html_page(body, title),
+                self.stylesheet(variant),
+                Path(pdf_path),
+                fetcher=fetcher,
+                font_config=self.font_config,
+                base_url=TEMPLATES_DIR.as_uri() + "/",
+            )
+        return TypesetResult(
+            Path(pdf_path), rendered.pages, variant.name, rendered.fonts, fetcher.refused
+        )
+
+    def typeset_docx(
+        self, docx_path: Path, pdf_path: Path, *, variant: str | None = None
+    ) -> TypesetResult:
+        paper = docx_to_html(Path(docx_path), variant=variant)
+        return self.typeset_html(paper.body, paper.variant, Path(pdf_path), paper.title)
+
+
+_DEFAULT: Typesetter | None = None
+
+
+def default_typesetter() -> Typesetter:
+    """The process's warm renderer (created on first use)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Typesetter()
+    return _DEFAULT
+
+
+def typeset_docx(docx_path: Path, pdf_path: Path, *, variant: str | None = None) -> TypesetResult:
+    """Typeset a filled paper .docx into the official PDF at ``pdf_path`` (written atomically)."""
+    return default_typesetter().typeset_docx(docx_path, pdf_path, variant=variant)
