@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.misc import PdfReadError as HankoReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -215,12 +217,11 @@ def sign_pdf(
         location=location,
     )
     spec = fields.SigFieldSpec(sig_field_name=name, on_page=index, box=box)
-    import io
-
     output = io.BytesIO()
     try:
         with pdf_in.open("rb") as handle:
             writer = IncrementalPdfFileWriter(handle, strict=False)
+            _align_producer(writer)
             fields.append_signature_field(writer, sig_field_spec=spec)
             pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style)
             pdf_signer.sign_pdf(writer, output=output)
@@ -317,6 +318,19 @@ def _check(sig: object, given: object) -> SignatureCheck:
         modification_level=modification,
         problems=tuple(problems),
     )
+
+
+def _align_producer(writer: IncrementalPdfFileWriter) -> None:
+    """Keep Info /Producer equal to the XMP pdf:Producer that pyHanko writes when signing.
+
+    pyHanko sets the XMP producer to its own name but appends it to the Info producer; for a
+    PDF/A file the two must match, so the Info entry is set to pyHanko's name beforehand.
+    """
+    if "/Metadata" not in writer.root or writer._info is None:
+        return
+    info = writer._info.get_object()
+    info[generic.NameObject("/Producer")] = generic.TextStringObject(VENDOR)
+    writer.mark_update(writer._info)
 
 
 def _common_name(cert: object) -> str:

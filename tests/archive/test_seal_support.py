@@ -5,6 +5,8 @@ Not a test module by content; its name only keeps it inside the paths the seal t
 
 from __future__ import annotations
 
+import gc
+import warnings
 from pathlib import Path
 
 from fontTools import subset
@@ -77,5 +79,11 @@ def render_paper(out: Path, font: Path, pdf_variant: str | None = None, **kwargs
 
     html = weasyprint.HTML(string=paper_html(font, **kwargs))  # type: ignore[arg-type]
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
-    html.write_pdf(out, **options)
+    with warnings.catch_warnings():
+        # WeasyPrint 70 leaves its bundled sRGB ICC profile file open when writing PDF/A.
+        warnings.filterwarnings(
+            "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
+        )
+        html.write_pdf(out, **options)
+        gc.collect()
     return out
