@@ -1,0 +1,32 @@
+"""A plain ``pip install .`` ships everything the program reads at run time (templates, migrations)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIRS = ("templates", "archive/migrations", "docgen/data")
+
+
+def _data_files() -> set[str]:
+    files = set()
+    for folder in DATA_DIRS:
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
+                files.add(path.relative_to(ROOT).as_posix())
+    return files
+
+
+def test_wheel_contains_templates_migrations_and_data(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(tmp_path)],
+        check=True, capture_output=True, cwd=tmp_path,
+    )  # fmt: skip
+    wheel = next(tmp_path.glob("docgen-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = sorted(_data_files() - names)
+    assert not missing, f"not in the wheel: {missing}"
