@@ -72,8 +72,9 @@ class Typesetter:
                 font_config=self.font_config,
                 base_url=TEMPLATES_DIR.as_uri() + "/",
             )
+        families = rendered.fonts or sorted({font.source.family for font in self.fonts.values()})
         return TypesetResult(
-            Path(pdf_path), rendered.pages, variant.name, rendered.fonts, fetcher.refused
+            Path(pdf_path), rendered.pages, variant.name, families, fetcher.refused
         )
 
     def typeset_docx(
