@@ -7,3 +7,66 @@ Pipeline for a sealed paper or dossier::
     dossier.pdf ──stamp_dossier (cover + 骑缝章)──▶ sealed.pdf
     sealed.pdf ──set_archival_metadata──▶ ──sign_pdf (last)──▶ signed.pdf ──verify_pdf──▶ report
 """
+
+from archive.seal.draw import (
+    MAX_DIAMETER_MM,
+    Seal,
+    SealSpec,
+    draw_seal,
+    load_seal,
+    register_scanned_seal,
+    render_png,
+)
+from archive.seal.errors import SealError, SignatureError
+from archive.seal.keys import KeyPair, generate_keypair, import_pkcs12, key_pair_info
+from archive.seal.locate import SealPosition, TextLine, find_date_line, locate_seal_position
+from archive.seal.pdfa import (
+    PdfaReport,
+    check_pdfa,
+    read_archival_metadata,
+    set_archival_metadata,
+)
+from archive.seal.sign import SignatureCheck, SignResult, VerifyResult, sign_pdf, verify_pdf
+from archive.seal.stamp import (
+    Stamper,
+    StampResult,
+    cross_page_seal,
+    plan_groups,
+    stamp_dossier,
+    stamp_seal,
+)
+
+__all__ = [
+    "MAX_DIAMETER_MM",
+    "KeyPair",
+    "PdfaReport",
+    "Seal",
+    "SealError",
+    "SealPosition",
+    "SealSpec",
+    "SignResult",
+    "SignatureCheck",
+    "SignatureError",
+    "StampResult",
+    "Stamper",
+    "TextLine",
+    "VerifyResult",
+    "check_pdfa",
+    "cross_page_seal",
+    "draw_seal",
+    "find_date_line",
+    "generate_keypair",
+    "import_pkcs12",
+    "key_pair_info",
+    "load_seal",
+    "locate_seal_position",
+    "plan_groups",
+    "read_archival_metadata",
+    "register_scanned_seal",
+    "render_png",
+    "set_archival_metadata",
+    "sign_pdf",
+    "stamp_dossier",
+    "stamp_seal",
+    "verify_pdf",
+]
