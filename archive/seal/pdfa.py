@@ -24,6 +24,7 @@ from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from archive.seal.errors import DependencyError, SealError
 from archive.seal.files import atomic_write
+from archive.seal.xobject import refuse_signed
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -340,6 +341,7 @@ def set_archival_metadata(
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA)
     reader = PdfReader(pdf_in)
+    refuse_signed(reader, Path(pdf_in).name, "修改元数据")
     writer = PdfWriter(clone_from=reader)
     old_tree = None
     old_meta = reader.trailer["/Root"].get("/Metadata")

@@ -27,7 +27,7 @@ from archive.seal.draw import Seal
 from archive.seal.errors import SealError
 from archive.seal.files import atomic_write
 from archive.seal.geometry import mm, to_mm
-from archive.seal.xobject import PageDrawer, import_seal, page_frame
+from archive.seal.xobject import PageDrawer, import_seal, page_frame, refuse_signed
 
 DEFAULT_MAX_STRIPS = 8
 DEFAULT_MIN_STRIP_MM = 5.0
@@ -76,6 +76,7 @@ class Stamper:
             reader = PdfReader(self.pdf_in)
             if reader.is_encrypted:
                 raise SealError(f"{self.pdf_in.name} 已加密，不能盖章", code="seal_pdf")
+            refuse_signed(reader, self.pdf_in.name, "盖章")
             self.writer = PdfWriter(clone_from=reader)
         except (PdfReadError, OSError, ValueError) as exc:
             raise SealError(

@@ -54,6 +54,28 @@ def page_frame(page: PageObject) -> PageFrame:
     raise SealError(f"页面旋转角度 {rotate} 无效（应为 90 的整数倍）", code="seal_page")
 
 
+def is_signed(reader: PdfReader) -> bool:
+    """Whether the PDF carries a filled signature field (rewriting it would break the signature)."""
+    form = reader.trailer["/Root"].get("/AcroForm")
+    if form is None:
+        return False
+    stack = list(form.get_object().get("/Fields") or [])
+    while stack:
+        field = stack.pop().get_object()
+        if field.get("/FT") == "/Sig" and field.get("/V") is not None:
+            return True
+        stack.extend(field.get("/Kids") or [])
+    return False
+
+
+def refuse_signed(reader: PdfReader, name: str, action: str) -> None:
+    if is_signed(reader):
+        raise SealError(
+            f"{name} 已有数字签名，{action}会使签名失效：签名必须是最后一步，请在签名前{action}",
+            code="already_signed",
+        )
+
+
 def import_seal(writer: PdfWriter, seal_pdf: Path) -> tuple[IndirectObject, float, float]:
     """Add the seal's page as one Form XObject to ``writer``; return it with its width/height."""
     try:

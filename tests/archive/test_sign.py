@@ -171,3 +171,16 @@ def test_import_pkcs12(keys, tmp_path: Path) -> None:
     imported = import_pkcs12(p12, "p12-pass-123", tmp_path / "imported", new_passphrase=PASS)
     assert imported.fingerprint_sha256 == cert.fingerprint(hashes.SHA256()).hex()
     assert stat.S_IMODE(imported.key_path.stat().st_mode) == 0o600
+
+
+def test_stamping_or_retagging_a_signed_file_is_refused(signed: Path, work: Path) -> None:
+    import datetime as dt
+
+    from archive.seal.errors import SealError
+    from archive.seal.pdfa import set_archival_metadata
+    from archive.seal.stamp import stamp_seal
+
+    with pytest.raises(SealError, match="已有数字签名"):
+        stamp_seal(signed, work / "x.pdf", work / "seal.pdf", 0, (50, 50))
+    with pytest.raises(SealError, match="已有数字签名"):
+        set_archival_metadata(signed, work / "y.pdf", "题名", "档号-1", [dt.date(2024, 1, 5)])
