@@ -1,4 +1,4 @@
-"""Small file helpers: atomic writes (temp file + rename) with an explicit permission mode."""
+"""Bytes → a file on disk, atomically (temp file + rename) and with an explicit permission mode."""
 
 from __future__ import annotations
 

@@ -86,6 +86,9 @@ def import_seal(writer: PdfWriter, seal_pdf: Path) -> tuple[IndirectObject, floa
     width, height = float(box.width), float(box.height)
     contents = seal_page.get_contents()
     data = contents.get_data() if contents is not None else b""
+    existing = _existing_seal(writer, data)
+    if existing is not None:  # stamped before (e.g. a paper inside a dossier): reuse that object
+        return existing, width, height
     form = StreamObject()
     form.set_data(data)
     form = form.flate_encode()
@@ -110,6 +113,21 @@ def import_seal(writer: PdfWriter, seal_pdf: Path) -> tuple[IndirectObject, floa
             [FloatObject(v) for v in (1, 0, 0, 1, -float(box.left), -float(box.bottom))]
         )
     return writer._add_object(form), width, height
+
+
+def _existing_seal(writer: PdfWriter, data: bytes) -> IndirectObject | None:
+    """A seal XObject with the same drawing, placed by an earlier stamping pass."""
+    for page in writer.pages:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        if xobjects is None:
+            continue
+        for name, ref in xobjects.get_object().items():
+            if not name.startswith(SEAL_RESOURCE_NAME) or not isinstance(ref, IndirectObject):
+                continue
+            if ref.get_object().get_data() == data:
+                return ref
+    return None
 
 
 class PageDrawer:

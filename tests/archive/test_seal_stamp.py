@@ -89,6 +89,14 @@ def test_one_shared_xobject_for_many_pages(work: Path, seal) -> None:
     assert subprocess.run(["qpdf", "--check", str(out)], capture_output=True).returncode == 0
 
 
+def test_a_second_pass_reuses_the_seal_object(work: Path, seal) -> None:
+    first = work / "pass1.pdf"
+    stamp_seal(blank_pdf(work / "pass0.pdf", 3), first, seal, 0, (150, 240))
+    second = work / "pass2.pdf"
+    cross_page_seal(first, second, seal)
+    assert form_xobjects(second) == 1
+
+
 def test_seal_lands_where_asked(work: Path, seal, tmp_path: Path) -> None:
     out = work / "one.pdf"
     stamp_seal(blank_pdf(work / "one-src.pdf", 1), out, seal, 0, (60, 80))
