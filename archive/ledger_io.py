@@ -77,6 +77,7 @@ def import_ledger(
             session.flush()
             os.kill(os.getpid(), signal.SIGKILL)
     result.created, result.updated = counts.created, counts.updated
+    ws.cases_changed([r.case_no for r in records])
     return result
 
 

@@ -15,16 +15,20 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from archive.catalog import create_catalog_engine, migrate
 from archive.settings import SETTINGS_FILE, Settings
 from docgen import caseno
 from docgen.clocks import HolidayCalendar
 from docgen.errors import ValidationError, WorkspaceError
-from docgen.model import AuditEntry
+from docgen.model import AuditEntry, Case, Document
+
+if TYPE_CHECKING:
+    from index import SearchIndex
 
 ENV_WORKSPACE = "DOCGEN_WORKSPACE"
 CATALOG_FILE = "catalog.sqlite"
@@ -37,6 +41,7 @@ class Workspace:
     engine: Engine = field(repr=False)
     _sessions: sessionmaker[Session] = field(repr=False)
     _calendar: HolidayCalendar | None = field(default=None, repr=False)
+    _index: SearchIndex | None = field(default=None, repr=False)
 
     # --- creation and discovery -------------------------------------------------------------
 
@@ -117,8 +122,46 @@ class Workspace:
         with self._sessions.begin() as session:
             yield session
 
-    def documents_added(self, documents: list) -> None:  # type: ignore[type-arg]
-        """Called after new documents are committed (the search index hooks in here)."""
+    # --- search index (derived data, kept current by the write paths) ------------------------
+
+    def search_index(self) -> SearchIndex:
+        if self._index is None:
+            from archive.indexing import open_workspace_index
+
+            with self.session() as session:
+                self._index = open_workspace_index(self.root, session)
+        return self._index
+
+    def documents_added(self, documents: list[Document]) -> None:
+        """Index documents just committed (called by archive.documents.document_transaction)."""
+        if not documents:
+            return
+        from archive.indexing import index_documents
+
+        ids = [d.id for d in documents]
+        ix = self.search_index()
+        with self.session() as session:
+            docs = session.scalars(
+                select(Document)
+                .where(Document.id.in_(ids))
+                .options(selectinload(Document.case).selectinload(Case.petitioners))
+            ).all()
+            index_documents(ix, self.root, docs)
+
+    def cases_changed(self, case_nos: list[str]) -> None:
+        """Re-index the ledger records of cases just added, imported or edited."""
+        if not case_nos:
+            return
+        from archive.indexing import index_cases
+
+        ix = self.search_index()
+        with self.session() as session:
+            cases = session.scalars(
+                select(Case)
+                .where(Case.case_no.in_(case_nos))
+                .options(selectinload(Case.petitioners))
+            ).all()
+            index_cases(ix, cases)
 
     def audit(
         self, action: str, *, target: str | None = None, detail: str | None = None, session=None

@@ -92,6 +92,7 @@ def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
     with ws.session() as session:
         add_case(session, values, person)
         ws.audit("case-add", target=values.get("case_no"), session=session)
+    ws.cases_changed([values["case_no"]])
     click.echo(f"已登记案件 {values['case_no']}")
 
 
@@ -109,4 +110,5 @@ def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | No
         edit_case(session, case_no, values, person)
         changed = "、".join(sorted(values | person))
         ws.audit("case-edit", target=case_no, detail=changed, session=session)
+    ws.cases_changed([case_no])
     click.echo(f"已修改案件 {case_no}：{len(values) + len(person)} 个字段")

@@ -1,0 +1,96 @@
+"""docgen search, docgen index rebuild: full-text search over the archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from docgen.cli.options import (
+    DocgenGroup,
+    UserError,
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    workspace_option,
+)
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--category", help="问题类别")
+@click.option("--unit", help="责任单位")
+@click.option("--status", help="案件状态")
+@click.option("--kind", help="文书类型，如 交办函；台账记录为“台账”")
+@click.option("--case", "case_no", help="案件编号")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="起始日期 YYYY-MM-DD")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="截止日期 YYYY-MM-DD")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 500), help="最多显示条数"
+)
+@click.option("--show-personal", is_flag=True, help="摘要中显示完整的身份证号和电话")
+@workspace_option
+@json_option
+@handle_errors
+def search_command(query, category, unit, status, kind, case_no, date_from, date_to, limit,
+                   show_personal, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    """全文检索：词语、"短语"、AND/OR/NOT、字段:值（如 文号:某信交〔2024〕3号）。"""
+    from index import SearchError, SearchQuery
+
+    ws = open_workspace(workspace_path)
+    q = SearchQuery(query, category=category, unit=unit, status=status, kind=kind,
+                    case_no=case_no, date_from=_day(date_from), date_to=_day(date_to),
+                    limit=limit, show_personal=show_personal)  # fmt: skip
+    try:
+        result = ws.search_index().search(q)
+    except SearchError as exc:
+        raise UserError(exc.message) from None
+    rows = [
+        {"案件编号": h.case_no, "题名": h.title, "类型": h.kind, "日期": h.date, "路径": h.path,
+         "摘要": h.snippet, "高亮": h.highlights, "得分": round(h.score, 3)}
+        for h in result.hits
+    ]  # fmt: skip
+
+    def text() -> None:
+        for n, h in enumerate(result.hits, start=1):
+            date = f"  {h.date:%Y年%-m月%-d日}" if h.date else ""
+            click.echo(f"{n}. 【{h.case_no}】{h.title}（{h.kind}）{date}")
+            click.echo(f"   {h.marked()}")
+            if h.path:
+                click.echo(f"   {h.path}")
+        click.echo(f"共找到 {result.total} 条，显示 {len(result.hits)} 条")
+
+    emit(rows, as_json, text)
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+@click.group("index", cls=DocgenGroup)
+def index_group() -> None:
+    """检索索引维护。"""
+
+
+@index_group.command("rebuild")
+@workspace_option
+@handle_errors
+def rebuild_command(workspace_path: Path | None) -> None:
+    """从档案重建检索索引（分批提交，中断后再次运行可续建）。"""
+    from archive.indexing import count_indexable, rebuild_workspace_index
+
+    ws = open_workspace(workspace_path)
+    with ws.session() as session:
+        total = count_indexable(session)
+    with click.progressbar(length=total, label="重建索引", show_pos=True) as bar:
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            bar.update(count - done)
+            done = count
+
+        count = rebuild_workspace_index(ws, progress=step)
+    click.echo(f"索引已重建：{count} 条")

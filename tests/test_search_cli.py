@@ -1,0 +1,56 @@
+"""Search wired into the workspace: the write paths keep the index current; the CLI queries it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from archive.ledger_io import import_ledger
+from archive.workspace import Workspace
+from tests.conftest import Cli, good_row, write_ledger
+
+
+def _search(cli: Cli, *args: str) -> list[dict]:
+    return json.loads(cli("search", *args, "--json").output)
+
+
+def test_import_indexes_cases_name_number_and_topic(populated: Workspace) -> None:
+    cli = Cli(populated)
+    hits = _search(cli, "XF2024-0007")
+    assert hits[0]["案件编号"] == "XF2024-0007"
+    topic = _search(cli, "拖欠工资")
+    assert topic and all(h["案件编号"] in {"XF2024-0005", "XF2024-0018"} for h in topic)
+    rare = _search(cli, "𠮷祥")
+    assert rare and all("𠮷" in h["摘要"] for h in rare)
+    filtered = _search(cli, "要求", "--category", "涉军")
+    assert filtered and {h["案件编号"] for h in filtered} <= {"XF2024-0008", "XF2024-0021"}
+
+
+def test_edit_and_reimport_update_the_index(workspace: Workspace, tmp_path: Path) -> None:
+    import_ledger(workspace, write_ledger(tmp_path / "a.xlsx", [good_row(1)]))
+    cli = Cli(workspace)
+    assert _search(cli, "搅拌站") == []
+    cli("case", "edit", "T2024-0001", "--set", "基本案情=小区旁搅拌站夜间施工")
+    assert [h["案件编号"] for h in _search(cli, "搅拌站")] == ["T2024-0001"]
+    import_ledger(
+        workspace, write_ledger(tmp_path / "b.xlsx", [good_row(1, 反映问题="物业费纠纷")])
+    )
+    assert [h["案件编号"] for h in _search(cli, "物业费")] == ["T2024-0001"]
+
+
+def test_personal_numbers_masked_unless_asked(workspace: Workspace, tmp_path: Path) -> None:
+    import_ledger(workspace, write_ledger(tmp_path / "a.xlsx", [good_row(1)]))
+    cli = Cli(workspace)
+    id_number = good_row(1)[3]
+    hits = _search(cli, id_number)
+    assert hits and id_number not in json.dumps(hits, ensure_ascii=False)
+    shown = _search(cli, id_number, "--show-personal")
+    assert shown[0]["案件编号"] == "T2024-0001"
+
+
+def test_rebuild_and_bad_queries(populated: Workspace) -> None:
+    cli = Cli(populated)
+    assert "索引已重建：30 条" in cli("index", "rebuild").output
+    assert _search(cli, "XF2024-0001")[0]["案件编号"] == "XF2024-0001"
+    too_long = cli("search", "长" * 1000, ok=False)
+    assert too_long.exit_code == 1 and "过长" in too_long.output
