@@ -1,0 +1,472 @@
+"""Case → one archival PDF dossier in the case folder, as ordered small steps.
+
+    plan = load_plan(ws, case_no, options)        # catalog → DossierPlan (facts, items, check report)
+    preflight(plan, options)                      # refuse with a stable Preflight code
+    papers = render_papers(plan, typesetter)      # .docx of generated papers → WeasyPrint pages
+    sources = open_sources(plan)                  # scans / signed PDFs / images → pypdf readers
+    paginate(plan)                                # archival page numbers of every item
+    frame = render_frame(plan, typesetter, ...)   # cover, 卷内目录, 备考表, overlays → pages
+    generated = write_generated(frame, papers)    # ONE WeasyPrint write: one font subset
+    writer = assemble(plan, ...)                  # binding order, overlays, bookmarks
+    result = store(ws, plan, writer)              # atomic file + catalog row (kind 卷宗, section 0)
+
+Numbering follows GB/T 9705: the cover, 卷内目录 and 备考表 are not numbered; document pages carry
+1, 2, 3 … at the top-right (every page is a front side in a PDF). 档号 =
+``全宗号-WS·年度-保管期限代码-机构代码-件号`` with 件号 the case's catalog id (4 digits); the 归档章
+on each item's first page shows the item's 顺序号 as its 件号. The dossier is recorded as a
+Document of kind ``卷宗`` in section 0 (outside the six sections), replacing the previous one, so its
+SHA-256 can be verified like any other file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from sqlalchemy import select
+
+from archive.attachments import FileType, detect_type
+from archive.cases import get_case
+from archive.documents import NewDocument, document_transaction, sha256_file
+from archive.dossier import pages as P
+from archive.dossier.check import (
+    DOSSIER_KIND,
+    DOSSIER_SECTION,
+    CheckReport,
+    case_documents,
+    check_case,
+)
+from archive.dossier.compose import Outline, Part, compose
+from archive.dossier.images import image_to_pdf
+from docgen.errors import DocgenError
+from docgen.model import Document
+from docgen.vocab import Section
+
+
+class Preflight(StrEnum):
+    INCOMPLETE = "dossier_incomplete"
+    NO_DOCUMENTS = "no_documents"
+    SOURCE_MISSING = "source_missing"
+    SOURCE_CHANGED = "source_changed"
+    SOURCE_UNREADABLE = "source_unreadable"
+
+
+class DossierError(DocgenError):
+    code = "dossier"
+
+
+class DossierIncomplete(DossierError):
+    def __init__(self, report: CheckReport) -> None:
+        super().__init__(
+            f"案件 {report.case_no} 的六有材料不全（{len(report.errors)} 项缺失），未组卷；"
+            "补齐后重试，或用 --allow-incomplete 组卷并在备考表中注明",
+            code=Preflight.INCOMPLETE,
+        )
+        self.report = report
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    allow_incomplete: bool = False
+    archive_stamp: bool = False
+    filer: str | None = None  # 立卷人 (default: the current user)
+    checker: str = ""  # 检查人 (blank: signed by hand)
+    today: dt.date | None = None
+
+
+@dataclass
+class Item:
+    """One 件 of the dossier: a cataloged document and where its pages come from."""
+
+    seq: int
+    doc_id: int
+    section: int
+    kind: str
+    title: str
+    doc_no: str
+    author: str
+    date: dt.date | None
+    source: Path
+    sha256: str
+    docx: Path | None = None
+    pages: int = 0
+    first_page: int = 0  # archival page number (1-based)
+
+
+@dataclass
+class DossierPlan:
+    case_no: str
+    case_id: int
+    items: list[Item]
+    report: CheckReport
+    cover: dict[str, Any]
+    target: Path
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    case_no: str
+    path: str
+    document_id: int
+    archive_no: str
+    items: int
+    pages: int
+    total_pages: int
+    size: int
+    sha256: str
+    missing: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "案件编号": self.case_no,
+            "路径": self.path,
+            "文档编号": self.document_id,
+            "档号": self.archive_no,
+            "件数": self.items,
+            "页数": self.pages,
+            "总页数": self.total_pages,
+            "字节": self.size,
+            "SHA256": self.sha256,
+            "缺失": self.missing,
+        }
+
+    def lines(self) -> list[str]:
+        out = [
+            f"已组卷：{self.path}",
+            f"档号 {self.archive_no}，{self.items} 件，{self.pages} 页（含封面、目录、备考表共 "
+            f"{self.total_pages} 页），{self.size / 1024:.0f} KB",
+        ]
+        out += [f"  备考表已注明缺失：{m}" for m in self.missing]
+        return out
+
+
+def check_workspace_case(ws: Any, case_no: str, today: dt.date | None = None) -> CheckReport:
+    """The completeness report of one case of the workspace."""
+    with ws.session() as session:
+        case = get_case(session, case_no)
+        return check_case(case, ws.calendar, ws.root, today)
+
+
+def archive_number(settings: Any, year: int, case_id: int) -> str:
+    """档号 ``全宗号-WS·年度-保管期限代码-机构代码-件号``."""
+    return f"{settings.fonds}-WS·{year}-{settings.retention_code}-{settings.org_unit_code}-{case_id:04d}"
+
+
+# --- step 1: catalog → plan -------------------------------------------------------------------
+
+
+def load_plan(ws: Any, case_no: str, options: BuildOptions) -> DossierPlan:
+    """Catalog rows → DossierPlan: the items in binding order, cover facts, the check report."""
+    today = options.today or dt.date.today()
+    with ws.session() as session:
+        case = get_case(session, case_no)
+        report = check_case(case, ws.calendar, ws.root, options.today)
+        docs = case_documents(case)
+        items = []
+        for seq, d in enumerate(docs, 1):
+            docx = (d.meta or {}).get("docx")
+            items.append(
+                Item(
+                    seq,
+                    d.id,
+                    d.section,
+                    d.kind,
+                    d.title,
+                    d.doc_no or "",
+                    d.author or "",
+                    d.doc_date,
+                    ws.root / d.path,
+                    d.sha256,
+                    ws.root / docx if docx else None,
+                )
+            )
+        dates = [d.doc_date for d in docs if d.doc_date]
+        year_from = case.accepted_on or case.registered_on or (min(dates) if dates else today)
+        cover = {
+            "archive_no": archive_number(ws.settings, year_from.year, case.id),
+            "year": str(year_from.year),
+            "title": f"关于{(case.demand or case.category or '')[:40]}的信访事项（{case.case_no}）",
+            "unit": case.unit or "",
+            "leader": case.leader or "",
+            "first": min(dates) if dates else None,
+            "last": max(dates) if dates else None,
+            "org": ws.settings.org,
+            "retention": ws.settings.retention,
+            "case_id": case.id,
+        }
+        target = ws.case_dir(case_no) / f"卷宗-{case_no}.pdf"
+        return DossierPlan(case_no, case.id, items, report, cover, target)
+
+
+# --- step 2: preflight ----------------------------------------------------------------------
+
+
+def preflight(plan: DossierPlan, options: BuildOptions) -> None:
+    """Refuse an incomplete dossier (unless allowed), and missing or altered source files."""
+    if not plan.items:
+        raise DossierError(
+            f"案件 {plan.case_no} 还没有任何材料，无法组卷", code=Preflight.NO_DOCUMENTS
+        )
+    for item in plan.items:
+        if not item.source.is_file():
+            raise DossierError(f"文档 {item.doc_id}《{item.title}》的文件不存在：{item.source}",
+                               code=Preflight.SOURCE_MISSING)  # fmt: skip
+        if sha256_file(item.source) != item.sha256:
+            raise DossierError(f"文档 {item.doc_id}《{item.title}》的文件与目录登记的 SHA-256 不符"
+                               "（文件被改动过）：请核对后重新附加", code=Preflight.SOURCE_CHANGED)  # fmt: skip
+    if not plan.report.ok and not options.allow_incomplete:
+        raise DossierIncomplete(plan.report)
+
+
+# --- step 3: generated papers → WeasyPrint pages --------------------------------------------
+
+
+def render_papers(plan: DossierPlan, typesetter: Any) -> dict[int, Any]:
+    """Items with a .docx → {seq: WeasyPrint Document} rendered with the paper's own stylesheet."""
+    from docgen.typeset.docx_to_html import docx_to_html
+    from docgen.typeset.fetcher import FolderFetcher
+    from docgen.typeset.render import html_page
+    from templates import TEMPLATES_DIR
+
+    weasyprint = typesetter._weasyprint
+    rendered = {}
+    for item in plan.items:
+        if item.docx is None or not item.docx.is_file():
+            item.docx = None
+            continue
+        paper = docx_to_html(item.docx)
+        html = weasyprint.HTML(
+            string=html_page(paper.body, paper.title),
+            base_url=TEMPLATES_DIR.as_uri() + "/",
+            url_fetcher=FolderFetcher(typesetter.roots),
+        )
+        document = html.render(
+            stylesheets=[typesetter.stylesheet(paper.variant)], font_config=typesetter.font_config
+        )
+        item.pages = len(document.pages)
+        rendered[item.seq] = document
+    return rendered
+
+
+# --- step 4: scans and signed PDFs → readers ------------------------------------------------
+
+
+def open_sources(plan: DossierPlan) -> dict[int, PdfReader]:
+    """Items without a .docx → {seq: PdfReader}; images become true-size PDF pages."""
+    readers = {}
+    for item in plan.items:
+        if item.docx is not None:
+            continue
+        kind = detect_type(item.source)
+        try:
+            if kind is FileType.PDF:
+                reader = PdfReader(item.source)
+            elif kind is not None and kind.is_image:
+                reader = PdfReader(io.BytesIO(image_to_pdf(item.source)))
+            else:
+                raise ValueError(f"不支持的文件类型 {kind}")
+            item.pages = len(reader.pages)
+        except (PyPdfError, ValueError, OSError) as exc:
+            raise DossierError(f"文档 {item.doc_id}《{item.title}》无法读取：{exc}",
+                               code=Preflight.SOURCE_UNREADABLE) from None  # fmt: skip
+        readers[item.seq] = reader
+    return readers
+
+
+# --- step 5: page numbers -------------------------------------------------------------------
+
+
+def paginate(plan: DossierPlan) -> int:
+    """Give each item its first archival page number; → the number of numbered pages."""
+    page = 1
+    for item in plan.items:
+        item.first_page = page
+        page += item.pages
+    return page - 1
+
+
+# --- step 6: cover, 卷内目录, 备考表, overlays → WeasyPrint pages ----------------------------
+
+
+@dataclass
+class Frame:
+    front: Any  # WeasyPrint Document: cover + 卷内目录
+    back: Any  # 备考表
+    overlays: Any  # one overlay page per numbered page
+    statement: list[str]
+
+
+def back_note_statement(plan: DossierPlan, numbered: int) -> list[str]:
+    lines = [f"本卷共 {len(plan.items)} 件，{numbered} 页（封面、卷内目录、备考表不编页号）。"]
+    if plan.report.ok:
+        lines.append("经检查，六有材料齐全。")
+    else:
+        lines.append("经检查，本卷材料不全，缺少：")
+        lines += [f"{n}. {item.message}" for n, item in enumerate(plan.report.errors, 1)]
+    return lines
+
+
+def render_frame(plan: DossierPlan, typesetter: Any, options: BuildOptions, numbered: int) -> Frame:
+    """Plan → the pages docgen draws itself, rendered with the same fonts as the papers."""
+    from docgen.typeset.fetcher import FolderFetcher
+    from docgen.typeset.render import html_page
+
+    weasyprint = typesetter._weasyprint
+    today = options.today or dt.date.today()
+    filer = options.filer or _current_user()
+    c = plan.cover
+    facts = P.CoverFacts(c["archive_no"], c["title"], c["unit"], c["leader"], c["first"],
+                         c["last"], len(plan.items), numbered, c["retention"], filer, today,
+                         c["org"])  # fmt: skip
+    rows = [
+        P.TocRow(
+            i.seq, i.doc_no, i.author, i.title, i.date, i.first_page, i.first_page + i.pages - 1
+        )
+        for i in plan.items
+    ]
+    statement = back_note_statement(plan, numbered)
+    stylesheet = weasyprint.CSS(string=P.css(typesetter.fonts), font_config=typesetter.font_config,
+                                url_fetcher=FolderFetcher(typesetter.roots))  # fmt: skip
+
+    def render(body: str):  # type: ignore[no-untyped-def]
+        html = weasyprint.HTML(string=html_page(body, plan.case_no),
+                               url_fetcher=FolderFetcher(typesetter.roots))  # fmt: skip
+        return html.render(stylesheets=[stylesheet], font_config=typesetter.font_config)
+
+    overlays = []
+    for item in plan.items:
+        for k in range(item.pages):
+            stamp = None
+            if options.archive_stamp and k == 0:
+                stamp = P.StampFacts(_settings_fonds(c), c["year"], c["retention"],
+                                     f"{item.seq:04d}", item.pages, _settings_unit(c))  # fmt: skip
+            overlays.append(P.overlay_html(item.first_page + k, stamp))
+    front = render(P.cover_html(facts) + P.toc_html(rows))
+    back = render(P.back_note_html(statement, filer, options.checker, today))
+    return Frame(front, back, render("".join(overlays)), statement)
+
+
+def _settings_fonds(cover: dict[str, Any]) -> str:
+    return cover["archive_no"].split("-")[0]
+
+
+def _settings_unit(cover: dict[str, Any]) -> str:
+    return cover["archive_no"].split("-")[-2]
+
+
+def _current_user() -> str:
+    from archive.workspace import current_user
+
+    return current_user()
+
+
+# --- step 7: one WeasyPrint write ------------------------------------------------------------
+
+
+def write_generated(plan: DossierPlan, frame: Frame, papers: dict[int, Any]) -> PdfReader:
+    """All generated pages in one PDF (front, papers in order, back, overlays) → reader."""
+    pages = list(frame.front.pages)
+    for item in plan.items:
+        if item.seq in papers:
+            pages += papers[item.seq].pages
+    pages += frame.back.pages + frame.overlays.pages
+    return PdfReader(io.BytesIO(frame.front.copy(pages).write_pdf()))
+
+
+# --- step 8: binding order, overlays, bookmarks -----------------------------------------------
+
+
+def assemble(plan: DossierPlan, frame: Frame, generated: PdfReader, sources: dict[int, PdfReader]):  # type: ignore[no-untyped-def]
+    """Generated and source pages → PdfWriter in binding order with overlays and bookmarks."""
+    n_front = len(frame.front.pages)
+    parts = [Part(generated, 0, n_front)]
+    cursor = n_front  # next paper page in ``generated``
+    out = n_front  # next output page index
+    outline = [Outline("案卷封面", 0), Outline("卷内目录", 1)]
+    section_entries: dict[int, Outline] = {}
+    item_index: dict[int, int] = {}
+    for item in plan.items:
+        if item.seq in sources:
+            parts.append(Part(sources[item.seq], 0, item.pages))
+        else:
+            parts.append(Part(generated, cursor, item.pages))
+            cursor += item.pages
+        if item.section not in section_entries:
+            label = f"{item.section}. {Section(item.section).label}"
+            section_entries[item.section] = Outline(label, out)
+            outline.append(section_entries[item.section])
+        section_entries[item.section].children.append(
+            Outline(f"{item.seq}. {item.title}（第{item.first_page}页）", out)
+        )
+        item_index[item.seq] = out
+        out += item.pages
+    n_back = len(frame.back.pages)
+    parts.append(Part(generated, cursor, n_back))
+    outline.append(Outline("卷内备考表", out))
+    overlay_start = cursor + n_back
+    overlays = {}
+    k = 0
+    for item in plan.items:
+        for j in range(item.pages):
+            overlays[item_index[item.seq] + j] = (generated, overlay_start + k)
+            k += 1
+    metadata = {"/Title": f"{plan.cover['title']} 档号 {plan.cover['archive_no']}",
+                "/Producer": "docgen"}  # fmt: skip
+    return compose(parts, overlays, outline, metadata)
+
+
+# --- step 9: atomic file + catalog row ------------------------------------------------------
+
+
+def store(ws: Any, plan: DossierPlan, writer: Any, numbered: int) -> BuildResult:  # type: ignore[no-untyped-def]
+    """Write the dossier atomically, replacing the previous one and its catalog row."""
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    with document_transaction(ws) as txn:
+        case = get_case(txn.session, plan.case_no)
+        for old in txn.session.scalars(
+            select(Document).where(Document.case_id == case.id, Document.kind == DOSSIER_KIND)
+        ):
+            txn.session.delete(old)
+        tmp = txn.files.add(plan.target)
+        with open(tmp, "wb") as fh:
+            writer.write(fh)
+        tmp.chmod(0o644)
+        total = len(writer.pages)
+        missing = [] if plan.report.ok else [i.message for i in plan.report.errors]
+        doc = txn.record(case, tmp, NewDocument(
+            section=DOSSIER_SECTION, kind=DOSSIER_KIND, title=plan.cover["title"],
+            doc_date=dt.date.today(), pages=total,
+            meta={"档号": plan.cover["archive_no"], "件数": len(plan.items), "页数": numbered,
+                  "缺失": missing},
+        ))  # fmt: skip
+        txn.session.flush()
+        ws.audit("dossier_build", target=plan.case_no,
+                 detail=f"文档{doc.id} {len(plan.items)}件 {numbered}页", session=txn.session)  # fmt: skip
+        size = tmp.stat().st_size
+        result = BuildResult(plan.case_no, doc.path, doc.id, plan.cover["archive_no"],
+                             len(plan.items), numbered, total, size, doc.sha256, missing)  # fmt: skip
+    return result
+
+
+def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
+                  typesetter: Any = None) -> BuildResult:  # fmt: skip
+    """The whole program: see the module docstring."""
+    from docgen.typeset.render import default_typesetter
+
+    options = options or BuildOptions()
+    plan = load_plan(ws, case_no, options)
+    preflight(plan, options)
+    ts = typesetter or default_typesetter()
+    papers = render_papers(plan, ts)
+    sources = open_sources(plan)
+    numbered = paginate(plan)
+    frame = render_frame(plan, ts, options, numbered)
+    generated = write_generated(plan, frame, papers)
+    writer = assemble(plan, frame, generated, sources)
+    return store(ws, plan, writer, numbered)

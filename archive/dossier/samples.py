@@ -1,0 +1,130 @@
+"""Sample dossier material for the demo, tests and benchmark: small papers and scans → catalog.
+
+``add_paper`` writes a short .docx from the base template (python-docx), typesets it through
+``docgen.typeset`` and records the PDF with ``meta["docx"]``, as ``docgen paper make`` does;
+``make_scan`` draws a page-sized grey JPEG (a stand-in for a scanner's output, with its DPI);
+``complete_case`` files everything a closed case needs so that no completeness rule fires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from pathlib import Path
+from typing import Any
+
+from archive.cases import get_case
+from archive.documents import NewDocument, document_transaction
+from templates import TEMPLATES_DIR
+
+BASE_DOCX = TEMPLATES_DIR / "styles" / "base.docx"
+
+
+def write_paper_docx(
+    path: Path, title: str, paragraphs: list[str], org: str = "某区信访局"
+) -> Path:
+    """A short paper .docx in the base template's named styles."""
+    from docx import Document
+
+    document = Document(str(BASE_DOCX))
+    body = document.element.body
+    for p in list(body.iterchildren()):
+        if p.tag.endswith("}p"):
+            body.remove(p)
+    document.add_paragraph(title, style="DocTitle")
+    for text in paragraphs:
+        document.add_paragraph(text, style="Body")
+    document.add_paragraph(org, style="Signature")
+    document.add_paragraph("2024年6月20日", style="DocDate")
+    document.core_properties.title = title
+    document.save(str(path))
+    return path
+
+
+def add_paper(ws: Any, case_no: str, section: int, kind: str, title: str,
+              meta: dict[str, Any] | None = None, *, doc_date: dt.date | None = None,
+              doc_no: str | None = None, paragraphs: list[str] | None = None) -> int:  # fmt: skip
+    """Generate, typeset and catalog one paper; → its document id."""
+    from docgen.typeset import typeset_docx
+
+    folder = ws.case_dir(case_no) / "papers"
+    with ws.session() as session:
+        count = len(get_case(session, case_no).documents)
+    stem = f"{count + 1:03d}-{kind}"
+    text = paragraphs or [f"关于案件{case_no}的{kind}。经研究，现将有关事项通知如下，请认真办理。"]
+    with document_transaction(ws) as txn:
+        case = get_case(txn.session, case_no)
+        docx_final = folder / f"{stem}.docx"
+        docx_tmp = txn.files.add(docx_final)
+        write_paper_docx(docx_tmp, title, text, ws.settings.org)
+        pdf_tmp = txn.files.add(folder / f"{stem}.pdf")
+        pages = typeset_docx(docx_tmp, pdf_tmp).pages
+        rel = docx_final.resolve().relative_to(ws.root).as_posix()
+        doc = txn.record(case, pdf_tmp, NewDocument(
+            section=section, kind=kind, title=title, doc_no=doc_no, author=ws.settings.org,
+            doc_date=doc_date or dt.date(2024, 6, 20), pages=pages,
+            meta={"docx": rel, **(meta or {})},
+        ))  # fmt: skip
+        txn.session.flush()
+        return doc.id
+
+
+def make_scan(path: Path, seed: int = 0, *, dpi: int = 150, quality: int = 70) -> Path:
+    """A grey A4 'scan' as JPEG at ``dpi`` with noise (about 200 KB at the defaults)."""
+    from PIL import Image, ImageDraw
+
+    rnd = random.Random(seed)
+    width, height = round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)
+    img = Image.effect_noise((width, height), 18).point(lambda v: 200 + v // 8)
+    draw = ImageDraw.Draw(img)
+    for _ in range(40):
+        y = rnd.randrange(100, height - 100)
+        draw.line([(120, y), (width - 120, y)], fill=rnd.randrange(20, 90), width=3)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality, dpi=(dpi, dpi))
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def make_pdf_scan(path: Path, seed: int = 0) -> Path:
+    """A one-page PDF holding a scan image (as a signed paper comes back from the scanner)."""
+    from archive.dossier.images import image_to_pdf
+
+    jpg = make_scan(path.with_suffix(".jpg"), seed)
+    path.write_bytes(image_to_pdf(jpg))
+    jpg.unlink()
+    return path
+
+
+def complete_case(ws: Any, case_no: str, scratch: Path) -> None:
+    """File the papers and scans a closed case needs so that every completeness rule passes."""
+    from archive.attachments import AttachRequest, attach
+
+    signed = {"包案领导签字": "王强", "承办人签字": "李娜", "主要负责人签字": "赵刚"}
+    add_paper(
+        ws, case_no, 1, "信访事项受理告知书", "信访事项受理告知书", doc_date=dt.date(2024, 6, 3)
+    )
+    add_paper(ws, case_no, 2, "交办函", "关于交办信访事项的函", doc_date=dt.date(2024, 6, 5))
+    add_paper(
+        ws, case_no, 3, "领导包案通知", "关于落实领导包案责任的通知", doc_date=dt.date(2024, 6, 6)
+    )
+    add_paper(ws, case_no, 4, "查办报告", "信访事项查办报告", {**signed, "落实情况": "已按处理意见支付"},
+              doc_date=dt.date(2024, 6, 18))  # fmt: skip
+    add_paper(ws, case_no, 5, "处理意见书", "信访事项处理意见书", doc_date=dt.date(2024, 6, 20))
+    add_paper(ws, case_no, 5, "送达回证", "送达回证", {"送达时间": "2024-6-21"},
+              doc_date=dt.date(2024, 6, 21))  # fmt: skip
+    clauses = [{"条款": "一次性支付拖欠工资", "履行情况": "2024年6月25日已支付"},
+               {"条款": "信访人不再就此事上访", "履行情况": "回访时确认未再上访"}]  # fmt: skip
+    add_paper(ws, case_no, 5, "息诉罢访协议书", "息诉罢访协议书", {"条款": clauses},
+              doc_date=dt.date(2024, 6, 24))  # fmt: skip
+    add_paper(ws, case_no, 5, "回访记录", "回访记录", doc_date=dt.date(2024, 7, 2))
+    add_paper(ws, case_no, 6, "稳控方案", "稳控工作方案", doc_date=dt.date(2024, 6, 7))
+    scan = make_scan(scratch / f"{case_no}-保证书.jpg", seed=1)
+    attach(ws, AttachRequest(case_no, scan, 5, "息诉罢访保证书", "息诉罢访保证书",
+                             dt.date(2024, 6, 26), "信访人"))  # fmt: skip
+    with ws.session() as session:
+        case = get_case(session, case_no)
+        case.status = "已办结"
+        case.closed_on = dt.date(2024, 7, 2)
+        case.extension_approved = True
