@@ -7,8 +7,10 @@ import sys
 import click
 
 from docgen import __version__
+from docgen.cli.attach import attach_command
 from docgen.cli.case import case_group
 from docgen.cli.demo import demo_command
+from docgen.cli.dossier import dossier_group
 from docgen.cli.fonts import fonts_group
 from docgen.cli.init import init_command
 from docgen.cli.ledger import ledger_group
@@ -29,7 +31,15 @@ def cli(workspace_path: object) -> None:
     """docgen：信访积案文书工具（台账、公文、六有卷宗、签章、全文检索）。"""
 
 
-for command in (init_command, ledger_group, case_group, fonts_group, demo_command):
+for command in (
+    init_command,
+    ledger_group,
+    case_group,
+    attach_command,
+    dossier_group,
+    fonts_group,
+    demo_command,
+):
     cli.add_command(command)
 
 
