@@ -20,9 +20,12 @@ text, path, has_text: stored only       snippets and display
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from whoosh import fields
+from whoosh.compat import dumps
 from whoosh.system import pack_uint
 
 from index.analysis import GramTokenizer, Segmenter, WordTokenizer, gram_positions
@@ -40,10 +43,26 @@ class GramField(fields.TEXT):
         super().__init__(analyzer=GramTokenizer(), phrase=True, stored=stored)
 
     def index(self, value: Any, **kwargs: Any) -> Any:
-        encode = self.format.encode
-        for term, poslist in gram_positions(value).items():
-            n = len(poslist)
-            yield term.encode("utf-8"), n, float(n), encode(poslist)
+        # Same bytes as whoosh.formats.Positions.encode, without a call per term.
+        return [
+            (
+                term.encode("utf-8"),
+                len(poslist),
+                float(len(poslist)),
+                _one_position(poslist[0]) if len(poslist) == 1 else _positions(poslist),
+            )
+            for term, poslist in gram_positions(value).items()
+        ]
+
+
+@lru_cache(maxsize=65536)
+def _one_position(pos: int) -> bytes:
+    return pack_uint(1) + dumps([pos], 2)
+
+
+def _positions(poslist: list[int]) -> bytes:
+    deltas = [poslist[0]] + [b - a for a, b in pairwise(poslist)]
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
 class WordsField(fields.TEXT):

@@ -29,6 +29,7 @@ from index.model import Hit, IndexDoc, SearchQuery, SearchResult
 from index.query import Compiler, build_filter, highlight_terms, parse
 from index.schema import SCHEMA_VERSION, build_schema, date_from_key, key, to_fields
 from index.snippets import make_snippet
+from index.writer import FastSegmentWriter
 
 WRITER_LIMIT_MB = 128
 """Posting buffer per writer before whoosh spills sorted runs to disk (bounds rebuild memory)."""
@@ -122,7 +123,7 @@ class WhooshIndex:
         delay = 0.02
         while True:
             try:
-                return ix.writer(limitmb=WRITER_LIMIT_MB)
+                return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB)
             except whoosh.index.LockError:
                 if time.monotonic() >= deadline:
                     raise IndexLocked(
