@@ -105,9 +105,9 @@ def compose(
         form = form_xobject(writer, reader.pages[overlay_index])
         stamp(writer, writer.pages[index], form, f"/DocgenArch{index}")
     for entry in outline:
-        parent = writer.add_outline_item(entry.title, entry.page)
+        parent = writer.add_outline_item(title=entry.title, page_number=entry.page)
         for child in entry.children:
-            writer.add_outline_item(child.title, child.page, parent=parent)
+            writer.add_outline_item(title=child.title, page_number=child.page, parent=parent)
     writer.add_metadata(metadata)
     writer.page_mode = "/UseOutlines"
     return writer
