@@ -20,6 +20,7 @@ from docgen.cli.options import (
     chinese_click_message,
     workspace_option,
 )
+from docgen.cli.paper import paper_group
 
 
 @click.group(cls=DocgenGroup, context_settings=CONTEXT_SETTINGS)
@@ -35,6 +36,7 @@ for command in (
     init_command,
     ledger_group,
     case_group,
+    paper_group,
     attach_command,
     dossier_group,
     fonts_group,

@@ -1,0 +1,120 @@
+"""Benchmark: N one-page 交办函 (.docx + PDF) — warm per-paper median, two-core batch throughput and
+worker memory, side by side with LibreOffice converting the same .docx files in one call.
+
+    .venv/bin/python bench/papers.py [--count 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from archive.cases import CaseFilter
+from archive.settings import Settings
+from archive.workspace import Workspace
+from docgen.model import Case, Petitioner
+from docgen.papers import make_paper, make_papers
+from docgen.typeset.render import Typesetter
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+
+
+def seed(ws: Workspace, count: int) -> None:
+    with ws.session() as session:
+        for i in range(count):
+            case = Case(
+                case_no=f"BM2024-{i + 1:04d}", category="劳动保障", form="来访",
+                demand=f"要求追讨拖欠工资{1000 + i}元", facts="某公司拖欠其工资三个月，多次讨要未果。",
+                unit="区人力资源和社会保障局", leader_name="张伟", leader_post="副区长",
+                responsible_person="区人社局监察大队负责人", accepted_on=dt.date(2024, 6, 10),
+                registered_on=dt.date(2024, 6, 3),
+            )  # fmt: skip
+            case.petitioners.append(Petitioner(seq=1, name=SURNAMES[i % 20] + "某" + str(i)))
+            session.add(case)
+
+
+def pdf_bytes(paths: list[Path]) -> int:
+    return sum(p.stat().st_size for p in paths)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=200)
+    args = parser.parse_args()
+    n = args.count
+    tmp = Path(tempfile.mkdtemp(prefix="bench-papers-"))
+    try:
+        ws = Workspace.init(tmp / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))
+        seed(ws, n + 20)
+        today = dt.date(2024, 6, 20)
+
+        # 1. warm single-process median (first paper pays the font load; excluded)
+        setter = Typesetter()
+        make_paper(ws, "交办函", "BM2024-0201" if n >= 200 else f"BM2024-{n + 1:04d}",
+                   today=today, typesetter=setter)  # fmt: skip
+        times = []
+        for i in range(n + 2, n + 21):
+            t0 = time.perf_counter()
+            make_paper(ws, "交办函", f"BM2024-{i:04d}", today=today, typesetter=setter)
+            times.append(time.perf_counter() - t0)
+        median = statistics.median(times)
+
+        # 2. batch over N cases on two cores (pool start-up and font loading included)
+        t0 = time.perf_counter()
+        result = make_papers(ws, "交办函", CaseFilter(case_nos=tuple(
+            f"BM2024-{i + 1:04d}" for i in range(n))), today=today, workers=2)  # fmt: skip
+        batch = time.perf_counter() - t0
+        assert not result.failed, result.failed[:3]
+        ours = [ws.root / m.pdf for m in result.made]
+        pages = [m.pages for m in result.made]
+        rss = result.worker_rss_kb
+
+        # 3. LibreOffice: the same .docx files, one call
+        lo_in, lo_out = tmp / "lo-in", tmp / "lo-out"
+        lo_in.mkdir()
+        lo_out.mkdir()
+        for i, m in enumerate(result.made):
+            shutil.copy(ws.root / m.docx, lo_in / f"{i:04d}.docx")
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        lo_time = lo_size = None
+        if soffice:
+            t0 = time.perf_counter()
+            subprocess.run(
+                [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/lo-profile",
+                 "--convert-to", "pdf", "--outdir", str(lo_out), *sorted(map(str, lo_in.glob("*.docx")))],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            lo_time = time.perf_counter() - t0
+            lo_size = pdf_bytes(sorted(lo_out.glob("*.pdf")))
+
+        ours_size = pdf_bytes(ours)
+        print(f"交办函 {n} 件（页数：{min(pages)}–{max(pages)}）")
+        print(f"  单件中位数（热进程，.docx + PDF + 入库）：{median * 1000:.0f} ms")
+        print(f"  docgen 批量（2 进程，含进程启动）：{batch:.1f} s，{n / batch:.1f} 件/秒")
+        third = max(len(rss) // 3, 1)
+        print(f"  工作进程内存 RSS：前 1/3 峰值 {max(rss[:third]) / 1024:.0f} MB，"
+              f"后 1/3 峰值 {max(rss[-third:]) / 1024:.0f} MB，全程峰值 {max(rss) / 1024:.0f} MB")  # fmt: skip
+        print(f"  docgen PDF 平均大小：{ours_size / n / 1024:.1f} KB")
+        if lo_time is not None and lo_size is not None:
+            print(f"  LibreOffice 一次转换 {n} 件：{lo_time:.1f} s，{n / lo_time:.1f} 件/秒，"
+                  f"PDF 平均 {lo_size / n / 1024:.1f} KB")  # fmt: skip
+            print(f"  吞吐量比（docgen / LibreOffice）：{lo_time / batch:.2f}×（目标 ≥ 1.5×）；"
+                  f"PDF 大小比：{ours_size / lo_size:.2f}（目标 ≤ 1）")  # fmt: skip
+        else:
+            print("  未找到 LibreOffice（soffice），跳过对比")
+        ws.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

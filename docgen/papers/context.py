@@ -1,0 +1,132 @@
+"""Case row + clerk values → the template context (one dict of display strings and lists).
+
+All paper types share this one builder: dates as ``2024年6月10日``, deadlines from the 信访 clocks,
+missing case values as a blank line to fill in by hand, clerk values checked against the type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from docgen.clocks import HolidayCalendar, handling_deadline
+from docgen.errors import ValidationError
+from docgen.model import Case
+from docgen.papers.registry import BLANK, PaperType
+
+# XML 1.0 forbids these; Word would refuse the file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ITEM_SPLIT = re.compile(r"[\n；;]+")
+
+
+def cn_date(day: dt.date | None) -> str:
+    """2024年6月10日 (no zero padding), or the blank line when unknown."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else BLANK
+
+
+def _text(value: str | None) -> str:
+    return value.strip() if value and value.strip() else BLANK
+
+
+def case_context(
+    case: Case,
+    calendar: HolidayCalendar,
+    *,
+    org_name: str,
+    today: dt.date,
+    assign_doc_no: str | None = None,
+) -> dict[str, Any]:
+    """The case-derived context every paper type may use (see ``registry.CASE_FIELDS``)."""
+    due = case.due_on or (
+        handling_deadline(calendar, case.accepted_on) if case.accepted_on else None
+    )
+    extended = case.extended_due_on or (
+        handling_deadline(calendar, case.accepted_on, extended=True) if case.accepted_on else None
+    )
+    names = "、".join(p.name for p in case.petitioners) or BLANK
+    first = case.petitioners[0] if case.petitioners else None
+    return {
+        "org_name": org_name,
+        "doc_no": "",
+        "case_no": case.case_no,
+        "petitioners": names,
+        "petitioner_address": _text(first.address if first else None),
+        "form": case.form or "来信来访",
+        "category": case.category,
+        "demand": _text(case.demand),
+        "facts": _text(case.facts or case.demand),
+        "unit": _text(case.unit),
+        "leader_name": _text(case.leader_name),
+        "leader_post": case.leader_post or "",
+        "responsible_person": _text(case.responsible_person),
+        "handler": _text(case.handler),
+        "resolution_measures": _text(case.resolution_measures),
+        "stability_measures": _text(case.stability_measures),
+        "registered_on": cn_date(case.registered_on or case.accepted_on),
+        "accepted_on": cn_date(case.accepted_on),
+        "assigned_on": cn_date(case.assigned_on or case.accepted_on),
+        "due_on": cn_date(due),
+        "extended_due_on": cn_date(extended),
+        "assign_doc_no": assign_doc_no or BLANK,
+        "today": cn_date(today),
+        "follow_ups": [
+            {
+                "date": cn_date(f.visited_on),
+                "method": f.method or "",
+                "visitors": f.visitors or "",
+                "attitude": f.attitude or "",
+                "content": f.content or "",
+            }
+            for f in case.follow_ups
+        ],
+    }
+
+
+def check_value(label: str, value: str) -> str:
+    """Refuse XML-invalid control characters, naming the field."""
+    if bad := _CONTROL.search(value):
+        raise ValidationError(
+            f"字段“{label}”含有不可打印的控制字符（U+{ord(bad.group()):04X}），请删除后重试"
+        )
+    return value
+
+
+def clerk_values(paper: PaperType, given: Mapping[str, str]) -> dict[str, Any]:
+    """``--set`` values (by Chinese label or key) → context entries; errors list every problem."""
+    by_name = {f.label: f for f in paper.fields} | {f.key: f for f in paper.fields}
+    unknown = [name for name in given if name not in by_name]
+    if unknown:
+        labels = "、".join(f.label for f in paper.fields) or "（无）"
+        raise ValidationError(f"{paper.name}没有字段：{'、'.join(unknown)}。可填写的字段：{labels}")
+    values = {by_name[k].key: check_value(k, v) for k, v in given.items()}
+    missing = [f.label for f in paper.required if not values.get(f.key, "").strip()]
+    if missing:
+        example = " ".join(f"--set {m}=…" for m in missing)
+        raise ValidationError(
+            f"{paper.name}缺少必填字段：{'、'.join(missing)}（请用 {example} 填写）"
+        )
+    out: dict[str, Any] = {}
+    for f in paper.fields:
+        value = values.get(f.key, "").strip() or f.default
+        if f.choices and value and value not in f.choices:
+            raise ValidationError(f"字段“{f.label}”只能是：{'、'.join(f.choices)}（收到“{value}”）")
+        out[f.key] = (
+            [s.strip() for s in _ITEM_SPLIT.split(value) if s.strip()] if f.as_list else value
+        )
+    return out
+
+
+def paper_context(
+    paper: PaperType, case_ctx: Mapping[str, Any], given: Mapping[str, str]
+) -> dict[str, Any]:
+    """Case context + clerk values (+ a few derived phrases) → the full template context."""
+    ctx = dict(case_ctx) | clerk_values(paper, given)
+    if paper.name == "送达回证":
+        ctx["recipient"] = ctx["recipient"] or case_ctx["petitioners"]
+        ctx["address"] = ctx["address"] or case_ctx["petitioner_address"]
+    for key, value in ctx.items():
+        if isinstance(value, str):
+            check_value(key, value)
+    return ctx

@@ -1,0 +1,64 @@
+"""Template + context → filled .docx (docxtpl, autoescaped) → PDF (the warm typesetter).
+
+Values are always escaped: ``& < > {{ }} {% %}`` in data are printed, never evaluated. A template
+of the same file name in the workspace's ``templates/`` folder wins over the bundled one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from docgen.errors import NotFoundError, ValidationError
+from templates import TEMPLATES_DIR
+
+PAPERS_DIR = TEMPLATES_DIR / "papers"
+
+
+def resolve_template(name: str, override_dir: Path | None = None) -> Path:
+    """The workspace override ``override_dir/name`` if present, else the bundled template."""
+    for folder in (override_dir, PAPERS_DIR):
+        if folder is not None and (folder / name).is_file():
+            return folder / name
+    raise NotFoundError(f"找不到文书模板 {name}（应在 {PAPERS_DIR} 或工作区 templates/ 中）")
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:
+    """Render ``template`` with ``context`` into ``out`` (a .docx)."""
+    doc = DocxTemplate(str(template))
+    try:
+        doc.render(dict(context), _environment(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise ValidationError(f"模板 {template.name} 使用了未声明的字段：{exc.message}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise ValidationError(
+            f"模板 {template.name} 的标签有误（第 {exc.lineno} 行）：{exc.message}"
+            "，可用 docgen paper check 检查"
+        ) from None
+    doc.save(str(out))
+    return out
+
+
+def render_paper(
+    template: Path,
+    context: Mapping[str, Any],
+    docx_out: Path,
+    pdf_out: Path,
+    *,
+    variant: str,
+    typesetter: Any = None,
+) -> int:
+    """Fill the .docx and typeset the PDF; returns the PDF's page count."""
+    from docgen.typeset.render import default_typesetter
+
+    fill_docx(template, context, docx_out)
+    result = (typesetter or default_typesetter()).typeset_docx(docx_out, pdf_out, variant=variant)
+    return result.pages

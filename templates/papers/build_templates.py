@@ -1,0 +1,333 @@
+"""Paper texts → ``templates/papers/*.docx``: the base .docx of the variant + styled paragraphs.
+
+Run ``python -m templates.papers.build_templates`` after changing a text. Every Jinja tag sits in
+one run (one run per paragraph or cell), so docxtpl sees it whole; ``docgen paper check`` verifies.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+
+from templates.styles.build_base import base_path
+
+PAPERS_DIR = Path(__file__).resolve().parent
+
+Para = tuple[str, str]  # (paragraph style, text with Jinja tags)
+Row = tuple[str, ...]  # a table row: label, value, label, value … ; "" = empty cell
+
+B = "Body"
+H1 = "Heading 1"
+TAIL: list[Para] = [("Signature", "{{ org_name }}"), ("DocDate", "{{ today }}")]
+CONTACT: Para = ("Note", "（联系人：{{ contact }}，联系电话：{{ contact_phone }}）")
+RECEIPT = (
+    "{{ petitioners }}：你（们）于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）"
+    "反映{{ category }}问题，请求{{ demand }}。本机关已收悉。"
+)
+REVIEW = (
+    "如对本处理意见不服，可自收到本意见书之日起30日内，向{{ review_organ }}书面提出复查请求"
+    "（《信访工作条例》第三十五条）。"
+)
+
+PAPERS: dict[str, tuple[str, list[Para]]] = {
+    "assign.docx": ("letter", [
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "关于交办{{ petitioners }}信访事项的函"),
+        ("Recipient", "{{ unit }}："),
+        (B, "{{ petitioners }}（信访件编号：{{ case_no }}）于{{ registered_on }}以{{ form }}形式"
+            "反映{{ category }}问题，现交你单位办理。"),
+        (H1, "一、基本案情和诉求"),
+        (B, "{{ facts }}诉求：{{ demand }}。"),
+        (H1, "二、办理要求"),
+        (B, "包案领导为{{ leader_post }}{{ leader_name }}，责任人为{{ responsible_person }}。"
+            "请依法调查核实、书面答复信访人，于{{ due_on }}前办结，并将办理结果以正式公文"
+            "（主要负责人签发）报送本机关，附信访人签收的处理意见书及送达回证。逾期将予督办、通报。"
+            "联系人：{{ contact }}，电话：{{ contact_phone }}。"),
+        *TAIL,
+    ]),
+    "supervise.docx": ("letter", [
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "关于督办{{ petitioners }}信访事项的函"),
+        ("Recipient", "{{ unit }}："),
+        (B, "本机关于{{ assigned_on }}以{{ assign_doc_no }}交由你单位办理的{{ petitioners }}"
+            "反映{{ category }}问题信访事项（信访件编号：{{ case_no }}），办结时限为{{ due_on }}，"
+            "至今未办结。督办事由：{{ reason }}。"),
+        (B, "现采取{{ method }}方式予以督办。请你单位查明原因、认真整改，于{{ report_by }}前"
+            "将办理进展情况书面报送本机关，报告须经单位主要负责人签字。"),
+        (B, "逾期仍未办结或未报送的，本机关将按照《信访工作条例》有关规定予以通报，"
+            "并提请有关部门追究相关人员责任。"),
+        *TAIL,
+        CONTACT,
+    ]),
+    "leader.docx": ("document", [
+        ("OrgMark", "{{ org_name }}文件"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "关于{{ petitioners }}信访事项实行领导包案的通知"),
+        ("Recipient", "{{ unit }}："),
+        (B, "为推动{{ petitioners }}反映{{ category }}问题信访事项（信访件编号：{{ case_no }}）"
+            "依法及时就地解决，经研究，决定对该信访事项实行领导包案。现将有关事项通知如下。"),
+        (H1, "一、案件基本情况"),
+        (B, "{{ facts }}信访人诉求：{{ demand }}。"),
+        (H1, "二、包案责任"),
+        (B, "包案领导：{{ leader_post }}{{ leader_name }}；责任单位：{{ unit }}；"
+            "具体责任人：{{ responsible_person }}；承办人：{{ handler }}。"),
+        (B, "包案领导履行“包调查、包处理、包息诉罢访、包稳控”职责，亲自阅卷、约访信访人，"
+            "研究化解方案，督促责任单位落实。"),
+        (H1, "三、化解措施"),
+        (B, "{{ resolution_measures }}"),
+        (H1, "四、时限要求"),
+        (B, "包案期限为3个月，确需延长的，经批准可延长1个月。本信访事项应于{{ due_on }}前办结，"
+            "办结后由包案领导签字报送查办报告。信访人再次信访的，仍由原包案领导负责。"),
+        *TAIL,
+        CONTACT,
+    ]),
+    "minutes.docx": ("minutes", [
+        ("OrgMark", "信访积案会商会议纪要"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "{{ petitioners }}信访事项包案会商会议纪要"),
+        (B, "{{ meeting_date }}，{{ chair }}主持召开会议（地点：{{ place }}），包案领导"
+            "{{ leader_post }}{{ leader_name }}参加，专题会商{{ petitioners }}反映{{ category }}问题"
+            "信访事项（信访件编号：{{ case_no }}）。现纪要如下："),
+        (B, "会议听取了{{ unit }}关于该信访事项的情况汇报。{{ facts }}"),
+        (B, "{{ views }}"),
+        (B, "会议认为，该信访事项应当依法依规、实事求是地处理，既要维护信访人合法权益，"
+            "也要做好疏导教育工作。会议议定以下事项："),
+        ("Heading 3", "{%p for item in decisions %}"),
+        ("Heading 3", "{{ loop.index }}.{{ item }}"),
+        ("Heading 3", "{%p endfor %}"),
+        (B, "会议要求，各责任单位按照议定事项明确的责任和时限抓好落实，并及时报送进展情况。"),
+        ("Attendance", "出席：{{ attendees }}"),
+        ("Attendance", "列席：{{ observers }}"),
+        ("Imprint", "{{ org_name }}　　　　　　　　{{ today }}印发"),
+    ]),
+    "report.docx": ("document", [
+        ("OrgMark", "{{ org_name }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "关于{{ petitioners }}反映{{ category }}问题信访事项办理情况的报告"),
+        ("Recipient", "{{ org_name }}信访工作领导小组："),
+        (B, "{{ assigned_on }}，以{{ assign_doc_no }}交办的{{ petitioners }}信访事项"
+            "（信访件编号：{{ case_no }}），由{{ unit }}办理，包案领导为{{ leader_post }}"
+            "{{ leader_name }}。现将办理情况报告如下。"),
+        (H1, "一、信访人及反映的主要问题"),
+        (B, "信访人{{ petitioners }}于{{ registered_on }}以{{ form }}形式反映：{{ facts }}"
+            "其主要诉求为：{{ demand }}。"),
+        (H1, "二、调查核实情况"),
+        (B, "{{ findings }}"),
+        (B, "以上核查结果经核查组多数成员同意。不同意见：{{ dissent }}。"),
+        (H1, "三、处理意见"),
+        (B, "{{ opinion }}"),
+        (H1, "四、处理意见落实情况"),
+        (B, "{{ implementation }}"),
+        (B, "信访人态度：{{ attitude }}。"),
+        ("Attachment", "附件：信访人签收的处理意见书及送达回证"),
+        *TAIL,
+        ("Recipient", "承办人（签字）：　　　　　　　　日期："),
+        ("Recipient", "包案领导（签字）：　　　　　　　日期："),
+        ("Recipient", "单位主要负责人（签字）：　　　　日期："),
+        ("Note", "（经办人：{{ handler }}，联系电话：{{ contact_phone }}）"),
+    ]),
+    "opinion.docx": ("document", [
+        ("OrgMark", "{{ org_name }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "信访事项处理意见书"),
+        ("Recipient", "{{ petitioners }}："),
+        (B, "你（们）于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）"
+            "向本机关反映{{ category }}问题，本机关于{{ accepted_on }}依法受理。现答复如下。"),
+        (H1, "一、信访请求"),
+        (B, "{{ demand }}"),
+        (H1, "二、事实和理由"),
+        (B, "{{ investigation }}"),
+        (B, "经查：{{ facts_reasons }}"),
+        (H1, "三、处理意见"),
+        (B, "{{ opinion }}"),
+        (B, "根据{{ legal_basis }}的规定，本机关对你（们）的信访请求{{ outcome_text }}。"),
+        (H1, "四、救济途径"),
+        (B, REVIEW),
+        (B, "特此答复。"),
+        *TAIL,
+        ("Cc", "抄送：{{ review_organ }}，本级信访工作机构。"),
+    ]),
+    "accept.docx": ("document", [
+        ("OrgMark", "{{ org_name }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "信访事项受理告知书"),
+        ("Recipient", "{{ petitioners }}："),
+        (B, RECEIPT),
+        (B, "经审查，该信访事项符合受理条件，本机关决定于{{ accepted_on }}予以受理，"
+            "由{{ unit }}负责办理。"),
+        (B, "依照《信访工作条例》有关规定，本信访事项自受理之日起60日内办结，即于{{ due_on }}前"
+            "办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不超过30日，"
+            "届时将另行书面告知延期理由。"),
+        (B, "特此告知。"),
+        *TAIL,
+        CONTACT,
+        ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
+    ]),
+    "reject.docx": ("document", [
+        ("OrgMark", "{{ org_name }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "信访事项不予受理告知书"),
+        ("Recipient", "{{ petitioners }}："),
+        (B, RECEIPT),
+        (B, "经审查，{{ reason }}。根据{{ legal_basis }}的规定，本机关决定不予受理。"),
+        (B, "请你（们）向{{ proper_organ }}提出，或依照法律、法规规定的程序办理。"),
+        (B, "特此告知。感谢你（们）对信访工作的支持。"),
+        *TAIL,
+        ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
+    ]),
+    "extend.docx": ("document", [
+        ("OrgMark", "{{ org_name }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "信访事项延期办理告知书"),
+        ("Recipient", "{{ petitioners }}："),
+        (B, "你（们）于{{ registered_on }}反映的{{ category }}问题信访事项（信访件编号："
+            "{{ case_no }}），本机关已于{{ accepted_on }}受理，原定办结时限为{{ due_on }}。"),
+        (B, "因{{ reason }}，该信访事项不能在60日内办结。经本机关负责人批准，办理期限延长30日，"
+            "延长后的办结时限为{{ extended_due_on }}。"),
+        (B, "特此告知。"),
+        *TAIL,
+        ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
+    ]),
+    "agreement.docx": ("document", [
+        ("DocTitle", "息诉罢访协议书"),
+        ("Recipient", "甲方：{{ unit }}"),
+        ("Recipient", "乙方（信访人）：{{ petitioners }}，住址：{{ petitioner_address }}"),
+        ("Recipient", "见证单位：{{ witness }}"),
+        (B, "乙方于{{ registered_on }}起以{{ form }}形式反映{{ category }}问题（信访件编号："
+            "{{ case_no }}），诉求为：{{ demand }}。经甲乙双方平等协商，乙方自愿达成如下协议："),
+        ("Heading 3", "{%p for item in clauses %}"),
+        ("Heading 3", "第{{ loop.index }}条　{{ item }}"),
+        ("Heading 3", "{%p endfor %}"),
+        (B, "乙方承诺：本协议履行后，不再就同一事实和理由提出信访诉求。本协议不影响乙方依法"
+            "通过诉讼、行政复议等法定途径维护自身合法权益。"),
+        (B, "协议履行情况：{{ fulfilment }}"),
+        (B, "本协议一式三份，甲乙双方及见证单位各执一份，自双方签字（盖章）之日起生效。"),
+        ("Recipient", "甲方（盖章）：　　　　　　　　乙方（签字、按手印）："),
+        ("Recipient", "日期：　　　　　　　　　　　　日期："),
+    ]),
+    "stability.docx": ("document", [
+        ("OrgMark", "{{ org_name }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "{{ petitioners }}信访事项稳控方案"),
+        (B, "为做好{{ petitioners }}反映{{ category }}问题信访事项（信访件编号：{{ case_no }}）"
+            "的稳控工作，落实“包化解、包稳控”责任，制定本方案。"),
+        (H1, "一、基本情况"),
+        (B, "信访人诉求：{{ demand }}。风险等级：{{ risk }}。"),
+        (H1, "二、稳控责任"),
+        (B, "包案领导：{{ leader_post }}{{ leader_name }}；稳控责任单位：{{ unit }}；"
+            "稳控责任人：{{ keeper }}；具体责任人：{{ responsible_person }}。"),
+        (H1, "三、稳控期间"),
+        (B, "{{ period }}"),
+        (H1, "四、稳控措施"),
+        (B, "{{ stability_measures }}"),
+        (B, "稳控期间，责任人每日掌握信访人动态，做到人动我知；每日10时、17时向本机关报告，"
+            "无异常情况实行零报告，发现异常情况立即报告并就地做好劝返工作。"),
+        (H1, "五、责任追究"),
+        (B, "因工作不力导致信访人赴省进京非正常上访的，依照有关规定追究相关人员责任。"),
+        *TAIL,
+        CONTACT,
+    ]),
+}  # fmt: skip
+
+FORMS: dict[str, tuple[list[Para], list[Row], list[Para]]] = {
+    "follow-up.docx": (
+        [("DocTitle", "信访事项回访记录")],
+        [
+            ("信访件编号", "{{ case_no }}", "信访人", "{{ petitioners }}"),
+            ("承办单位", "{{ unit }}", "回访日期", "{{ visit_date }}"),
+            ("回访方式", "{{ visit_method }}", "回访人", "{{ visitors }}"),
+            ("信访诉求", "{{ demand }}"),
+            ("回访内容", "{{ content }}"),
+            ("处理意见落实情况", "{{ carried_out }}"),
+            ("满意程度", "{{ attitude }}（满意 / 基本满意 / 不满意）"),
+            ("历次回访（回访人）", "日期", "方式", "态度"),
+            ("{%tr for v in follow_ups %}",),
+            ("{{ v.visitors }}", "{{ v.date }}", "{{ v.method }}", "{{ v.attitude }}"),
+            ("{%tr endfor %}",),
+            ("信访人签字", "", "回访人签字", ""),
+            ("备注", "{{ remarks }}"),
+        ],
+        [("DocDate", "{{ org_name }}　{{ today }}")],
+    ),
+    "service.docx": (
+        [("DocTitle", "送达回证")],
+        [
+            ("送达机关", "{{ org_name }}", "信访件编号", "{{ case_no }}"),
+            ("送达文书名称", "{{ served_doc }}", "件数", "{{ copies }}"),
+            ("受送达人", "{{ recipient }}", "送达方式", "{{ method }}"),
+            ("送达地址", "{{ address }}"),
+            ("受送达人签名或盖章", "", "送达时间", "年　月　日"),
+            ("代收人及代收理由", "{{ proxy }}　{{ proxy_reason }}", "代收时间", "年　月　日"),
+            ("见证人（留置送达）", "", "拒收理由", ""),
+            ("送达人", "{{ server }}", "填发人", "{{ issuer }}"),
+            ("备考", "{{ remarks }}"),
+        ],
+        [("Note", "（受送达人签收的日期为送达时间。留置送达的，应由见证人签名。）")],
+    ),
+}  # fmt: skip
+
+
+def _clear_body(document) -> None:  # type: ignore[no-untyped-def]
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+
+
+def _add(document, style: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    paragraph = document.add_paragraph(style=style)
+    paragraph.add_run(text)  # one run: every tag stays whole
+
+
+def _table(document, rows: list[Row]) -> None:  # type: ignore[no-untyped-def]
+    table = document.add_table(rows=0, cols=4)
+    table.style = "FormTable"
+    for values in rows:
+        cells = table.add_row().cells
+        if len(values) < 4:  # label + value spanning the rest, or a lone {%tr %} tag
+            merged = cells[1].merge(cells[3]) if len(values) == 2 else cells[0].merge(cells[3])
+            targets = [cells[0], merged] if len(values) == 2 else [merged]
+        else:
+            targets = list(cells)
+        for index, (cell, value) in enumerate(zip(targets, values, strict=True)):
+            label = index % 2 == 0 and len(values) != 1
+            cell.paragraphs[0].style = "FormLabel" if label else "FormCell"
+            if value:
+                cell.paragraphs[0].add_run(value)
+
+
+def build(name: str):  # type: ignore[no-untyped-def]
+    if name in PAPERS:
+        variant, paras = PAPERS[name]
+        before, rows, after = paras, [], []
+    else:
+        variant = "form"
+        before, rows, after = FORMS[name]
+    document = Document(str(base_path(variant)))
+    _clear_body(document)
+    for style, text in before:
+        _add(document, style, text)
+    if rows:
+        _table(document, rows)
+    for style, text in after:
+        _add(document, style, text)
+    document.core_properties.title = name.removesuffix(".docx")
+    return document
+
+
+def write_all(directory: Path = PAPERS_DIR) -> list[Path]:
+    written = []
+    for name in (*PAPERS, *FORMS):
+        target = directory / name
+        tmp = target.with_suffix(".tmp")
+        build(name).save(str(tmp))
+        tmp.replace(target)
+        written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_all(Path(sys.argv[1]) if len(sys.argv) > 1 else PAPERS_DIR):
+        print(path)
