@@ -6,4 +6,12 @@ runs the ordered build steps (preflight → collect → render → compose → s
 
 from archive.dossier.check import CheckReport, Rule, Severity, check_case
 
-__all__ = ["CheckReport", "Rule", "Severity", "check_case"]
+
+def demo_dossier(ws, echo):  # type: ignore[no-untyped-def]
+    """See ``archive.dossier.demo.demo_dossier`` (imported lazily: it pulls in the typesetter)."""
+    from archive.dossier.demo import demo_dossier as run
+
+    return run(ws, echo)
+
+
+__all__ = ["CheckReport", "Rule", "Severity", "check_case", "demo_dossier"]
