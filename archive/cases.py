@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
-from docgen.model import Case, Petitioner, utcnow
-from docgen.vocab import CLOSED_STATUSES
+from docgen.model import Case, FollowUp, Petitioner, utcnow
+from docgen.vocab import ATTITUDES, CLOSED_STATUSES
 
 UPSERT_BATCH = 1000
 
@@ -200,3 +200,24 @@ def edit_case(
     case = get_case(session, case_no)
     apply_changes(case, values, person)
     return case
+
+
+def add_follow_up(
+    session: Session,
+    case_no: str,
+    *,
+    visited_on: dt.date,
+    method: str | None,
+    visitors: str | None,
+    attitude: str | None,
+    content: str | None,
+) -> FollowUp:
+    """Record a 回访 (follow-up visit) on a case."""
+    if attitude is not None and attitude not in ATTITUDES:
+        raise ValidationError(f"回访态度“{attitude}”无效，可选：{'、'.join(ATTITUDES)}")
+    case = get_case(session, case_no)
+    visit = FollowUp(
+        visited_on=visited_on, method=method, visitors=visitors, attitude=attitude, content=content
+    )
+    case.follow_ups.append(visit)
+    return visit

@@ -75,3 +75,15 @@ def test_export_command(populated: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "台账.xlsx"
     assert "已导出 30 件" in Cli(populated)("ledger", "export", str(out)).output
     assert out.is_file()
+
+
+def test_visit_records_a_follow_up(populated: Workspace) -> None:
+    cli = Cli(populated)
+    cli("case", "visit", "XF2024-0001", "--date", "2024年10月8日", "--method", "上门",
+        "--visitors", "周明", "--attitude", "满意", "--content", "补偿款已到位")  # fmt: skip
+    shown = json.loads(cli("case", "show", "XF2024-0001", "--json").output)
+    assert shown["回访记录"] == [
+        {"日期": "2024-10-08", "方式": "上门", "回访人": "周明", "态度": "满意"}
+    ]
+    bad = cli("case", "visit", "XF2024-0001", "--date", "2024-2-30", ok=False)
+    assert bad.exit_code == 1 and "回访日期" in bad.output

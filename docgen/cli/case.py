@@ -7,17 +7,26 @@ from pathlib import Path
 import click
 
 from archive.case_view import case_dict
-from archive.cases import CaseFilter, add_case, edit_case, get_case, list_cases, view
+from archive.cases import (
+    CaseFilter,
+    add_case,
+    add_follow_up,
+    edit_case,
+    get_case,
+    list_cases,
+    view,
+)
 from docgen.cli.options import (
     DocgenGroup,
+    UserError,
     emit,
     handle_errors,
     json_option,
     open_workspace,
     workspace_option,
 )
-from docgen.ledger.parse import parse_assignments
-from docgen.vocab import CATEGORIES, STATUSES
+from docgen.ledger.parse import parse_assignments, parse_date
+from docgen.vocab import ATTITUDES, CATEGORIES, STATUSES
 
 
 @click.group("case", cls=DocgenGroup)
@@ -112,3 +121,26 @@ def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | No
         ws.audit("case-edit", target=case_no, detail=changed, session=session)
     ws.cases_changed([case_no])
     click.echo(f"已修改案件 {case_no}：{len(values) + len(person)} 个字段")
+
+
+@case_group.command("visit")
+@click.argument("case_no")
+@click.option("--date", "visited_on", required=True, help="回访日期，如 2024-9-30")
+@click.option("--method", type=click.Choice(["上门", "电话", "约见"]), help="回访方式")
+@click.option("--visitors", help="回访人（姓名、单位）")
+@click.option("--attitude", type=click.Choice(list(ATTITUDES)), help="信访人态度")
+@click.option("--content", help="回访内容")
+@workspace_option
+@handle_errors
+def visit_command(case_no, visited_on, method, visitors, attitude, content, workspace_path) -> None:  # type: ignore[no-untyped-def]
+    """登记一次回访。"""
+    ws = open_workspace(workspace_path)
+    try:
+        day = parse_date(visited_on)
+    except ValueError as exc:
+        raise UserError(f"回访日期：{exc}") from None
+    with ws.session() as session:
+        add_follow_up(session, case_no, visited_on=day, method=method, visitors=visitors,
+                      attitude=attitude, content=content)  # fmt: skip
+        ws.audit("case-visit", target=case_no, session=session)
+    click.echo(f"已登记案件 {case_no} 的回访（{day:%Y年%-m月%-d日}）")
