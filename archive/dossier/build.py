@@ -33,7 +33,7 @@ from sqlalchemy import select
 
 from archive.attachments import FileType, detect_type
 from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction, sha256_file
+from archive.documents import DocumentTransaction, FileBatch, NewDocument, sha256_file
 from archive.dossier import pages as P
 from archive.dossier.check import (
     DOSSIER_KIND,
@@ -331,8 +331,7 @@ def render_frame(plan: DossierPlan, typesetter: Any, options: BuildOptions, numb
         for i in plan.items
     ]
     statement = back_note_statement(plan, numbered)
-    stylesheet = weasyprint.CSS(string=P.css(typesetter.fonts), font_config=typesetter.font_config,
-                                url_fetcher=FolderFetcher(typesetter.roots))  # fmt: skip
+    stylesheet = frame_stylesheet(typesetter)
 
     def render(body: str):  # type: ignore[no-untyped-def]
         html = weasyprint.HTML(string=html_page(body, plan.case_no),
@@ -350,6 +349,26 @@ def render_frame(plan: DossierPlan, typesetter: Any, options: BuildOptions, numb
     front = render(P.cover_html(facts) + P.toc_html(rows))
     back = render(P.back_note_html(statement, filer, options.checker, today))
     return Frame(front, back, render("".join(overlays)), statement)
+
+
+_STYLESHEETS: dict[int, Any] = {}
+
+
+def frame_stylesheet(typesetter: Any) -> Any:
+    """The parsed CSS of the dossier pages, once per typesetter. The typesetter's own paper
+    stylesheet registers the prepared font faces, so this CSS only names their families."""
+    from docgen.typeset.fetcher import FolderFetcher
+    from docgen.typeset.variants import get_variant
+
+    key = id(typesetter)
+    if key not in _STYLESHEETS:
+        typesetter.stylesheet(get_variant(None))
+        _STYLESHEETS[key] = typesetter._weasyprint.CSS(
+            string=P.css(typesetter.fonts, font_faces=False),
+            font_config=typesetter.font_config,
+            url_fetcher=FolderFetcher(typesetter.roots),
+        )
+    return _STYLESHEETS[key]
 
 
 def _settings_fonds(cover: dict[str, Any]) -> str:
@@ -425,33 +444,49 @@ def assemble(plan: DossierPlan, frame: Frame, generated: PdfReader, sources: dic
 
 
 def store(ws: Any, plan: DossierPlan, writer: Any, numbered: int) -> BuildResult:  # type: ignore[no-untyped-def]
-    """Write the dossier atomically, replacing the previous one and its catalog row."""
+    """Write the dossier atomically, replacing the previous one and its catalog row.
+
+    Like ``document_transaction`` (a FileBatch published inside one session) but without telling
+    the search index: the dossier repeats its items' text, and those are indexed one by one.
+    """
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    with document_transaction(ws) as txn:
-        case = get_case(txn.session, plan.case_no)
-        for old in txn.session.scalars(
-            select(Document).where(Document.case_id == case.id, Document.kind == DOSSIER_KIND)
-        ):
-            txn.session.delete(old)
-        tmp = txn.files.add(plan.target)
-        with open(tmp, "wb") as fh:
-            writer.write(fh)
-        tmp.chmod(0o644)
-        total = len(writer.pages)
-        missing = [] if plan.report.ok else [i.message for i in plan.report.errors]
-        doc = txn.record(case, tmp, NewDocument(
-            section=DOSSIER_SECTION, kind=DOSSIER_KIND, title=plan.cover["title"],
-            doc_date=dt.date.today(), pages=total,
-            meta={"档号": plan.cover["archive_no"], "件数": len(plan.items), "页数": numbered,
-                  "缺失": missing},
-        ))  # fmt: skip
-        txn.session.flush()
-        ws.audit("dossier_build", target=plan.case_no,
-                 detail=f"文档{doc.id} {len(plan.items)}件 {numbered}页", session=txn.session)  # fmt: skip
-        size = tmp.stat().st_size
-        result = BuildResult(plan.case_no, doc.path, doc.id, plan.cover["archive_no"],
-                             len(plan.items), numbered, total, size, doc.sha256, missing)  # fmt: skip
+    batch = FileBatch()
+    try:
+        with ws.session() as session:
+            txn = DocumentTransaction(session, batch, ws.root)
+            result = _record(ws, plan, writer, numbered, txn)
+            batch.publish()
+    except BaseException:
+        batch.undo()
+        raise
+    batch.finish()
     return result
+
+
+def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
+            txn: DocumentTransaction) -> BuildResult:  # fmt: skip
+    case = get_case(txn.session, plan.case_no)
+    for old in txn.session.scalars(
+        select(Document).where(Document.case_id == case.id, Document.kind == DOSSIER_KIND)
+    ):
+        txn.session.delete(old)
+    tmp = txn.files.add(plan.target)
+    with open(tmp, "wb") as fh:
+        writer.write(fh)
+    tmp.chmod(0o644)
+    total = len(writer.pages)
+    missing = [] if plan.report.ok else [i.message for i in plan.report.errors]
+    doc = txn.record(case, tmp, NewDocument(
+        section=DOSSIER_SECTION, kind=DOSSIER_KIND, title=plan.cover["title"],
+        doc_date=dt.date.today(), pages=total,
+        meta={"档号": plan.cover["archive_no"], "件数": len(plan.items), "页数": numbered,
+              "缺失": missing},
+    ))  # fmt: skip
+    txn.session.flush()
+    ws.audit("dossier_build", target=plan.case_no,
+             detail=f"文档{doc.id} {len(plan.items)}件 {numbered}页", session=txn.session)  # fmt: skip
+    return BuildResult(plan.case_no, doc.path, doc.id, plan.cover["archive_no"], len(plan.items),
+                       numbered, total, tmp.stat().st_size, doc.sha256, missing)  # fmt: skip
 
 
 def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,

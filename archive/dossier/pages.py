@@ -64,12 +64,15 @@ def compact_date(value: dt.date | None) -> str:
     return value.strftime("%Y%m%d") if value else ""
 
 
-def css(fonts: dict[str, ResolvedFont]) -> str:
+def css(fonts: dict[str, ResolvedFont], *, font_faces: bool = True) -> str:
+    """The dossier pages' CSS; ``font_faces=False`` when the font configuration already holds the
+    prepared faces (registered by a paper stylesheet), which saves loading them again."""
     body = css_font_stack(fonts["body"])
     title = css_font_stack(fonts["title"])
     sans = css_font_stack(fonts["heading1"])
     number = css_font_stack(fonts["page_number"])
-    return f"""{font_face_css(fonts)}
+    faces = font_face_css(fonts) if font_faces else ""
+    return f"""{faces}
 @page {{ size: A4; margin: 25mm 20mm 25mm 25mm; }}
 @page overlay {{ size: A4; margin: 0; }}
 * {{ bookmark-level: none; }}

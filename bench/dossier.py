@@ -1,0 +1,118 @@
+"""Dossier benchmark: a case with 20 generated papers and 10 scanned pages (~200 KB JPEGs).
+
+Prints the dossier build (one WeasyPrint pass for the papers, cover, 卷内目录 and 备考表; scans
+copied unchanged) beside two anchors measured in the same run on the same material: a plain pypdf
+merge of the separately rendered PDFs, and ``qpdf --empty --pages … --``. Goal: at most half the
+plain merge's size, built within 3 s.
+
+    python bench/dossier.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CASE = "XF2024-0001"
+KINDS = ["信访事项受理告知书", "交办函", "领导包案通知", "查办报告", "处理意见书", "送达回证",
+         "息诉罢访协议书", "回访记录", "稳控方案", "调查笔录"]  # fmt: skip
+
+
+def setup(tmp: Path):  # type: ignore[no-untyped-def]
+    from archive.attachments import AttachRequest, attach
+    from archive.dossier.images import image_to_pdf
+    from archive.dossier.samples import add_paper, make_scan
+    from archive.ledger_io import import_ledger
+    from archive.settings import Settings
+    from archive.workspace import Workspace
+    from docgen.sample import write_sample_ledger
+
+    ws = Workspace.init(tmp / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))
+    import_ledger(ws, write_sample_ledger(tmp / "sample.xlsx"))
+    for n in range(20):
+        kind = KINDS[n % len(KINDS)]
+        add_paper(ws, CASE, 1 + n % 6, kind, f"{kind}（{n + 1}）", doc_date=dt.date(2024, 6, 1 + n),
+                  paragraphs=[f"第{n + 1}份文书。经研究，现将有关事项通知如下，请认真办理并及时报告。"] * 4)  # fmt: skip
+    scans = []
+    for n in range(10):
+        jpg = make_scan(tmp / f"scan{n}.jpg", seed=n)
+        attach(
+            ws,
+            AttachRequest(
+                CASE, jpg, 1 + n % 6, f"扫描件{n + 1}", "扫描件", dt.date(2024, 7, 1 + n)
+            ),
+        )
+        pdf = tmp / f"scan{n}.pdf"
+        pdf.write_bytes(image_to_pdf(jpg))
+        scans.append(pdf)
+    return ws, scans
+
+
+def separate_pdfs(ws, scans: list[Path]) -> list[Path]:  # type: ignore[no-untyped-def]
+    """The separately rendered PDFs in binding order (papers as generated, scans as PDFs)."""
+    from archive.cases import get_case
+    from archive.dossier.check import case_documents
+
+    out, scan_iter = [], iter(scans)
+    with ws.session() as session:
+        for doc in case_documents(get_case(session, CASE)):
+            out.append(ws.root / doc.path if doc.kind != "扫描件" else next(scan_iter))
+    return out
+
+
+def pypdf_merge(pdfs: list[Path], target: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(str(pdf))
+    with open(target, "wb") as fh:
+        writer.write(fh)
+
+
+def main() -> None:
+    from archive.dossier.build import BuildOptions, build_dossier
+    from docgen.typeset.render import default_typesetter
+
+    tmp = Path(tempfile.mkdtemp())
+    try:
+        ws, scans = setup(tmp)
+        pdfs = separate_pdfs(ws, scans)
+        default_typesetter()  # warm: fonts loaded once per process, as in the CLI
+        rows = []
+        t = time.perf_counter()
+        result = build_dossier(ws, CASE, BuildOptions(allow_incomplete=True, archive_stamp=True))
+        rows.append(("docgen dossier build", time.perf_counter() - t, result.size))
+        t = time.perf_counter()
+        pypdf_merge(pdfs, tmp / "merge.pdf")
+        rows.append(("pypdf merge", time.perf_counter() - t, (tmp / "merge.pdf").stat().st_size))
+        if shutil.which("qpdf"):
+            t = time.perf_counter()
+            subprocess.run(["qpdf", "--empty", "--pages", *map(str, pdfs), "--", str(tmp / "q.pdf")],
+                           check=True)  # fmt: skip
+            rows.append(
+                ("qpdf --empty --pages", time.perf_counter() - t, (tmp / "q.pdf").stat().st_size)
+            )
+        print(f"20 份文书 + 10 页扫描件（扫描件共 {sum(p.stat().st_size for p in scans) / 1024:.0f} KB）；"
+              f"卷宗 {result.total_pages} 页")  # fmt: skip
+        print(f"{'method':24} {'time s':>8} {'size KB':>9} {'size ratio':>11}")
+        base = rows[1][2]
+        for name, seconds, size in rows:
+            print(f"{name:24} {seconds:8.2f} {size / 1024:9.0f} {size / base:11.2f}")
+        ok = rows[0][2] <= base / 2 and rows[0][1] <= 3.0
+        print("goal (≤ 0.5 × pypdf merge size, ≤ 3 s):", "met" if ok else "NOT met")
+        ws.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
