@@ -21,6 +21,7 @@ from docgen.cli.options import (
     workspace_option,
 )
 from docgen.cli.paper import paper_group
+from docgen.cli.search import index_group, search_command
 
 
 @click.group(cls=DocgenGroup, context_settings=CONTEXT_SETTINGS)
@@ -39,6 +40,8 @@ for command in (
     paper_group,
     attach_command,
     dossier_group,
+    search_command,
+    index_group,
     fonts_group,
     demo_command,
 ):
