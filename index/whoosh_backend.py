@@ -9,9 +9,12 @@ always works (it builds a new generation, see :mod:`index.layout`).
 
 from __future__ import annotations
 
+import gc
 import pickle
 import struct
 import time
+import traceback
+import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -50,6 +53,22 @@ _OPEN_ERRORS = (*_READ_ERRORS, ValueError, KeyError, IndexError, AttributeError,
 _CORRUPT = "索引文件损坏或不完整，需要重建索引（docgen index rebuild）"
 
 
+def _drop_abandoned_files(exc: BaseException) -> None:
+    """Close file handles whoosh abandons when it fails on damaged files, without warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        seen: set[int] = set()
+        pending: list[BaseException | None] = [exc]
+        while pending:
+            e = pending.pop()
+            if e is None or id(e) in seen:
+                continue
+            seen.add(id(e))
+            traceback.clear_frames(e.__traceback__)
+            pending += [e.__context__, e.__cause__]
+        gc.collect()
+
+
 class WhooshIndex:
     """The whoosh implementation of :class:`index.SearchIndex` (see there for the contract)."""
 
@@ -85,15 +104,25 @@ class WhooshIndex:
                 f"当前为（结构 {SCHEMA_VERSION}、分词 {ANALYZER_NAME}），需要重建索引"
             )
             return
-        try:
-            ix = whoosh.index.open_dir(str(self.root / meta.active), schema=self.schema)
-            with ix.searcher() as searcher:
-                searcher.doc_count_all()
-                next(iter(searcher.reader().all_stored_fields()), None)
-        except _OPEN_ERRORS:
+        self._ix = self._probe(meta.active)
+        if self._ix is None:
             self._problem = _CORRUPT
-            return
-        self._ix = ix
+
+    def _probe(self, generation: str) -> whoosh.index.Index | None:
+        """The whoosh index in ``generation`` if it opens and reads, else None."""
+        with warnings.catch_warnings():
+            # whoosh abandons open files when it fails on damaged ones; they are closed here.
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = whoosh.index.open_dir(str(self.root / generation), schema=self.schema)
+                with ix.searcher() as searcher:
+                    searcher.doc_count_all()
+                    next(iter(searcher.reader().all_stored_fields()), None)
+                return ix
+            except _OPEN_ERRORS:
+                pass
+            gc.collect()
+        return None
 
     def _create_empty(self) -> layout.Meta:
         gen = layout.next_generation(self.root)
@@ -113,6 +142,7 @@ class WhooshIndex:
         return self._ix
 
     def _damaged(self, exc: BaseException) -> IndexNeedsRebuild:
+        _drop_abandoned_files(exc)
         self._problem, self._ix = _CORRUPT, None
         return IndexNeedsRebuild(_CORRUPT)
 
@@ -185,13 +215,11 @@ class WhooshIndex:
             and state.analyzer == ANALYZER_NAME
             and (self.root / state.generation).is_dir()
         ):
-            try:
-                ix = whoosh.index.open_dir(str(self.root / state.generation), schema=self.schema)
+            ix = self._probe(state.generation)
+            if ix is not None:
                 with ix.reader() as reader:
                     seen = {v.decode("utf-8") for v in reader.lexicon("doc_id")}
                 gen = state.generation
-            except _OPEN_ERRORS:
-                ix, seen = None, set()
         if ix is None:
             current = self._active_name()
             layout.remove_generations(self.root, keep={current} if current else set())

@@ -1,0 +1,82 @@
+"""Analysis: bigram positions make every substring a phrase; segmentation uses the dictionary."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from index.analysis import (
+    START,
+    SingleChar,
+    get_segmenter,
+    gram_positions,
+    gram_tokens,
+    query_grams,
+)
+
+
+def _phrase_at(poses: dict[str, list[int]], grams: list[str]) -> bool:
+    starts = set(poses.get(grams[0], []))
+    for k, gram in enumerate(grams[1:], 1):
+        starts &= {p - k for p in poses.get(gram, [])}
+    return bool(starts)
+
+
+TEXT = "王𠮷（身份证号110105199001011234）反映朝阳区住建委拖欠工资，依据朝信转〔2024〕12号文件，龘某到场。"
+
+
+def _splits_latin(i: int, j: int) -> bool:
+    """Latin/digit words match whole (or by prefix as a lone term), not from their middle."""
+
+    def inside(k: int) -> bool:
+        return 0 < k < len(TEXT) and TEXT[k - 1].isascii() and TEXT[k].isascii()
+
+    return inside(i) or inside(j)
+
+
+def test_every_substring_is_a_phrase_of_consecutive_positions() -> None:
+    poses = gram_positions(TEXT)
+    rng = random.Random(3)
+    for _ in range(400):
+        i = rng.randrange(len(TEXT))
+        j = rng.randrange(i + 1, len(TEXT) + 1)
+        if _splits_latin(i, j):
+            continue
+        grams = query_grams(TEXT[i:j])
+        if isinstance(grams, SingleChar):
+            assert any(t.startswith(grams) for t in poses)
+        elif grams:
+            assert _phrase_at(poses, grams), TEXT[i:j]
+
+
+@pytest.mark.parametrize("absent", ["拖欠住建委", "工资拖欠", "12号文件龘", "王𠮷反", "2024〕13号"])
+def test_non_substrings_do_not_match(absent: str) -> None:
+    grams = query_grams(absent)
+    assert not isinstance(grams, SingleChar)
+    assert not _phrase_at(gram_positions(TEXT), grams)
+
+
+def test_run_edge_markers() -> None:
+    poses = gram_positions("12号文")
+    assert "号" + START in poses and "文" in poses and "号文" in poses
+    assert query_grams("12号") == ["12", "号" + START]
+    assert query_grams("号2024") == ["号", "2024"]
+    assert query_grams("𠮷") == SingleChar("𠮷")
+
+
+def test_tokenizer_agrees_with_fast_path() -> None:
+    fast = gram_positions(TEXT)
+    slow: dict[str, list[int]] = {}
+    for term, pos, start, end in gram_tokens(TEXT):
+        slow.setdefault(term, []).append(pos)
+        if not term.endswith(START):
+            assert TEXT[start:end].lower() == term
+    assert {k: sorted(v) for k, v in slow.items()} == fast
+
+
+def test_dictionary_words_change_segmentation() -> None:
+    plain = get_segmenter().words("朝阳区住建委协调处理")
+    custom = get_segmenter(["朝阳区住建委"]).words("朝阳区住建委协调处理")
+    assert "朝阳区住建委" not in plain
+    assert custom[0] == "朝阳区住建委"

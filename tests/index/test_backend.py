@@ -1,0 +1,253 @@
+"""The whoosh backend: incremental updates, filters, masking, rebuild, locks, damaged indexes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import whoosh.index
+
+from index import (
+    IndexDoc,
+    IndexLocked,
+    IndexNeedsRebuild,
+    SearchIndex,
+    SearchQuery,
+    open_index,
+)
+from tests.index.conftest import DICTIONARY
+from tests.index.corpus import Corpus
+
+
+def ids(ix: SearchIndex, query: SearchQuery | str) -> set[str]:
+    return {h.doc_id for h in ix.search(query)}
+
+
+def test_add_replace_delete(fresh_index: SearchIndex, small_corpus: Corpus) -> None:
+    case = small_corpus.cases[0]
+    doc = next(d for d in small_corpus.docs if d.doc_id == case.doc_ids[2])
+    n = fresh_index.count()
+    assert doc.doc_id in ids(fresh_index, case.name)
+
+    fresh_index.add([dataclasses.replace(doc, title="更正后的交办函", text="内容改为龘龘测试")])
+    assert fresh_index.count() == n
+    assert ids(fresh_index, "龘龘测试") == {doc.doc_id}
+    assert doc.doc_id not in ids(fresh_index, '"成立工作专班" ' + case.name)
+
+    assert fresh_index.delete([doc.doc_id, "doc:absent"]) == 1
+    assert fresh_index.count() == n - 1
+    assert not ids(fresh_index, "龘龘测试")
+
+    assert fresh_index.delete_case(case.case_no) == len(case.doc_ids) - 1
+    assert not ids(fresh_index, case.name)
+
+
+def test_filters(fresh_index: SearchIndex, small_corpus: Corpus) -> None:
+    case = small_corpus.cases[1]
+    docs = [d for d in small_corpus.docs if d.case_no == case.case_no]
+    everything = SearchQuery("", limit=1000)
+    assert ids(fresh_index, dataclasses.replace(everything, case_no=case.case_no)) == {
+        d.doc_id for d in docs
+    }
+    by_kind = ids(fresh_index, dataclasses.replace(everything, kind="assign"))
+    assert by_kind == {d.doc_id for d in small_corpus.docs if d.kind == "assign"}
+    q = SearchQuery("", unit=case.unit, section=5, limit=1000)
+    expected = {d.doc_id for d in small_corpus.docs if d.unit == case.unit and d.section == 5}
+    assert ids(fresh_index, q) == expected
+    day = docs[0].date
+    assert day is not None
+    dated = SearchQuery("", date_from=day, date_to=day, limit=1000)
+    assert ids(fresh_index, dated) == {d.doc_id for d in small_corpus.docs if d.date == day}
+    assert ids(fresh_index, f"date:{day:%Y-%m-%d}") == ids(fresh_index, dated)
+    category = SearchQuery(case.name, category=docs[0].category, status=case.status)
+    assert ids(fresh_index, category) == {d.doc_id for d in docs}
+    assert not ids(fresh_index, SearchQuery(case.name, category="不存在的类别"))
+
+
+def test_snippets_mask_personal_data_unless_asked(
+    fresh_index: SearchIndex, small_corpus: Corpus
+) -> None:
+    case = small_corpus.cases[2]
+    masked_id = case.id_number[:6] + "*" * 8 + case.id_number[-4:]
+    masked_phone = case.phone[:3] + "****" + case.phone[-4:]
+    hits = fresh_index.search(case.id_number).hits
+    assert hits and all(h.case_no == case.case_no for h in hits)
+    for hit in hits:
+        assert case.id_number not in hit.snippet and case.phone not in hit.snippet
+        assert masked_id in hit.snippet and masked_phone in hit.snippet
+        assert "【" + masked_id + "】" in hit.marked()
+    shown = fresh_index.search(SearchQuery(case.phone, show_personal=True)).hits
+    assert shown and all(case.phone in h.snippet for h in shown)
+    assert "【" + case.phone + "】" in shown[0].marked()
+
+
+def test_scan_without_text_is_found_by_metadata(
+    fresh_index: SearchIndex, small_corpus: Corpus
+) -> None:
+    case = small_corpus.cases[3]
+    hits = fresh_index.search(SearchQuery(case.name, kind="scan")).hits
+    assert len(hits) == 1 and not hits[0].has_text
+    assert hits[0].path.endswith(".pdf") and hits[0].snippet
+
+
+def test_identifiers_whole_or_prefix(fresh_index: SearchIndex, small_corpus: Corpus) -> None:
+    case = small_corpus.cases[4]
+    assert ids(fresh_index, case.case_no) == set(case.doc_ids)
+    prefix = SearchQuery(case.case_no[:6], limit=1000)
+    year = case.case_no[2:6]
+    assert ids(fresh_index, prefix) == {
+        d.doc_id for d in small_corpus.docs if d.case_no.startswith(f"XF{year}")
+    }
+    assert ids(fresh_index, f"id:{case.id_number[:14]}*") >= {case.doc_ids[0], case.doc_ids[1]}
+    assert ids(fresh_index, f"phone:{case.phone}") == {case.doc_ids[0], case.doc_ids[1]}
+    assign = next(d for d in small_corpus.docs if d.case_no == case.case_no and d.doc_number)
+    assert assign.doc_id in ids(fresh_index, assign.doc_number)
+
+
+def test_synonyms_are_opt_in(built_index: SearchIndex, corpus: Corpus) -> None:
+    wage = {i for c in corpus.cases if c.topic == "wage" for i in c.doc_ids}
+    alt = {i for c in corpus.cases if c.topic == "wage_alt" for i in c.doc_ids}
+    assert ids(built_index, SearchQuery("拖欠工资", limit=5000)) == wage
+    assert ids(built_index, SearchQuery("拖欠工资", limit=5000, synonyms=True)) == wage | alt
+
+
+def test_newest_order_and_total(built_index: SearchIndex, corpus: Corpus) -> None:
+    result = built_index.search(SearchQuery("征地拆迁", order="newest", limit=5))
+    dates = [h.date for h in result.hits]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 5
+    assert result.total == sum(len(c.doc_ids) for c in corpus.cases if c.topic == "land")
+
+
+def test_rebuild_resumes_after_a_crash(tmp_path: Path, small_corpus: Corpus) -> None:
+    ix = open_index(tmp_path / "index", dictionary_words=DICTIONARY)
+    progress: list[int] = []
+
+    def crashing() -> Iterator[IndexDoc]:
+        for n, doc in enumerate(small_corpus.docs):
+            if n == 25:
+                raise RuntimeError("power cut")
+            yield doc
+
+    with pytest.raises(RuntimeError):
+        ix.rebuild(crashing(), progress=progress.append, batch_size=10)
+    assert progress == [10, 20]
+    assert ix.count() == 0  # the old (empty) generation is still the one in use
+
+    reopened = open_index(tmp_path / "index", dictionary_words=DICTIONARY)
+    seen: list[str] = []
+
+    def recording() -> Iterator[IndexDoc]:
+        for doc in small_corpus.docs:
+            seen.append(doc.doc_id)
+            yield doc
+
+    assert reopened.rebuild(recording(), progress=progress.append, batch_size=10) == len(
+        small_corpus.docs
+    )
+    assert reopened.count() == len(small_corpus.docs)
+    assert ids(reopened, small_corpus.cases[0].name) == set(small_corpus.cases[0].doc_ids)
+    assert not (tmp_path / "index" / "rebuild.json").exists()
+    assert len(list((tmp_path / "index").glob("gen-*"))) == 1
+
+
+def test_schema_or_analyzer_change_needs_rebuild(
+    fresh_index: SearchIndex, tmp_path: Path, small_corpus: Corpus
+) -> None:
+    meta_path = tmp_path / "index" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "analyzer": "jieba-old"}))
+    ix = open_index(tmp_path / "index")
+    assert ix.check() and "重建" in ix.check()  # type: ignore[operator]
+    with pytest.raises(IndexNeedsRebuild):
+        ix.search("拖欠工资")
+    with pytest.raises(IndexNeedsRebuild):
+        ix.add(small_corpus.docs[:1])
+    ix.rebuild(small_corpus.docs)
+    assert ix.check() is None and ix.count() == len(small_corpus.docs)
+
+
+@pytest.mark.parametrize("damage", ["truncate_segment", "garble_toc", "drop_meta"])
+def test_damaged_index_is_detected_and_rebuilt(
+    fresh_index: SearchIndex, tmp_path: Path, small_corpus: Corpus, damage: str
+) -> None:
+    root = tmp_path / "index"
+    gen = next(root.glob("gen-*"))
+    if damage == "truncate_segment":
+        for seg in gen.glob("*.seg"):
+            seg.write_bytes(seg.read_bytes()[:200])
+    elif damage == "garble_toc":
+        for toc in gen.glob("*.toc"):
+            toc.write_bytes(b"\x00garbage" * 10)
+    else:
+        (root / "meta.json").unlink()
+    ix = open_index(root)
+    try:
+        ix.search(small_corpus.cases[0].name)
+    except IndexNeedsRebuild as exc:
+        assert "重建" in exc.message
+    else:
+        pytest.fail("damage not detected")
+    ix.rebuild(small_corpus.docs)
+    assert ids(ix, small_corpus.cases[0].name) == set(small_corpus.cases[0].doc_ids)
+
+
+def test_lock_is_retried_then_reported(
+    fresh_index: SearchIndex, tmp_path: Path, small_corpus: Corpus
+) -> None:
+    meta = json.loads((tmp_path / "index" / "meta.json").read_text())
+    raw = whoosh.index.open_dir(str(tmp_path / "index" / meta["active"]))
+    holder = raw.writer()
+    try:
+        impatient = open_index(tmp_path / "index", lock_timeout=0.2)
+        with pytest.raises(IndexLocked) as exc:
+            impatient.add(small_corpus.docs[:1])
+        assert "稍后重试" in exc.value.message
+    finally:
+        holder.cancel()
+    assert impatient.add(small_corpus.docs[:1]) == 1
+
+
+def test_fast_writer_matches_stock_writer(tmp_path: Path, small_corpus: Corpus) -> None:
+    from whoosh.writing import SegmentWriter
+
+    from index.analysis import get_segmenter
+    from index.schema import build_schema, to_fields
+    from index.writer import FastSegmentWriter
+
+    schema = build_schema(get_segmenter(DICTIONARY))
+    dumps = []
+    for name, writer_class in (("fast", FastSegmentWriter), ("stock", SegmentWriter)):
+        (tmp_path / name).mkdir()
+        ix = whoosh.index.create_in(str(tmp_path / name), schema)
+        writer = writer_class(ix)
+        for doc in small_corpus.docs:
+            writer.add_document(**to_fields(doc))
+        writer.commit()
+        with ix.reader() as reader:
+            postings = []
+            for fieldname, text in reader.all_terms():
+                m = reader.postings(fieldname, text)
+                postings.append((fieldname, text, list(m.items_as("weight"))))
+                if schema[fieldname].format.supports("positions"):
+                    m = reader.postings(fieldname, text)
+                    postings.append((fieldname, text, list(m.items_as("positions"))))
+            lengths = [reader.doc_field_length(i, "words") for i in range(reader.doc_count())]
+            dumps.append((postings, list(reader.all_stored_fields()), lengths))
+    assert dumps[0] == dumps[1]
+
+
+def test_importing_index_does_not_import_click_or_docgen() -> None:
+    code = "import sys, index; print(any(m.split('.')[0] in {'click', 'docgen', 'archive'} for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_dates_round_trip(fresh_index: SearchIndex) -> None:
+    fresh_index.add([IndexDoc("doc:x", title="龘测试", text="龘测试", date=dt.date(2024, 2, 29))])
+    assert fresh_index.search("龘测试").hits[0].date == dt.date(2024, 2, 29)
