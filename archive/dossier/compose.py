@@ -65,8 +65,21 @@ def form_xobject(writer: PdfWriter, page: PageObject) -> IndirectObject:
     return writer._add_object(form.flate_encode())
 
 
-def stamp(writer: PdfWriter, page: PageObject, form: IndirectObject, name: str) -> None:
-    """Draw ``form`` on ``page`` with its top-right corner at the page's top-right corner."""
+@dataclass(frozen=True)
+class Mark:
+    """Draw the Form XObject ``name`` translated by (x, y) in the overlay's A4 coordinates."""
+
+    name: str
+    x: float
+    y: float = 0.0
+
+
+def stamp(writer: PdfWriter, page: PageObject, forms: dict[str, IndirectObject],
+          marks: list[Mark]) -> None:  # fmt: skip
+    """Draw ``marks`` on ``page``, the overlay's top-right corner at the page's top-right corner.
+
+    The page's own content streams are kept as they are; one stream is added before (``q``) and
+    one after (``Q`` + the marks)."""
     box = page.mediabox
     dx, dy = float(box.right) - A4_W_PT, float(box.top) - A4_H_PT
     old = page.get("/Resources")
@@ -75,7 +88,8 @@ def stamp(writer: PdfWriter, page: PageObject, form: IndirectObject, name: str) 
     xobjects = (
         DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
     )
-    xobjects[NameObject(name)] = form
+    for mark in marks:
+        xobjects[NameObject(mark.name)] = forms[mark.name]
     resources[NameObject("/XObject")] = xobjects
     page[NameObject("/Resources")] = resources
     raw = page.raw_get("/Contents") if "/Contents" in page else None
@@ -85,25 +99,30 @@ def stamp(writer: PdfWriter, page: PageObject, form: IndirectObject, name: str) 
         existing = list(raw.get_object())
     else:
         existing = [raw]
+    draws = " ".join(f"q 1 0 0 1 {m.x:.3f} {m.y:.3f} cm {m.name} Do Q" for m in marks)
     head = _stream(writer, b"q\n")
-    tail = _stream(writer, f"\nQ q 1 0 0 1 {dx:.4f} {dy:.4f} cm {name} Do Q\n".encode())
+    tail = _stream(writer, f"\nQ q 1 0 0 1 {dx:.3f} {dy:.3f} cm {draws} Q\n".encode())
     page[NameObject("/Contents")] = ArrayObject([head, *existing, tail])
 
 
 def compose(
     parts: list[Part],
-    overlays: dict[int, tuple[PdfReader, int]],
+    forms: dict[str, tuple[PdfReader, int]],
+    marks: dict[int, list[Mark]],
     outline: list[Outline],
     metadata: dict[str, str],
 ) -> PdfWriter:
-    """Parts in order → writer; ``overlays`` maps an output page index to its overlay page."""
+    """Parts in order → writer; ``forms`` names overlay pages turned into Form XObjects once,
+    ``marks`` says which of them to draw where on each output page (by index)."""
     writer = PdfWriter()
     for part in parts:
         for i in range(part.start, part.start + part.count):
             writer.add_page(part.reader.pages[i])
-    for index, (reader, overlay_index) in overlays.items():
-        form = form_xobject(writer, reader.pages[overlay_index])
-        stamp(writer, writer.pages[index], form, f"/DocgenArch{index}")
+    used = {m.name for page_marks in marks.values() for m in page_marks}
+    refs = {name: form_xobject(writer, reader.pages[i]) for name, (reader, i) in forms.items()
+            if name in used}  # fmt: skip
+    for index, page_marks in marks.items():
+        stamp(writer, writer.pages[index], refs, page_marks)
     for entry in outline:
         parent = writer.add_outline_item(title=entry.title, page_number=entry.page)
         for child in entry.children:

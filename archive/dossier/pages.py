@@ -100,7 +100,7 @@ table.toc thead {{ display: table-header-group; }}
 .ov {{ page: overlay; break-after: page; position: relative; width: 210mm; height: 296mm; }}
 .ov .no {{ position: absolute; top: 8mm; right: 12mm; font-family: {number};
           font-size: 12pt; }}
-.ov .stamp {{ position: absolute; top: 10mm; left: 82.5mm; width: 45mm; height: 16mm;
+.ov .stamp {{ position: absolute; top: 10mm; left: 82.5mm; table-layout: fixed; width: 45mm; height: 16mm;
              border-collapse: collapse; color: #d40000; font-family: {sans}; font-size: 7pt; }}
 .ov .stamp td {{ border: 0.8pt solid #d40000; width: 15mm; height: 8mm; text-align: center;
                 vertical-align: middle; padding: 0; }}
@@ -153,14 +153,40 @@ def back_note_html(statement: list[str], filer: str, checker: str, on: dt.date) 
     )
 
 
-def overlay_html(number: int, stamp: StampFacts | None) -> str:
-    """One transparent A4 page: the page number at top-right, the 归档章 at top-centre."""
-    box = ""
-    if stamp is not None:
-        top = (stamp.fonds, stamp.year, stamp.retention)
-        low = (stamp.item_no, str(stamp.pages), stamp.unit_code)
-        cells = "".join(
-            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in (top, low)
-        )
-        box = f'<table class="stamp">{cells}</table>'
-    return f'<div class="ov"><span class="no">{number}</span>{box}</div>'
+MM = 72 / 25.4
+NUMBER_PT = 12.0  # archival page number: 12 pt, right edge 12 mm from the page's right side
+NUMBER_TOP_MM = 8.0
+NUMBER_RIGHT_MM = 12.0
+STAMP_PT = 7.0  # 归档章 text
+STAMP_LEFT_MM, STAMP_TOP_MM, CELL_W_MM, CELL_H_MM = 82.5, 10.0, 15.0, 8.0
+
+
+def digit_pages_html(size_pt: float, color: str, top: str) -> str:
+    """Ten overlay pages, each holding one digit at the left edge and ``top`` (CSS length).
+
+    They become Form XObjects drawn side by side for any number, so numbering a page needs no
+    layout (reuse instead of one rendered overlay per page)."""
+    style = f"left: 0; right: auto; top: {top}; font-size: {size_pt}pt; color: {color};"
+    return "".join(
+        f'<div class="ov"><span class="no" style="{style} line-height: 1">{d}</span></div>'
+        for d in "0123456789"
+    )
+
+
+def stamp_frame_html(stamp: StampFacts) -> str:
+    """One overlay page: the 归档章 box with its fixed cells (全宗号 年度 保管期限 / — — 机构);
+    件号 and 页数 are drawn into the empty cells with the red digits."""
+    top = (stamp.fonds, stamp.year, stamp.retention)
+    low = ("", "", stamp.unit_code)
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in (top, low)
+    )
+    return f'<div class="ov"><table class="stamp">{cells}</table></div>'
+
+
+def number_top_css() -> str:
+    return f"{NUMBER_TOP_MM}mm"
+
+
+def stamp_digit_top_css() -> str:
+    return f"calc({STAMP_TOP_MM + CELL_H_MM * 1.5}mm - {STAMP_PT / 2}pt)"

@@ -86,7 +86,9 @@ def test_toc_page_numbers_are_where_documents_start(built) -> None:  # type: ign
         else:  # tiny test PDFs: identified by their width
             original = PdfReader(ws.root / path).pages[0]
             assert float(page.mediabox.width) == float(original.mediabox.width)
-        assert f"/DocgenArch{FRONT + toc[seq] - 1} Do" in _content_streams(page)[-1].decode()
+        overlay = _content_streams(page)[-1].decode()
+        number = "".join(re.findall(r"/DocgenD(\d) Do", overlay))
+        assert number == str(toc[seq]) and "/DocgenStamp Do" in overlay  # page number, 归档章
         next_page += pages
     assert result.pages == next_page - 1
     assert len(reader.pages) == FRONT + result.pages + 1
