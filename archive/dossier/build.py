@@ -343,7 +343,7 @@ def render_frame(plan: DossierPlan, typesetter: Any, options: BuildOptions, numb
 
     glyph_html = P.digit_pages_html(P.NUMBER_PT, "#000", P.number_top_css())
     if options.archive_stamp:
-        glyph_html += P.digit_pages_html(P.STAMP_PT, "#d40000", P.stamp_digit_top_css())
+        glyph_html += P.digit_pages_html(P.STAMP_PT, "#d40000", P.stamp_digit_top_css(), "sd")
         stamp = P.StampFacts(_settings_fonds(c), c["year"], c["retention"], "", 0,
                              _settings_unit(c))  # fmt: skip
         glyph_html += P.stamp_frame_html(stamp)

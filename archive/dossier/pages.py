@@ -100,6 +100,7 @@ table.toc thead {{ display: table-header-group; }}
 .ov {{ page: overlay; break-after: page; position: relative; width: 210mm; height: 296mm; }}
 .ov .no {{ position: absolute; top: 8mm; right: 12mm; font-family: {number};
           font-size: 12pt; }}
+.ov .sd {{ position: absolute; font-family: {sans}; }}
 .ov .stamp {{ position: absolute; top: 10mm; left: 82.5mm; table-layout: fixed; width: 45mm; height: 16mm;
              border-collapse: collapse; color: #d40000; font-family: {sans}; font-size: 7pt; }}
 .ov .stamp td {{ border: 0.8pt solid #d40000; width: 15mm; height: 8mm; text-align: center;
@@ -161,14 +162,14 @@ STAMP_PT = 7.0  # 归档章 text
 STAMP_LEFT_MM, STAMP_TOP_MM, CELL_W_MM, CELL_H_MM = 82.5, 10.0, 15.0, 8.0
 
 
-def digit_pages_html(size_pt: float, color: str, top: str) -> str:
+def digit_pages_html(size_pt: float, color: str, top: str, css_class: str = "no") -> str:
     """Ten overlay pages, each holding one digit at the left edge and ``top`` (CSS length).
 
     They become Form XObjects drawn side by side for any number, so numbering a page needs no
     layout (reuse instead of one rendered overlay per page)."""
     style = f"left: 0; right: auto; top: {top}; font-size: {size_pt}pt; color: {color};"
     return "".join(
-        f'<div class="ov"><span class="no" style="{style} line-height: 1">{d}</span></div>'
+        f'<div class="ov"><span class="{css_class}" style="{style} line-height: 1">{d}</span></div>'
         for d in "0123456789"
     )
 
@@ -189,4 +190,4 @@ def number_top_css() -> str:
 
 
 def stamp_digit_top_css() -> str:
-    return f"calc({STAMP_TOP_MM + CELL_H_MM * 1.5}mm - {STAMP_PT / 2}pt)"
+    return f"calc({STAMP_TOP_MM + CELL_H_MM * 1.5}mm - {STAMP_PT / 2 - 0.6}pt)"
