@@ -27,8 +27,31 @@ def resolve_template(name: str, override_dir: Path | None = None) -> Path:
     raise NotFoundError(f"找不到文书模板 {name}（应在 {PAPERS_DIR} 或工作区 templates/ 中）")
 
 
+class _CachingEnvironment(jinja2.Environment):
+    """docxtpl compiles every XML part of every paper; the same template source compiles once."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # type: ignore[no-untyped-def, override]
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) > 256:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+_ENV: _CachingEnvironment | None = None
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    global _ENV
+    if _ENV is None:
+        _ENV = _CachingEnvironment()
+    return _ENV
 
 
 def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:

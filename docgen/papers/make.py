@@ -246,6 +246,25 @@ def _init_worker() -> None:
     _WORKER_TYPESETTER = Typesetter()
 
 
+class _DeferredIndex:
+    """The workspace, with search indexing of new documents held back until ``flush``."""
+
+    def __init__(self, ws: Any) -> None:
+        self._ws = ws
+        self.pending: list[Document] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ws, name)
+
+    def documents_added(self, documents: list[Document]) -> None:
+        self.pending.extend(documents)
+
+    def flush(self) -> None:
+        if self.pending:
+            self._ws.documents_added(self.pending)
+            self.pending = []
+
+
 def _worker_render(job: RenderJob) -> Rendered:
     return render_job(job, _WORKER_TYPESETTER)
 
@@ -286,9 +305,11 @@ def make_papers(
         progress(done, total, "")
     if not jobs:
         return result
+    deferred = _DeferredIndex(ws)  # one index update for the batch, not one per paper
     with scratch_dir(ws) as scratch:
         jobs = [RenderJob(j.case_no, j.template, j.context, j.variant, scratch) for j in jobs]
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context("forkserver")  # no fork() of a threaded parent
+        context.set_forkserver_preload(["docgen.papers.make", "docgen.typeset.render"])
         with ProcessPoolExecutor(
             max_workers=min(workers, len(jobs)), mp_context=context, initializer=_init_worker
         ) as pool:
@@ -297,12 +318,13 @@ def make_papers(
                 try:
                     rendered = future.result()
                     result.worker_rss_kb.append(rendered.rss_kb)
-                    result.made.append(_commit_or_redo(ws, paper, job, rendered, today))
+                    result.made.append(_commit_or_redo(deferred, paper, job, rendered, today))
                 except Exception as exc:  # one case's failure never stops the batch
                     result.failed.append((job.case_no, _reason(exc)))
                 done += 1
                 if progress:
                     progress(done, total, job.case_no)
+    deferred.flush()
     result.failed.sort()
     return result
 
