@@ -10,9 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archive.cases import CaseFilter, list_cases
+from archive.dossier import demo_dossier
 from archive.ledger_io import export_ledger, import_ledger
 from archive.settings import Settings
 from archive.workspace import Workspace
+from docgen.papers.demo import demo_papers
 from docgen.sample import write_sample_ledger
 
 Echo = Callable[[str], None]
@@ -35,7 +37,31 @@ def run_demo(directory: Path, echo: Echo) -> Workspace:
     out = directory / "导出台账.xlsx"
     count = export_ledger(ws, out)
     echo(f"四、导出台账：{out.name}（{count} 件）")
+    demo_papers(ws, echo, today=DEMO_TODAY)
+    echo("七、六有卷宗")
+    demo_dossier(ws, echo)
+    _search(ws, echo)
     return ws
+
+
+DEMO_QUERIES = (
+    ("人名（含生僻字）", "𠮷祥"),
+    ("案件编号", "XF2024-0007"),
+    ("主题", "拖欠工资"),
+    ("短语与条件", '"包案会商" AND 涉军'),
+)
+
+
+def _search(ws: Workspace, echo: Echo) -> None:
+    from index import SearchQuery
+
+    echo("八、全文检索（身份证号、电话在摘要中打码）")
+    ix = ws.search_index()
+    for label, text in DEMO_QUERIES:
+        result = ix.search(SearchQuery(text, limit=3))
+        echo(f"    检索{label}“{text}”：共 {result.total} 条")
+        for hit in result.hits:
+            echo(f"      【{hit.case_no}】{hit.title}（{hit.kind}） {hit.marked()[:60]}")
 
 
 def _show_cases(ws: Workspace, echo: Echo) -> None:
