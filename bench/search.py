@@ -1,0 +1,304 @@
+"""Search benchmark: generated documents → indexing speed, size, query latency, peak memory.
+
+Engines, each run in its own subprocess on the same generated text (title + text + metadata):
+
+* ``ours``         – ``index.open_index`` + ``rebuild`` (CJK bigrams + rjieba words, whoosh);
+                     queries return 10 hits with highlighted, masked snippets.
+* ``whoosh-jieba`` – whoosh with jieba's stock ``ChineseAnalyzer``; 10 hits + ``highlights()``.
+* ``tantivy``      – tantivy with jieba-pre-tokenised text (the speed anchor); 10 hits + snippets.
+* ``jieba``        – jieba segmentation alone (``jieba.lcut``) on the same text: the indexing goal
+                     is ours ≥ 80% of this throughput. ``rjieba`` is printed for reference.
+
+Usage::
+
+    python bench/search.py --quick                 # 2k docs, a smoke run
+    python bench/search.py --sizes 10000 100000    # the issue's figures
+    python bench/search.py --sizes 100000 --engines ours jieba
+
+docs/s is wall-clock; cpu docs/s uses process CPU time (steadier on a busy machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.index.corpus import (  # noqa: E402
+    FILLER,
+    KINDS,
+    PLACES,
+    TOPICS,
+    UNITS,
+    iter_docs,
+    make_cases,
+)
+
+ENGINES = ("jieba", "ours", "whoosh-jieba", "tantivy")
+BATCH = 5000
+SEED = 11
+JIEBA_SAMPLE = 5000
+
+
+def content(doc) -> str:
+    return "\n".join((doc.title, doc.text, doc.case_no, doc.doc_number, doc.unit, doc.leader))
+
+
+def queries(n_docs: int) -> list[str]:
+    """Names, case numbers, ID numbers, topics, phrases and word pairs present in the corpus."""
+    cases = make_cases(n_docs // len(KINDS) + 1, seed=SEED, unique_names=False)
+    step = max(1, len(cases) // 12)
+    picked = cases[::step][:10]
+    qs = [c.name for c in picked] + [c.case_no for c in picked] + [c.id_number for c in picked[:5]]
+    qs += [phrase for _, phrase, _ in list(TOPICS.values())[:6]]
+    qs += ["信访工作条例", "息诉罢访协议", "工作专班", "跟踪回访", "重点督办"]
+    qs += [f"{TOPICS['land'][1]} {PLACES[0]}", f"{TOPICS['property'][1]} {UNITS[0][:4]}"]
+    assert FILLER
+    return qs
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _latency(run: Callable[[str], object], qs: list[str]) -> tuple[float, float]:
+    for q in qs[:5]:
+        run(q)  # warm caches
+    times = []
+    for _ in range(2):
+        for q in qs:
+            t = time.perf_counter()
+            run(q)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _docs(n: int) -> Iterator:
+    return iter_docs(n, seed=SEED)
+
+
+def run_jieba(n: int, _: Path) -> dict[str, float]:
+    import jieba
+    import rjieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    texts = [content(d) for d in _docs(min(n, JIEBA_SAMPLE))]
+    wall, cpu = _timed(lambda: [jieba.lcut(t) for t in texts])
+    rwall, _ = _timed(lambda: [rjieba.cut(t) for t in texts])
+    return {
+        "docs_s": len(texts) / wall,
+        "cpu_docs_s": len(texts) / cpu,
+        "rjieba_docs_s": len(texts) / rwall,
+        "sample": len(texts),
+        "chars_per_doc": sum(map(len, texts)) / len(texts),
+    }
+
+
+def run_ours(n: int, tmp: Path) -> dict[str, float]:
+    from index import SearchQuery, open_index
+
+    words = [p + u for p in PLACES for u in UNITS] + ["息诉罢访", "包案领导", "联席办"]
+    ix = open_index(tmp / "ours", dictionary_words=words)
+    wall, cpu = _timed(lambda: ix.rebuild(_docs(n), batch_size=BATCH))
+    assert ix.count() == n
+    p50, p95 = _latency(lambda q: ix.search(SearchQuery(q, limit=10)).hits, queries(n))
+    return {
+        "docs_s": n / wall,
+        "cpu_docs_s": n / cpu,
+        "size": _size(tmp / "ours"),
+        "p50": p50,
+        "p95": p95,
+    }
+
+
+def run_whoosh_jieba(n: int, tmp: Path) -> dict[str, float]:
+    import jieba
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields, index
+    from whoosh.qparser import QueryParser
+
+    jieba.setLogLevel(60)
+    schema = fields.Schema(
+        doc_id=fields.ID(stored=True), content=fields.TEXT(analyzer=ChineseAnalyzer(), stored=True)
+    )
+    (tmp / "wj").mkdir()
+    ix = index.create_in(str(tmp / "wj"), schema)
+
+    def build() -> None:
+        writer = ix.writer(limitmb=128)
+        for k, doc in enumerate(_docs(n), 1):
+            writer.add_document(doc_id=doc.doc_id, content=content(doc))
+            if k % BATCH == 0:
+                writer.commit()
+                writer = ix.writer(limitmb=128)
+        writer.commit()
+
+    wall, cpu = _timed(build)
+    parser = QueryParser("content", schema)
+    with ix.searcher() as searcher:
+
+        def run(q: str) -> list[str]:
+            hits = searcher.search(parser.parse(q), limit=10)
+            return [h.highlights("content") for h in hits]
+
+        p50, p95 = _latency(run, queries(n))
+    return {
+        "docs_s": n / wall,
+        "cpu_docs_s": n / cpu,
+        "size": _size(tmp / "wj"),
+        "p50": p50,
+        "p95": p95,
+    }
+
+
+def run_tantivy(n: int, tmp: Path) -> dict[str, float]:
+    import jieba
+    import tantivy
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("doc_id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("body", stored=True)
+    schema = builder.build()
+    (tmp / "tv").mkdir()
+    ix = tantivy.Index(schema, path=str(tmp / "tv"))
+
+    def build() -> None:
+        writer = ix.writer(heap_size=256_000_000, num_threads=1)
+        for k, doc in enumerate(_docs(n), 1):
+            body = " ".join(jieba.lcut(content(doc)))
+            writer.add_document(tantivy.Document(doc_id=doc.doc_id, body=body))
+            if k % BATCH == 0:
+                writer.commit()
+        writer.commit()
+        writer.wait_merging_threads()
+
+    wall, cpu = _timed(build)
+    ix.reload()
+    searcher = ix.searcher()
+
+    def run(q: str) -> list[str]:
+        query = ix.parse_query(" ".join(w for w in jieba.lcut(q) if w.isalnum()), ["body"])
+        gen = tantivy.SnippetGenerator.create(searcher, query, schema, "body")
+        return [
+            gen.snippet_from_doc(searcher.doc(a)).to_html()
+            for _, a in searcher.search(query, 10).hits
+        ]
+
+    p50, p95 = _latency(run, queries(n))
+    return {
+        "docs_s": n / wall,
+        "cpu_docs_s": n / cpu,
+        "size": _size(tmp / "tv"),
+        "p50": p50,
+        "p95": p95,
+    }
+
+
+RUNNERS: dict[str, Callable[[int, Path], dict[str, float]]] = {
+    "jieba": run_jieba,
+    "ours": run_ours,
+    "whoosh-jieba": run_whoosh_jieba,
+    "tantivy": run_tantivy,
+}
+
+
+def worker(engine: str, n: int) -> None:
+    with tempfile.TemporaryDirectory(prefix=f"bench-{engine}-") as tmp:
+        result = RUNNERS[engine](n, Path(tmp))
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def measure(engine: str, n: int) -> dict[str, float]:
+    cmd = [sys.executable, __file__, "--worker", engine, str(n)]
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"}
+    )
+    if out.returncode != 0:
+        print(out.stderr, file=sys.stderr)
+        raise SystemExit(f"{engine} failed at {n} docs")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}{unit}" if value >= 100 else f"{value:.2f}{unit}"
+
+
+def report(n: int, results: dict[str, dict[str, float]]) -> None:
+    print(f"\n== {n:,} documents ==")
+    print(
+        f"{'engine':<13}{'docs/s':>9}{'cpu docs/s':>12}{'size MB':>9}{'p50 ms':>9}{'p95 ms':>9}{'peak MB':>9}"
+    )
+    for engine, r in results.items():
+        size = r.get("size")
+        print(
+            f"{engine:<13}{_fmt(r['docs_s']):>9}{_fmt(r['cpu_docs_s']):>12}"
+            f"{_fmt(size / 1e6 if size else None):>9}{_fmt(r.get('p50')):>9}"
+            f"{_fmt(r.get('p95')):>9}{_fmt(r['peak_mb']):>9}"
+        )
+    if "jieba" in results:
+        j = results["jieba"]
+        print(
+            f"(jieba measured on {j['sample']:,.0f} docs of {j['chars_per_doc']:.0f} chars; "
+            f"rjieba segments {j['rjieba_docs_s']:,.0f} docs/s)"
+        )
+    ours = results.get("ours")
+    if not ours:
+        return
+    for other in ("jieba", "whoosh-jieba", "tantivy"):
+        if other in results:
+            o = results[other]
+            line = f"ours / {other}: indexing {ours['docs_s'] / o['docs_s']:.2f}x wall, "
+            line += f"{ours['cpu_docs_s'] / o['cpu_docs_s']:.2f}x cpu"
+            if "p95" in o:
+                line += f"; p95 latency {ours['p95'] / o['p95']:.2f}x"
+            print(line)
+    if "jieba" in results:
+        ratio = ours["docs_s"] / results["jieba"]["docs_s"]
+        print(f"goal indexing >= 0.80 of jieba: {ratio:.2f} {'met' if ratio >= 0.8 else 'NOT met'}")
+    print(f"goal p95 <= 50 ms: {ours['p95']:.1f} ms {'met' if ours['p95'] <= 50 else 'NOT met'}")
+    print(f"goal peak memory <= 1024 MB: {ours['peak_mb']:.0f} MB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--quick", action="store_true", help="2,000 documents only")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    ap.add_argument("--worker", nargs=2, metavar=("ENGINE", "N"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker[0], int(args.worker[1]))
+        return
+    for n in [2000] if args.quick else args.sizes:
+        report(n, {engine: measure(engine, n) for engine in args.engines})
+
+
+if __name__ == "__main__":
+    main()
