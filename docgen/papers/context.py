@@ -84,6 +84,24 @@ def case_context(
     }
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (clause numbers up to 99)."""
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return _CN_DIGITS[n]
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return head + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def numbered(value: str) -> list[dict[str, Any]]:
+    """“甲；乙” or lines → [{"n": 1, "cn": "一", "text": "甲"}, …] for numbered items."""
+    items = [s.strip() for s in _ITEM_SPLIT.split(value) if s.strip()]
+    return [{"n": i, "cn": cn_number(i), "text": t} for i, t in enumerate(items, 1)]
+
+
 def check_value(label: str, value: str) -> str:
     """Refuse XML-invalid control characters, naming the field."""
     if bad := _CONTROL.search(value):
@@ -112,9 +130,7 @@ def clerk_values(paper: PaperType, given: Mapping[str, str]) -> dict[str, Any]:
         value = values.get(f.key, "").strip() or f.default
         if f.choices and value and value not in f.choices:
             raise ValidationError(f"字段“{f.label}”只能是：{'、'.join(f.choices)}（收到“{value}”）")
-        out[f.key] = (
-            [s.strip() for s in _ITEM_SPLIT.split(value) if s.strip()] if f.as_list else value
-        )
+        out[f.key] = numbered(value) if f.as_list else value
     return out
 
 

@@ -344,5 +344,5 @@ def _clerk_values(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
     out = {}
     for f in paper.fields:
         value = ctx[f.key]
-        out[f.label] = "；".join(value) if isinstance(value, list) else value
+        out[f.label] = "；".join(i["text"] for i in value) if isinstance(value, list) else value
     return out

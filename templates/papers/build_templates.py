@@ -95,7 +95,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (B, "会议认为，该信访事项应当依法依规、实事求是地处理，既要维护信访人合法权益，"
             "也要做好疏导教育工作。会议议定以下事项："),
         ("Heading 3", "{%p for item in decisions %}"),
-        ("Heading 3", "{{ loop.index }}.{{ item }}"),
+        ("Heading 3", "{{ item.n }}.{{ item.text }}"),
         ("Heading 3", "{%p endfor %}"),
         (B, "会议要求，各责任单位按照议定事项明确的责任和时限抓好落实，并及时报送进展情况。"),
         ("Attendance", "出席：{{ attendees }}"),
@@ -198,7 +198,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (B, "乙方于{{ registered_on }}起以{{ form }}形式反映{{ category }}问题（信访件编号："
             "{{ case_no }}），诉求为：{{ demand }}。经甲乙双方平等协商，乙方自愿达成如下协议："),
         ("Heading 3", "{%p for item in clauses %}"),
-        ("Heading 3", "第{{ loop.index }}条　{{ item }}"),
+        ("Heading 3", "第{{ item.cn }}条　{{ item.text }}"),
         ("Heading 3", "{%p endfor %}"),
         (B, "乙方承诺：本协议履行后，不再就同一事实和理由提出信访诉求。本协议不影响乙方依法"
             "通过诉讼、行政复议等法定途径维护自身合法权益。"),
@@ -241,7 +241,7 @@ FORMS: dict[str, tuple[list[Para], list[Row], list[Para]]] = {
             ("信访诉求", "{{ demand }}"),
             ("回访内容", "{{ content }}"),
             ("处理意见落实情况", "{{ carried_out }}"),
-            ("满意程度", "{{ attitude }}（满意 / 基本满意 / 不满意）"),
+            ("满意程度", "{{ attitude }}"),
             ("历次回访（回访人）", "日期", "方式", "态度"),
             ("{%tr for v in follow_ups %}",),
             ("{{ v.visitors }}", "{{ v.date }}", "{{ v.method }}", "{{ v.attitude }}"),
