@@ -293,7 +293,9 @@ class WhooshIndex:
                 results = searcher.search(compiled, **kwargs)
                 terms = highlight_terms(node, q.synonyms)
                 hits = [self._hit(hit.fields(), hit.score, terms, q) for hit in results]
-                total = len(results) if results.has_exact_length() else results.estimated_length()
+                scored = results.scored_length()
+                # Fewer hits than the limit means every match was scored; else count exactly.
+                total = scored if scored < kwargs["limit"] else len(results)
         except _READ_ERRORS as exc:
             raise self._damaged(exc) from exc
         return SearchResult(hits=hits, total=total)

@@ -122,6 +122,8 @@ def test_newest_order_and_total(built_index: SearchIndex, corpus: Corpus) -> Non
     dates = [h.date for h in result.hits]
     assert dates == sorted(dates, reverse=True) and len(dates) == 5
     assert result.total == sum(len(c.doc_ids) for c in corpus.cases if c.topic == "land")
+    case = corpus.cases[5]
+    assert built_index.search(SearchQuery(case.name, limit=3)).total == len(case.doc_ids)
 
 
 def test_rebuild_resumes_after_a_crash(tmp_path: Path, small_corpus: Corpus) -> None:
