@@ -7,7 +7,7 @@ transaction, so an import is all-or-nothing: a process killed half-way leaves th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,10 +163,6 @@ def apply_changes(case: Case, changes: dict[str, Any], petitioner: dict[str, Any
             case.petitioners.append(Petitioner(seq=1, name=petitioner.get("name") or ""))
         for name, value in petitioner.items():
             setattr(case.petitioners[0], name, value)
-
-
-def case_numbers(session: Session) -> Iterable[str]:
-    return session.scalars(select(Case.case_no).order_by(Case.case_no))
 
 
 REQUIRED_ON_ADD = (

@@ -36,10 +36,6 @@ class ImportResult:
     error_file: str | None = None
     unknown_columns: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors or self.skipped == len({e.row for e in self.errors})
-
 
 def import_ledger(
     ws: Workspace,

@@ -311,10 +311,6 @@ def _header_of(sheet: LedgerSheet, name: str) -> str:
     return ""
 
 
-def collect(errors: Iterable[RowError]) -> str:
-    return "\n".join(str(e) for e in errors)
-
-
 def parse_assignments(pairs: Iterable[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """``字段=值`` pairs (Chinese labels or English names) → validated (case, petitioner) values.
 
