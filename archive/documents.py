@@ -69,6 +69,10 @@ class FileBatch:
     def temp_for(self, final: Path) -> Path:
         return self._pending[final]
 
+    def final_for(self, written: Path) -> Path:
+        """The final path of a reserved temporary path (``written`` itself if not reserved)."""
+        return next((f for f, t in self._pending.items() if t == written), written)
+
     def publish(self) -> None:
         for final, tmp in self._pending.items():
             if final.exists():
@@ -107,7 +111,7 @@ class DocumentTransaction:
 
     def record(self, case: Case, written: Path, new: NewDocument) -> Document:
         """Catalog a file written to ``files.add(final)``'s temporary path (or already final)."""
-        final = next((f for f, t in self.files._pending.items() if t == written), written)
+        final = self.files.final_for(written)
         doc = Document(
             case=case,
             section=new.section,
