@@ -33,6 +33,7 @@ from docgen.papers.registry import PaperType, get_paper_type
 from docgen.vocab import OUTCOMES
 
 Progress = Callable[[int, int, str], None]
+COMMIT_GROUP = 16  # rendered papers committed per catalog transaction in a batch
 _OUTCOME_TEXT = dict(zip(OUTCOMES, ("予以支持", "作出解释说明", "不予支持"), strict=True))
 
 
@@ -166,29 +167,46 @@ def commit_paper(
     rendered: Rendered,
     today: dt.date,
 ) -> MadePaper:
-    """Allocate the 文号, move the rendered files in and record the Document: all or nothing."""
+    """Allocate the 文号, put the rendered files in place and record the Document: all or nothing."""
+    return commit_papers(ws, paper, [(case_no, ctx, rendered)], today)[0]
+
+
+def commit_papers(
+    ws: Any,
+    paper: PaperType,
+    items: list[tuple[str, Mapping[str, Any], Rendered]],
+    today: dt.date,
+) -> list[MadePaper]:
+    """``commit_paper`` for several papers in one transaction (one catalog commit for the group).
+
+    Rendered files are hard-linked into place, so after a rollback they are still there to retry.
+    """
     code = paper.doc_code(ws.settings.code)
+    made = []
     with document_transaction(ws) as txn:
-        case = get_case(txn.session, case_no)
-        doc_no = allocate_doc_no(txn.session, code, today.year) if code else None
-        if doc_no != (ctx["doc_no"] or None):
-            raise _StaleNumber(doc_no)
-        case_dir = ws.case_dir(case_no)
-        stem = _file_stem(paper, case_dir, doc_no, today)
-        docx_tmp = txn.files.add(case_dir / f"{stem}.docx")
-        pdf_tmp = txn.files.add(case_dir / f"{stem}.pdf")
-        os.replace(rendered.docx, docx_tmp)
-        os.replace(rendered.pdf, pdf_tmp)
-        docx_rel = ws.relative(case_dir / f"{stem}.docx")
-        title = paper.title.format(**ctx)
-        txn.record(case, pdf_tmp, NewDocument(
-            section=int(paper.section), kind=paper.name, title=title, doc_no=doc_no,
-            author=ws.settings.org, doc_date=today, pages=rendered.pages, meta={"docx": docx_rel},
-        ))  # fmt: skip
-        ws.audit("paper-make", target=case_no, detail=f"{paper.name} {doc_no or ''}".strip(),
-                 session=txn.session)  # fmt: skip
-    return MadePaper(case_no, paper.name, doc_no, docx_rel, ws.relative(case_dir / f"{stem}.pdf"),
-                     rendered.pages)  # fmt: skip
+        for case_no, ctx, rendered in items:
+            case = get_case(txn.session, case_no)
+            doc_no = allocate_doc_no(txn.session, code, today.year) if code else None
+            if doc_no != (ctx["doc_no"] or None):
+                raise _StaleNumber(doc_no)
+            case_dir = ws.case_dir(case_no)
+            stem = _file_stem(paper, case_dir, doc_no, today)
+            docx_final, pdf_final = case_dir / f"{stem}.docx", case_dir / f"{stem}.pdf"
+            for source, final in ((rendered.docx, docx_final), (rendered.pdf, pdf_final)):
+                tmp = txn.files.add(final)
+                tmp.unlink()
+                os.link(source, tmp)
+            docx_rel = ws.relative(docx_final)
+            txn.record(case, txn.files.temp_for(pdf_final), NewDocument(
+                section=int(paper.section), kind=paper.name, title=paper.title.format(**ctx),
+                doc_no=doc_no, author=ws.settings.org, doc_date=today, pages=rendered.pages,
+                meta={"docx": docx_rel},
+            ))  # fmt: skip
+            ws.audit("paper-make", target=case_no, detail=f"{paper.name} {doc_no or ''}".strip(),
+                     session=txn.session)  # fmt: skip
+            made.append(MadePaper(case_no, paper.name, doc_no, docx_rel, ws.relative(pdf_final),
+                                  rendered.pages))  # fmt: skip
+    return made
 
 
 @contextlib.contextmanager
@@ -314,19 +332,45 @@ def make_papers(
             max_workers=min(workers, len(jobs)), mp_context=context, initializer=_init_worker
         ) as pool:
             futures: list[Future[Rendered]] = [pool.submit(_worker_render, j) for j in jobs]
-            for job, future in zip(jobs, futures, strict=True):
+            ready: list[tuple[RenderJob, Rendered]] = []
+            for index, (job, future) in enumerate(zip(jobs, futures, strict=True)):
                 try:
                     rendered = future.result()
                     result.worker_rss_kb.append(rendered.rss_kb)
-                    result.made.append(_commit_or_redo(deferred, paper, job, rendered, today))
+                    ready.append((job, rendered))
                 except Exception as exc:  # one case's failure never stops the batch
                     result.failed.append((job.case_no, _reason(exc)))
-                done += 1
+                    done += 1
+                if ready and (len(ready) >= COMMIT_GROUP or index == len(jobs) - 1):
+                    done += _commit_group(deferred, paper, ready, today, result)
+                    ready = []
                 if progress:
-                    progress(done, total, job.case_no)
+                    progress(done + len(ready), total, job.case_no)
     deferred.flush()
     result.failed.sort()
     return result
+
+
+def _commit_group(
+    ws: Any,
+    paper: PaperType,
+    ready: list[tuple[RenderJob, Rendered]],
+    today: dt.date,
+    result: BatchResult,
+) -> int:
+    """Commit rendered papers together; on any problem fall back to one at a time."""
+    try:
+        items = [(job.case_no, job.context, rendered) for job, rendered in ready]
+        result.made.extend(commit_papers(ws, paper, items, today))
+        return len(ready)
+    except Exception:
+        pass
+    for job, rendered in ready:
+        try:
+            result.made.append(_commit_or_redo(ws, paper, job, rendered, today))
+        except Exception as exc:
+            result.failed.append((job.case_no, _reason(exc)))
+    return len(ready)
 
 
 def _commit_or_redo(
