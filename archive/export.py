@@ -31,18 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from archive.cases import get_case
 from archive.documents import sha256_file
 from archive.numbering import allocate_doc_no
 from archive.redact import find_leaks, pdf_leaks, redact_text
 from archive.seal.xobject import is_signed
+from archive.sealing import latest_dossier, office_keys, office_seal, seal_paper_file, seal_path
 from docgen.errors import DocgenError
-from docgen.model import Case, Document
 
-DOSSIER_KIND = "卷宗"  # the kind archive.dossier records its built dossiers with
 LETTER_FILE = "报送函.pdf"
 DOSSIER_DIR = "卷宗"
 MANIFEST_JSON = "文件清单.json"
@@ -111,14 +107,6 @@ class _CaseEntry:
 
 
 # --- step 1: collect -----------------------------------------------------------------------------
-
-
-def latest_dossier(session: Session, case: Case) -> Document | None:
-    return session.scalars(
-        select(Document)
-        .where(Document.case_id == case.id, Document.kind == DOSSIER_KIND)
-        .order_by(Document.created_at.desc(), Document.id.desc())
-    ).first()
 
 
 def _mask_name(name: str) -> str:
@@ -245,7 +233,6 @@ def letter_html(org: str, doc_no: str, recipient: str, entries: list[_CaseEntry]
 def write_letter(ws: Any, root: Path, html_body: str, *, sign: bool,
                  passphrase: str | None, notes: list[str]) -> Path:  # fmt: skip
     """Typeset the 报送函 (信函格式), then seal it, or sign it with the seal (last step)."""
-    from archive.sealing import office_keys, office_seal, seal_paper_file, seal_path
     from docgen.typeset import get_variant
     from docgen.typeset.render import default_typesetter
 

@@ -30,6 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.cases import get_case
 from archive.documents import sha256_file
 from archive.seal import (
     KeyPair,
@@ -53,6 +57,7 @@ from archive.seal import (
 )
 from archive.seal.keys import CERT_FILE, KEY_FILE
 from archive.seal.locate import text_lines
+from docgen.model import Case, Document
 
 SEAL_DIR = "seal"
 SEAL_FILE = "office-seal.pdf"
@@ -61,6 +66,7 @@ DEFAULT_LOWER_TEXT = ""
 # Where the cover seal goes when the office name is not found on the cover (mm from top-left).
 COVER_FALLBACK_MM = (105.0, 80.0)
 
+DOSSIER_KIND = "卷宗"  # the Document kind archive.dossier records a built dossier with
 PdfaMetadata = tuple[str, str, Sequence[dt.date]]  # 题名, 档号, dates
 
 
@@ -217,13 +223,23 @@ def _publish(done: Path, target: Path) -> str:
 
 
 def seal_paper(
-    ws: Any, pdf_path: Path, *, sign: bool = False, passphrase: str | None = None
+    ws: Any,
+    pdf_path: Path,
+    *,
+    sign: bool = False,
+    passphrase: str | None = None,
+    session: Session | None = None,
 ) -> SealOutcome:
-    """Seal a paper over its 署名 and 成文日期 (GB/T 9704 §7.3.5), or sign with the seal as look."""
+    """Seal a paper over its 署名 and 成文日期 (GB/T 9704 §7.3.5), or sign with the seal as look.
+
+    Inside a ``document_transaction`` pass ``session=txn.session``: the audit entry then goes
+    into that transaction (a second session would wait on SQLite's write lock).
+    """
     seal = office_seal(ws)
     pair = office_keys(ws) if sign else None
     outcome = seal_paper_file(Path(pdf_path), seal, keys=pair, passphrase=passphrase)
-    ws.audit("seal_paper", target=Path(pdf_path).name, detail="signed" if sign else "stamped")
+    ws.audit("seal_paper", target=Path(pdf_path).name, detail="signed" if sign else "stamped",
+             session=session)  # fmt: skip
     return outcome
 
 
@@ -269,11 +285,14 @@ def seal_dossier(
     sign: bool = False,
     passphrase: str | None = None,
     pdfa_metadata: PdfaMetadata | None = None,
+    session: Session | None = None,
 ) -> SealOutcome:
     """Seal a dossier: cover seal + 骑缝章, then 题名/档号/dates + PDF/A check, then sign (last).
 
     With ``sign`` the cover seal is the signature's visible appearance (not stamped twice). With
-    ``pdfa_metadata`` the final file must pass :func:`check_pdfa`, else nothing is replaced.
+    ``pdfa_metadata`` the final file must pass :func:`check_pdfa`, else nothing is replaced (the
+    input must already be PDF/A-2 or later, e.g. WeasyPrint's ``pdf_variant="pdf/a-2u"``).
+    ``session``: as for :func:`seal_paper`.
     """
     target = Path(pdf_path)
     seal = office_seal(ws)
@@ -302,6 +321,47 @@ def seal_dossier(
                 problems = "；".join(i.message for i in report.items if i.severity == "error")
                 raise SealError(f"卷宗不符合 PDF/A：{problems}（原文件未改动）", code="not_pdfa")
         digest = _publish(current, target)
-    ws.audit("seal_dossier", target=target.name, detail="signed" if sign else "stamped")
+    ws.audit("seal_dossier", target=target.name, detail="signed" if sign else "stamped",
+             session=session)  # fmt: skip
     return SealOutcome(target, digest, 0, center, stamped=True, signed=sign,
                        cross_page_groups=stamped.groups, pdfa=report, signer=signer)  # fmt: skip
+
+
+# --- a stored dossier ----------------------------------------------------------------------------
+
+
+def latest_dossier(session: Session, case: Case) -> Document | None:
+    """The case's most recent 卷宗 Document, if any."""
+    return session.scalars(
+        select(Document)
+        .where(Document.case_id == case.id, Document.kind == DOSSIER_KIND)
+        .order_by(Document.created_at.desc(), Document.id.desc())
+    ).first()
+
+
+def seal_stored_dossier(
+    ws: Any, case_no: str, *, sign: bool = False, passphrase: str | None = None, pdfa: bool = False
+) -> SealOutcome:
+    """The case's latest 卷宗 sealed (and signed) in place; its catalog row gets the new SHA-256.
+
+    With ``pdfa`` the 题名, 档号 (``meta["档号"]``) and date of the Document row go into the XMP
+    and the result must pass the PDF/A check.
+    """
+    with ws.session() as session:
+        case = get_case(session, case_no)
+        doc = latest_dossier(session, case)
+        if doc is None:
+            raise SealError(f"案件 {case_no} 还没有卷宗：请先运行 docgen dossier build {case_no}",
+                            code="dossier_missing")  # fmt: skip
+        path = Path(ws.root) / doc.path
+        if not path.is_file() or sha256_file(path) != doc.sha256:
+            raise SealError(f"案件 {case_no} 的卷宗文件缺失或与登记的 SHA-256 不符：请重新组卷",
+                            code="dossier_changed")  # fmt: skip
+        meta = None
+        if pdfa:
+            number = str((doc.meta or {}).get("档号") or doc.doc_no or case_no)
+            meta = (doc.title, number, tuple(d for d in (doc.doc_date,) if d))
+        outcome = seal_dossier(ws, path, sign=sign, passphrase=passphrase, pdfa_metadata=meta,
+                               session=session)  # fmt: skip
+        doc.sha256 = outcome.sha256
+    return outcome

@@ -25,6 +25,7 @@ from archive.documents import sha256_file
 from archive.seal import SignatureError, VerifyResult, verify_pdf
 from archive.seal.keys import KEY_FILE
 from archive.seal.xobject import is_signed
+from archive.sealing import keys_dir, office_cert_path
 from docgen.model import Document
 
 OTHER_CERT = "签名证书不是指定的单位证书"
@@ -160,8 +161,6 @@ def _has_signature(pdf: Path) -> bool:
 
 def verify_workspace(ws: Any) -> VerifyReport:
     """Every stored file against its SHA-256, every signed PDF's signatures, the key's mode."""
-    from archive.sealing import keys_dir, office_cert_path
-
     report = VerifyReport()
     cert = office_cert_path(ws)
     with ws.session() as session:

@@ -11,6 +11,7 @@ from docgen.cli.attach import attach_command
 from docgen.cli.case import case_group
 from docgen.cli.demo import demo_command
 from docgen.cli.dossier import dossier_group
+from docgen.cli.export import export_command
 from docgen.cli.fonts import fonts_group
 from docgen.cli.init import init_command
 from docgen.cli.ledger import ledger_group
@@ -21,7 +22,9 @@ from docgen.cli.options import (
     workspace_option,
 )
 from docgen.cli.paper import paper_group
+from docgen.cli.seal import seal_group
 from docgen.cli.search import index_group, search_command
+from docgen.cli.verify import verify_command
 
 
 @click.group(cls=DocgenGroup, context_settings=CONTEXT_SETTINGS)
@@ -40,6 +43,9 @@ for command in (
     paper_group,
     attach_command,
     dossier_group,
+    seal_group,
+    verify_command,
+    export_command,
     search_command,
     index_group,
     fonts_group,

@@ -18,6 +18,7 @@ from archive.sealing import (
     office_seal,
     seal_dossier,
     seal_paper,
+    seal_stored_dossier,
 )
 from archive.workspace import Workspace
 from tests.archive.test_seal_support import make_font, render_paper
@@ -118,3 +119,18 @@ def test_seal_dossier_refuses_non_pdfa_and_keeps_original(
     assert dossier.read_bytes() == before
     stamped = seal_dossier(sealed_ws, dossier)
     assert stamped.stamped and stamped.center_mm is not None
+
+
+def test_seal_stored_dossier_updates_the_catalog_row(sealed_ws: Workspace, tmp_path: Path) -> None:
+    from archive.verify import verify_workspace
+    from tests.archive.test_verify_support import CASE_NO, add_case, document_row, store
+
+    add_case(sealed_ws)
+    with pytest.raises(SealError, match=f"docgen dossier build {CASE_NO}"):
+        seal_stored_dossier(sealed_ws, CASE_NO)
+    dossier = _two_pages(_paper(sealed_ws, tmp_path), tmp_path / "d.pdf")
+    stored = store(sealed_ws, dossier, f"卷宗-{CASE_NO}.pdf", kind="卷宗", section=0)
+    outcome = seal_stored_dossier(sealed_ws, CASE_NO)
+    assert outcome.cross_page_groups == ((0, 1),)
+    assert document_row(sealed_ws, stored).sha256 == outcome.sha256
+    assert verify_workspace(sealed_ws).exit_code == 0
