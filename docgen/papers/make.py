@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ class BatchResult:
     made: list[MadePaper] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (案件编号, reason)
     worker_rss_kb: list[int] = field(default_factory=list)
+    index_seconds: float = 0.0  # the one search-index update at the end of the batch
 
 
 class _StaleNumber(Exception):
@@ -346,7 +348,9 @@ def make_papers(
                     ready = []
                 if progress:
                     progress(done + len(ready), total, job.case_no)
+    started = time.perf_counter()
     deferred.flush()
+    result.index_seconds = time.perf_counter() - started
     result.failed.sort()
     return result
 

@@ -37,10 +37,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("DocTitle", "关于交办{{ petitioners }}信访事项的函"),
         ("Recipient", "{{ unit }}："),
         (B, "{{ petitioners }}（信访件编号：{{ case_no }}）于{{ registered_on }}以{{ form }}形式"
-            "反映{{ category }}问题，现交你单位办理。"),
-        (H1, "一、基本案情和诉求"),
-        (B, "{{ facts }}诉求：{{ demand }}。"),
-        (H1, "二、办理要求"),
+            "反映{{ category }}问题，现交你单位办理。基本案情：{{ facts }}诉求：{{ demand }}。"),
         (B, "包案领导为{{ leader_post }}{{ leader_name }}，责任人为{{ responsible_person }}。"
             "请依法调查核实、书面答复信访人，于{{ due_on }}前办结，并将办理结果以正式公文"
             "（主要负责人签发）报送本机关，附信访人签收的处理意见书及送达回证。逾期将予督办、通报。"
