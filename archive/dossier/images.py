@@ -41,7 +41,7 @@ def _image_stream(frame, raw_jpeg: bytes | None) -> DecodedStreamObject:  # type
         stream[NameObject("/Filter")] = NameObject("/DCTDecode")
         bits = 8
     else:
-        if frame.mode == "1":
+        if frame.mode == "1":  # 1 = white in both PIL and PDF; rows byte-aligned in both
             space, bits, data = "/DeviceGray", 1, frame.tobytes()
         elif frame.mode in ("L", "LA", "I;16", "I", "F"):
             space, bits, data = "/DeviceGray", 8, frame.convert("L").tobytes()
@@ -74,9 +74,6 @@ def image_to_pdf(path: Path) -> bytes:
         dpi = img.info.get("dpi")
         for frame in ImageSequence.Iterator(img):
             raw = Path(path).read_bytes() if is_jpeg else None
-            if not is_jpeg and frame.mode == "1":
-                # PDF 1-bit gray: 1 = white, as in PIL; rows are byte-aligned in both.
-                pass
             width_pt, height_pt = _page_size(frame.width, frame.height, frame.info.get("dpi", dpi))
             page = writer.add_blank_page(width_pt, height_pt)
             ref = writer._add_object(_image_stream(frame, raw))
