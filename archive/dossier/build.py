@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
+import weakref
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -200,6 +201,8 @@ def load_plan(ws: Any, case_no: str, options: BuildOptions) -> DossierPlan:
             "org": ws.settings.org,
             "retention": ws.settings.retention,
             "case_id": case.id,
+            "fonds": ws.settings.fonds,
+            "unit_code": ws.settings.org_unit_code,
         }
         target = ws.case_dir(case_no) / f"卷宗-{case_no}.pdf"
         return DossierPlan(case_no, case.id, items, report, cover, target)
@@ -344,8 +347,7 @@ def render_frame(plan: DossierPlan, typesetter: Any, options: BuildOptions, numb
     glyph_html = P.digit_pages_html(P.NUMBER_PT, "#000", P.number_top_css())
     if options.archive_stamp:
         glyph_html += P.digit_pages_html(P.STAMP_PT, "#d40000", P.stamp_digit_top_css(), "sd")
-        stamp = P.StampFacts(_settings_fonds(c), c["year"], c["retention"], "", 0,
-                             _settings_unit(c))  # fmt: skip
+        stamp = P.StampFacts(c["fonds"], c["year"], c["retention"], "", 0, c["unit_code"])
         glyph_html += P.stamp_frame_html(stamp)
     front = render(P.cover_html(facts) + P.toc_html(rows))
     back = render(P.back_note_html(statement, filer, options.checker, today))
@@ -367,7 +369,7 @@ def _text_width(page: Any) -> float:
     return 0.0
 
 
-_STYLESHEETS: dict[int, Any] = {}
+_STYLESHEETS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def frame_stylesheet(typesetter: Any) -> Any:
@@ -376,7 +378,7 @@ def frame_stylesheet(typesetter: Any) -> Any:
     from docgen.typeset.fetcher import FolderFetcher
     from docgen.typeset.variants import get_variant
 
-    key = id(typesetter)
+    key = typesetter
     if key not in _STYLESHEETS:
         typesetter.stylesheet(get_variant(None))
         _STYLESHEETS[key] = typesetter._weasyprint.CSS(
@@ -385,14 +387,6 @@ def frame_stylesheet(typesetter: Any) -> Any:
             url_fetcher=FolderFetcher(typesetter.roots),
         )
     return _STYLESHEETS[key]
-
-
-def _settings_fonds(cover: dict[str, Any]) -> str:
-    return cover["archive_no"].split("-")[0]
-
-
-def _settings_unit(cover: dict[str, Any]) -> str:
-    return cover["archive_no"].split("-")[-2]
 
 
 def _current_user() -> str:
