@@ -48,6 +48,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _umask_mode()
+
+
 class FileBatch:
     """Files that appear in their folders together, or not at all."""
 
@@ -81,6 +90,7 @@ class FileBatch:
                 self._backups[final] = backup
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
+            tmp.chmod(_FILE_MODE)  # mkstemp makes 0600; stored files follow the umask
             tmp.replace(final)
             self._published.append(final)
         self._pending.clear()

@@ -61,3 +61,16 @@ def test_failed_commit_removes_published_files(populated: Workspace) -> None:
             txn.record(case, tmp, NewDocument(2, "交办函", name, doc_no="某信交〔2024〕1号"))
     assert not target.exists() and not target.with_name("b.pdf").exists()
     assert _count(populated) == 0
+
+
+def test_stored_files_follow_the_umask(populated: Workspace) -> None:
+    import os
+
+    target = populated.case_dir("XF2024-0004") / "x.pdf"
+    with document_transaction(populated) as txn:
+        tmp = txn.files.add(target)
+        tmp.write_bytes(b"x")
+        txn.record(get_case(txn.session, "XF2024-0004"), tmp, NewDocument(2, "交办函", "x"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
