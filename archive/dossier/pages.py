@@ -88,7 +88,7 @@ h2 {{ font-family: {title}; font-size: 20pt; text-align: center; margin: 0 0 8mm
             text-align-last: justify; padding: 3.2mm 4mm 3.2mm 0; vertical-align: top; }}
 .cover td {{ border-bottom: 0.6pt solid #000; padding: 3.2mm 2mm; }}
 .cover .archno {{ text-align: right; font-size: 12pt; margin-bottom: 18mm; }}
-table.toc {{ width: 100%; border-collapse: collapse; font-size: 10.5pt; }}
+table.toc {{ width: 100%; border-collapse: collapse; font-size: 10.5pt; table-layout: fixed; }}
 table.toc th, table.toc td {{ border: 0.6pt solid #000; padding: 1.6mm 1.2mm; }}
 table.toc th {{ font-family: {sans}; font-weight: normal; text-align: center; }}
 table.toc td.c {{ text-align: center; }}
@@ -128,10 +128,14 @@ def cover_html(f: CoverFacts) -> str:
     )
 
 
+#: 卷内目录 column widths (mm); 题名 takes the rest of the line.
+TOC_COLUMNS = (("顺序号", 11), ("文号", 30), ("责任者", 24), ("题名", None), ("日期", 19),
+               ("页号", 11), ("备注", 12))  # fmt: skip
+
+
 def toc_html(rows: list[TocRow]) -> str:
-    head = "".join(
-        f"<th>{h}</th>" for h in ("顺序号", "文号", "责任者", "题名", "日期", "页号", "备注")
-    )
+    cols = "".join(f'<col style="width: {w}mm">' if w else "<col>" for _, w in TOC_COLUMNS)
+    head = "".join(f"<th>{h}</th>" for h, _ in TOC_COLUMNS)
     body = "".join(
         f'<tr><td class="c">{r.seq}</td><td>{escape(r.doc_no)}</td><td>{escape(r.author)}</td>'
         f'<td>{escape(r.title)}</td><td class="c">{compact_date(r.date)}</td>'
@@ -139,7 +143,7 @@ def toc_html(rows: list[TocRow]) -> str:
         for r in rows
     )
     return (
-        f'<section class="sheet toc"><h2>卷内目录</h2><table class="toc"><thead><tr>{head}</tr>'
+        f'<section class="sheet toc"><h2>卷内目录</h2><table class="toc"><colgroup>{cols}</colgroup><thead><tr>{head}</tr>'
         f"</thead><tbody>{body}</tbody></table></section>"
     )
 
