@@ -314,7 +314,10 @@ def _apply_ppr(ppr, spec: ParaStyle) -> None:  # type: ignore[no-untyped-def]
     if not spec.snap_to_grid:
         _set(_child(ppr, "w:snapToGrid", _PPR_ORDER), val=0)
     spacing = _child(ppr, "w:spacing", _PPR_ORDER)
-    _set(spacing, before=spec.before_twips, after=0)
+    # Word reads beforeLines/afterLines (hundredths of a grid line); LibreOffice ignores them
+    # and reads before/after in twips only, so both are written with the same distance.
+    before = spec.before_twips + spec.before_lines * LINE_TWIPS // 100
+    _set(spacing, before=before, after=spec.after_lines * LINE_TWIPS // 100)
     if spec.before_lines:
         _set(spacing, beforeLines=spec.before_lines)
     if spec.after_lines:
