@@ -15,7 +15,9 @@ meta key            on documents of kind        meaning
 ``承办人签字``        any                           the 承办人 signed (truthy)
 ``主要负责人签字``    any                           the unit's 主要负责人 (一把手) signed (truthy)
 ``落实情况``          查办报告 / 处理意见书          how the handling opinion was carried out
-``条款``              息诉罢访协议书 / 息诉罢访协议  list of ``{"条款": text, "履行情况": text}``
+``条款``              息诉罢访协议书 / 息诉罢访协议  list of ``{"条款": text, "履行情况": text}``; a
+                                                    generated 协议书 records ``协议条款`` (list)
+                                                    and ``履行情况`` (list, item by item) instead
 ==================  ==========================  ==============================================
 
 Document kinds the rules look for: ``送达回证``, ``查办报告``, ``处理意见书``, ``落实情况`` (a
@@ -229,12 +231,28 @@ def _implementation(case, docs, report, calendar, root, today) -> None:  # type:
                    section=int(Section.INVESTIGATION_REPORT))  # fmt: skip
 
 
+def agreement_clauses(meta: dict) -> list[dict]:  # type: ignore[type-arg]
+    """Clauses with their fulfilment: ``meta["条款"]`` as attached, or, for a generated
+    协议书, its 协议条款 list paired item by item with its 履行情况 list (docgen.papers)."""
+    clauses = meta.get("条款")
+    if isinstance(clauses, list):
+        return [c for c in clauses if isinstance(c, dict)]
+    texts = meta.get("协议条款")
+    if not isinstance(texts, list):
+        return []
+    done = meta.get("履行情况")
+    done = done if isinstance(done, list) else [done] * len(texts) if done else []
+    return [
+        {"条款": text, "履行情况": done[i] if i < len(done) else ""} for i, text in enumerate(texts)
+    ]
+
+
 def _agreement(case, docs, report, calendar, root, today) -> None:  # type: ignore[no-untyped-def]
     for d in docs:
         if d.kind not in AGREEMENT_KINDS:
             continue
-        clauses = (d.meta or {}).get("条款")
-        if not isinstance(clauses, list) or not clauses:
+        clauses = agreement_clauses(d.meta or {})
+        if not clauses:
             report.add(Rule.AGREEMENT_NO_CLAUSES, f"息诉罢访协议《{d.title}》没有登记条款及其履行情况："
                        "请逐条登记履行情况", section=d.section, document_id=d.id)  # fmt: skip
             continue

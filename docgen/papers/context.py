@@ -134,6 +134,22 @@ def clerk_values(paper: PaperType, given: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
+def recorded_facts(paper: PaperType, given: Mapping[str, str]) -> dict[str, Any]:
+    """The clerk's explicitly given fields, by Chinese label, for the paper's catalog record.
+
+    Completeness rules read them (查办报告's 落实情况, the 协议书's 条款 with 履行情况); defaults
+    are left out, since a default is no record of anything. List fields become lists.
+    """
+    by_name = {f.label: f for f in paper.fields} | {f.key: f for f in paper.fields}
+    facts: dict[str, Any] = {}
+    for name, raw in given.items():
+        f = by_name[name]
+        text = raw.strip()
+        if text:
+            facts[f.label] = [i["text"] for i in numbered(text)] if f.as_list else text
+    return facts
+
+
 def paper_context(
     paper: PaperType, case_ctx: Mapping[str, Any], given: Mapping[str, str]
 ) -> dict[str, Any]:

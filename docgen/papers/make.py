@@ -28,7 +28,7 @@ from archive.documents import NewDocument, document_transaction
 from archive.numbering import allocate_doc_no, format_doc_no
 from docgen.errors import DocgenError
 from docgen.model import Case, DocNumberCounter, Document
-from docgen.papers.context import case_context, paper_context
+from docgen.papers.context import case_context, paper_context, recorded_facts
 from docgen.papers.fill import render_paper, resolve_template
 from docgen.papers.registry import PaperType, get_paper_type
 from docgen.vocab import OUTCOMES
@@ -117,6 +117,7 @@ def plan_context(
         assign_doc_no=_assign_doc_no(session, case),
     )  # fmt: skip
     ctx = paper_context(paper, base, values)
+    ctx["recorded_facts"] = recorded_facts(paper, values)
     if "outcome" in ctx:
         ctx["outcome_text"] = _OUTCOME_TEXT.get(ctx["outcome"], ctx["outcome"])
     return ctx
@@ -202,7 +203,7 @@ def commit_papers(
             txn.record(case, txn.files.temp_for(pdf_final), NewDocument(
                 section=int(paper.section), kind=paper.name, title=paper.title.format(**ctx),
                 doc_no=doc_no, author=ws.settings.org, doc_date=today, pages=rendered.pages,
-                meta={"docx": docx_rel},
+                meta={"docx": docx_rel, **ctx["recorded_facts"]},
             ))  # fmt: skip
             ws.audit("paper-make", target=case_no, detail=f"{paper.name} {doc_no or ''}".strip(),
                      session=txn.session)  # fmt: skip
