@@ -36,3 +36,28 @@ def test_report_records_how_the_opinion_was_carried_out(populated: Workspace) ->
     make_paper(populated, "查办报告", "XF2024-0005",
                {"核查结果": "属实", "处理意见": "补发工资", "落实情况": "已补发8万元"})  # fmt: skip
     assert Rule.NO_IMPLEMENTATION not in _codes(populated, "XF2024-0005")
+
+
+def test_service_time_recorded_on_the_receipt(populated: Workspace) -> None:
+    make_paper(
+        populated, "送达回证", "XF2024-0006", {"送达文书": "处理意见书", "送达方式": "直接送达"}
+    )
+    assert Rule.SERVICE_NO_TIME in _codes(populated, "XF2024-0006")
+    make_paper(populated, "送达回证", "XF2024-0007",
+               {"送达文书": "处理意见书", "送达方式": "直接送达", "送达时间": "2024年6月21日"})  # fmt: skip
+    assert Rule.SERVICE_NO_TIME not in _codes(populated, "XF2024-0007")
+
+
+def test_signed_scan_beside_the_unsigned_report_satisfies_the_rule(
+    populated: Workspace, tmp_path
+) -> None:
+    from archive.attachments import AttachRequest, attach
+    from archive.dossier.samples import make_pdf_scan
+
+    make_paper(populated, "查办报告", "XF2024-0008",
+               {"核查结果": "属实", "处理意见": "落实待遇", "落实情况": "已落实"})  # fmt: skip
+    assert Rule.REPORT_NO_LEADER_SIGNATURE in _codes(populated, "XF2024-0008")
+    scan = make_pdf_scan(tmp_path / "signed.pdf", seed=3)
+    attach(populated, AttachRequest("XF2024-0008", scan, 4, "查办报告（签字件）", "查办报告",
+                                    meta={"包案领导签字": "赵敏"}))  # fmt: skip
+    assert Rule.REPORT_NO_LEADER_SIGNATURE not in _codes(populated, "XF2024-0008")

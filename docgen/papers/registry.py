@@ -188,7 +188,8 @@ PAPER_TYPES: dict[str, PaperType] = {
              _opt("recipient", "受送达人", ""), _opt("address", "送达地址", ""),
              _opt("copies", "件数", "1"), _opt("proxy", "代收人", ""),
              _opt("proxy_reason", "代收理由", ""), _opt("server", "送达人", ""),
-             _opt("issuer", "填发人", ""), _opt("remarks", "备考", "")),
+             _opt("issuer", "填发人", ""), _opt("served_at", "送达时间", "年　月　日"),
+             _opt("remarks", "备考", "")),
             ("case_no", "petitioners", "petitioner_address", "category"),
         ),
     )
