@@ -101,3 +101,19 @@ def test_refuses_a_non_empty_output_folder(office: Workspace, tmp_path: Path) ->
     with pytest.raises(ExportError, match="不为空"):
         export_package(office, [CASE_NO], out, today=TODAY)
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_leak_check_ignores_digests_but_not_numbers(tmp_path: Path) -> None:
+    from archive.export import LETTER_FILE, MANIFEST_JSON, MANIFEST_TXT, check_no_leaks
+
+    blank = PdfWriter()
+    blank.add_blank_page(width=595, height=842)
+    blank.write(tmp_path / LETTER_FILE)
+    digest = "ab13812345678" + "0" * 18 + "c" * 33  # 64 hex digits with a phone and an ID inside
+    assert len(digest) == 64
+    (tmp_path / MANIFEST_JSON).write_text(json.dumps({"SHA-256": digest}), "utf-8")
+    (tmp_path / MANIFEST_TXT).write_text(f"卷宗.pdf\tSHA-256 {digest}\t10 字节\n", "utf-8")
+    check_no_leaks(tmp_path)
+    (tmp_path / MANIFEST_TXT).write_text(f"联系电话 {PHONE}\n", "utf-8")
+    with pytest.raises(ExportError, match="脱敏检查未通过"):
+        check_no_leaks(tmp_path)

@@ -149,8 +149,8 @@ def test_wrong_passphrase_is_refused_without_echoing_it(keys, signed: Path, tmp_
     assert "口令错误" in str(info.value) and wrong not in str(info.value)
 
 
-def test_unsigned_file_is_not_ok(work: Path) -> None:
-    result = verify_pdf(work / "paper.pdf")
+def test_unsigned_file_is_not_ok(work: Path, signed: Path) -> None:
+    result = verify_pdf(work / "paper.pdf")  # written by the ``signed`` fixture (xdist-safe)
     assert not result.ok and result.signatures == ()
 
 
