@@ -2,10 +2,14 @@
 
 ::
 
-    <root>/meta.json          {"schema_version", "analyzer", "active": "gen-000002"}
-    <root>/gen-000002/        the whoosh index in use
+    <root>/meta.json          {"schema_version", "analyzer", "backend", "active": "gen-000002"}
+    <root>/gen-000002/        the backend's index files in use (whoosh or tantivy)
     <root>/gen-000003/        a rebuild in progress (resumable)
-    <root>/rebuild.json       {"generation", "schema_version", "analyzer", "done"}
+    <root>/rebuild.json       {"generation", "schema_version", "analyzer", "backend", "done"}
+
+``backend`` is absent in files written before the tantivy backend existed; it then reads as
+``"whoosh"``. Each backend records its own schema version, so a folder built by the other
+backend, or by another schema or analyzer, is reported as needing a rebuild.
 
 A rebuild writes a new generation beside the active one and switches ``meta.json`` atomically
 (temp file + rename) only when it is complete, so searches keep working during a rebuild and a
@@ -30,6 +34,7 @@ class Meta:
     schema_version: int
     analyzer: str
     active: str
+    backend: str = "whoosh"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class RebuildState:
     schema_version: int
     analyzer: str
     done: int
+    backend: str = "whoosh"
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
@@ -66,7 +72,12 @@ def read_meta(root: Path) -> Meta | None:
     if data is None:
         return None
     try:
-        return Meta(int(data["schema_version"]), str(data["analyzer"]), str(data["active"]))  # type: ignore[arg-type]
+        return Meta(
+            int(data["schema_version"]),  # type: ignore[arg-type]
+            str(data["analyzer"]),
+            str(data["active"]),
+            str(data.get("backend", "whoosh")),
+        )
     except (KeyError, TypeError) as exc:
         raise ValueError("incomplete meta.json") from exc
 
@@ -85,6 +96,7 @@ def read_rebuild(root: Path) -> RebuildState | None:
             int(data["schema_version"]),  # type: ignore[arg-type]
             str(data["analyzer"]),
             int(data["done"]),  # type: ignore[arg-type]
+            str(data.get("backend", "whoosh")),
         )
     except (ValueError, KeyError, TypeError):
         return None  # an unreadable progress file only costs the resume

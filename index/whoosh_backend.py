@@ -98,6 +98,12 @@ class WhooshIndex:
                 self._problem = "索引元数据缺失，需要重建索引（docgen index rebuild）"
                 return
             meta = self._create_empty()
+        if meta.backend != self.backend:
+            self._problem = (
+                f"索引由 {meta.backend} 检索引擎建立，当前设置为 {self.backend}，需要重建索引"
+                "（docgen index rebuild）"
+            )
+            return
         if meta.schema_version != SCHEMA_VERSION or meta.analyzer != ANALYZER_NAME:
             self._problem = (
                 f"索引由其他版本建立（结构 {meta.schema_version}、分词 {meta.analyzer}），"
@@ -213,6 +219,7 @@ class WhooshIndex:
             state is not None
             and state.schema_version == SCHEMA_VERSION
             and state.analyzer == ANALYZER_NAME
+            and state.backend == self.backend
             and (self.root / state.generation).is_dir()
         ):
             ix = self._probe(state.generation)

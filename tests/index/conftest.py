@@ -1,4 +1,8 @@
-"""Shared fixtures: the labelled corpus and one index built from it (read-only for tests)."""
+"""Shared fixtures: the labelled corpus, and indexes built from it for every backend.
+
+Fixtures that depend on ``backend`` run once per backend (whoosh, tantivy), so the same
+assertions hold for both.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from index import SearchIndex, open_index
+from index import BACKENDS, SearchIndex, open_index
 from tests.index.corpus import PLACES, UNITS, Corpus, build
 
 DICTIONARY = [p + u for p in PLACES for u in UNITS] + ["息诉罢访", "包案领导", "联席办"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
@@ -18,9 +27,12 @@ def corpus() -> Corpus:
 
 
 @pytest.fixture(scope="session")
-def built_index(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    """The corpus indexed once; tests that change an index must make their own."""
-    ix = open_index(tmp_path_factory.mktemp("built") / "index", dictionary_words=DICTIONARY)
+def built_index(
+    corpus: Corpus, backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> SearchIndex:
+    """The corpus indexed once per backend; tests that change an index must make their own."""
+    root = tmp_path_factory.mktemp(f"built-{backend}") / "index"
+    ix = open_index(root, backend=backend, dictionary_words=DICTIONARY)
     ix.rebuild(corpus.docs, batch_size=400)
     return ix
 
@@ -34,7 +46,7 @@ def small_corpus(corpus: Corpus) -> Corpus:
 
 
 @pytest.fixture()
-def fresh_index(tmp_path: Path, small_corpus: Corpus) -> SearchIndex:
-    ix = open_index(tmp_path / "index", dictionary_words=DICTIONARY)
+def fresh_index(tmp_path: Path, small_corpus: Corpus, backend: str) -> SearchIndex:
+    ix = open_index(tmp_path / "index", backend=backend, dictionary_words=DICTIONARY)
     ix.add(small_corpus.docs)
     return ix

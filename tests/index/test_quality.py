@@ -43,7 +43,7 @@ def test_recall_and_precision(corpus: Corpus, built_index: SearchIndex) -> None:
         return [h.doc_id for h in built_index.search(SearchQuery(text, limit=5000))]
 
     figures = evaluate(corpus.queries, run)
-    report("docgen index (CJK bigrams + rjieba words)", figures)
+    report(f"docgen index, {built_index.backend} (CJK bigrams + rjieba words)", figures)
     recall, precision = figures["all"]
     assert recall >= 0.98
     assert precision >= 0.9
