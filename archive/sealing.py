@@ -26,7 +26,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -339,6 +339,14 @@ def latest_dossier(session: Session, case: Case) -> Document | None:
     ).first()
 
 
+def _unchanged(ws: Any, doc: Document, what: str) -> Path:
+    path = Path(ws.root) / doc.path
+    if not path.is_file() or sha256_file(path) != doc.sha256:
+        raise SealError(f"{what}的文件缺失或与登记的 SHA-256 不符（{doc.path}）：请重新生成",
+                        code="stored_changed")  # fmt: skip
+    return path
+
+
 def seal_stored_dossier(
     ws: Any, case_no: str, *, sign: bool = False, passphrase: str | None = None, pdfa: bool = False
 ) -> SealOutcome:
@@ -353,15 +361,36 @@ def seal_stored_dossier(
         if doc is None:
             raise SealError(f"案件 {case_no} 还没有卷宗：请先运行 docgen dossier build {case_no}",
                             code="dossier_missing")  # fmt: skip
-        path = Path(ws.root) / doc.path
-        if not path.is_file() or sha256_file(path) != doc.sha256:
-            raise SealError(f"案件 {case_no} 的卷宗文件缺失或与登记的 SHA-256 不符：请重新组卷",
-                            code="dossier_changed")  # fmt: skip
+        path = _unchanged(ws, doc, f"案件 {case_no} 的卷宗")
         meta = None
         if pdfa:
             number = str((doc.meta or {}).get("档号") or doc.doc_no or case_no)
             meta = (doc.title, number, tuple(d for d in (doc.doc_date,) if d))
         outcome = seal_dossier(ws, path, sign=sign, passphrase=passphrase, pdfa_metadata=meta,
                                session=session)  # fmt: skip
+        doc.sha256 = outcome.sha256
+    return outcome
+
+
+def seal_any_paper(
+    ws: Any, pdf_path: Path, *, sign: bool = False, passphrase: str | None = None
+) -> SealOutcome:
+    """Seal (or sign) a paper in place; when it is a stored Document, its row gets the new SHA-256.
+
+    A PDF outside the catalog is sealed all the same (the outcome's notes say so).
+    """
+    path = Path(pdf_path).absolute()
+    try:
+        rel = ws.relative(path)
+    except ValueError:
+        rel = None
+    with ws.session() as session:
+        doc = session.scalars(select(Document).where(Document.path == rel)).first() if rel else None
+        if doc is not None:
+            _unchanged(ws, doc, f"文档 {doc.id}")
+        outcome = seal_paper(ws, path, sign=sign, passphrase=passphrase, session=session)
+        if doc is None:
+            note = "该文件未登记在工作区的文档目录中，只改动了文件本身"
+            return replace(outcome, notes=(*outcome.notes, note))
         doc.sha256 = outcome.sha256
     return outcome

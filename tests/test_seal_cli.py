@@ -105,3 +105,27 @@ def test_export_without_dossier_is_a_clear_error(run: Cli, workspace: Workspace,
     result = run("export", CASE_NO, "--out", str(tmp_path / "x"), ok=False)
     assert result.exit_code == 1 and "docgen dossier build" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_seal_paper_and_dossier_commands_keep_the_catalog_true(
+    keyed: Cli, workspace: Workspace, tmp_path: Path
+) -> None:
+    add_case(workspace)
+    paper = render_paper(tmp_path / "paper.pdf", make_font(tmp_path), pdf_variant="pdf/a-2u")
+    stored = store(workspace, paper, "处理意见书.pdf")
+    result = keyed("seal", "paper", str(stored))
+    assert "已盖章" in result.output and "第 1 页" in result.output
+    loose = tmp_path / "loose.pdf"
+    loose.write_bytes(paper.read_bytes())
+    signed = keyed("seal", "paper", str(loose), "--sign", "--passphrase-env", "DOCGEN_TEST_PASS")
+    assert "已签名" in signed.output and "未登记" in signed.output
+
+    dossier = tmp_path / "dossier.pdf"
+    writer = PdfWriter(clone_from=paper)
+    writer.append(paper)
+    writer.write(dossier)
+    store(workspace, dossier, f"卷宗-{CASE_NO}.pdf", kind="卷宗", section=0)
+    sealed = keyed("seal", "dossier", CASE_NO, "--sign", "--pdfa",
+                   "--passphrase-env", "DOCGEN_TEST_PASS")  # fmt: skip
+    assert "骑缝章：第1–2页" in sealed.output and "PDF/A 检查：通过" in sealed.output
+    assert json.loads(keyed("verify", "--json").output)["结论"] == "通过"

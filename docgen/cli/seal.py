@@ -132,6 +132,61 @@ def keygen_command(p12: Path | None, p12_passphrase_env: str | None, passphrase_
     emit(data, as_json, text)
 
 
+@seal_group.command("paper")
+@click.argument("pdf", metavar="文书.pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.option("--sign", is_flag=True, help="以印章为外观加盖电子签章（数字签名），代替普通盖章")
+@passphrase_env_option
+@workspace_option
+@json_option
+@handle_errors
+def paper_command(pdf: Path, sign: bool, passphrase_env: str | None, workspace_path: Path | None,
+                  as_json: bool) -> None:  # fmt: skip
+    """在文书的署名和成文日期上盖章（GB/T 9704），已存档的文书同时更新目录中的 SHA-256。"""
+    from archive.sealing import seal_any_paper
+
+    ws = open_workspace(workspace_path)
+    outcome = seal_any_paper(ws, pdf, sign=sign, passphrase=passphrase_for(sign, passphrase_env))
+    _show_outcome(outcome, as_json)
+
+
+@seal_group.command("dossier")
+@click.argument("case_no", metavar="案件编号")
+@click.option("--sign", is_flag=True, help="封面印章作为电子签章外观并数字签名（最后一步）")
+@click.option(
+    "--pdfa", is_flag=True, help="写入题名、档号、日期元数据并检查 PDF/A（卷宗须为 PDF/A）"
+)
+@passphrase_env_option
+@workspace_option
+@json_option
+@handle_errors
+def dossier_command(case_no: str, sign: bool, pdfa: bool, passphrase_env: str | None,
+                    workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
+    """给案件最新的卷宗盖封面章和骑缝章（可加签名、PDF/A），并更新目录中的 SHA-256。"""
+    from archive.sealing import seal_stored_dossier
+
+    ws = open_workspace(workspace_path)
+    outcome = seal_stored_dossier(ws, case_no, sign=sign, pdfa=pdfa,
+                                  passphrase=passphrase_for(sign, passphrase_env))  # fmt: skip
+    _show_outcome(outcome, as_json)
+
+
+def _show_outcome(outcome: Any, as_json: bool) -> None:
+    def text() -> None:
+        how = "已签名（印章为签名外观）" if outcome.signed else "已盖章"
+        where = f"第 {outcome.page_index + 1} 页" if outcome.page_index is not None else ""
+        click.echo(f"{outcome.path.name}：{how}，{where}")
+        if outcome.cross_page_groups:
+            groups = "、".join(f"第{g[0] + 1}–{g[-1] + 1}页" for g in outcome.cross_page_groups)
+            click.echo(f"骑缝章：{groups}")
+        if outcome.pdfa is not None:
+            click.echo(f"PDF/A 检查：{'通过' if outcome.pdfa.ok else '未通过'}")
+        click.echo(f"SHA-256：{outcome.sha256}")
+        for note in outcome.notes:
+            click.echo(f"注意：{note}")
+
+    emit(outcome.as_dict(), as_json, text)
+
+
 def passphrase_for(sign: bool, env: str | None) -> str | None:
     """For commands with ``--sign``: the passphrase only when signing."""
     return read_passphrase(env) if sign else None
