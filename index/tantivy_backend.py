@@ -28,7 +28,7 @@ from tantivy import Occur, Query
 
 from index import layout
 from index.analysis import ANALYZER_NAME, Segmenter, gram_tokens
-from index.errors import IndexLocked, IndexNeedsRebuild
+from index.errors import IndexLocked, IndexNeedsRebuild, QuerySyntaxError
 from index.masking import mask_personal
 from index.model import Hit, IndexDoc, SearchQuery, SearchResult
 from index.query import highlight_terms, parse
@@ -49,19 +49,13 @@ _CORRUPT = "索引文件损坏或不完整，需要重建索引（docgen index r
 _KEYWORDS = ("case_no", "kind", "section", "category", "unit", "leader", "status", "flags")
 
 
-def _panic_exception() -> type[BaseException]:
-    """pyo3's PanicException (a BaseException): tantivy panics on some damaged files."""
-    try:
-        import pyo3_runtime  # type: ignore[import-not-found]
+def _is_read_error(exc: BaseException) -> bool:
+    """What tantivy raises on damaged or foreign index files.
 
-        return pyo3_runtime.PanicException  # type: ignore[no-any-return]
-    except ImportError:
-        return ValueError
-
-
-_PANIC = _panic_exception()
-_READ_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, _PANIC)
-"""What tantivy raises on damaged or foreign index files."""
+    That is OSError or ValueError, or pyo3's PanicException (a BaseException subclass that
+    cannot be imported) when a Rust assertion fails on a damaged file.
+    """
+    return isinstance(exc, OSError | ValueError) or type(exc).__name__ == "PanicException"
 
 
 def build_schema() -> tantivy.Schema:
@@ -179,8 +173,10 @@ class TantivyIndex:
             if hits:
                 searcher.doc(hits[0][1])
             return ix
-        except _READ_ERRORS:
-            return None
+        except BaseException as exc:
+            if _is_read_error(exc):
+                return None
+            raise
 
     def _create_empty(self) -> layout.Meta:
         gen = layout.next_generation(self.root)
@@ -199,9 +195,16 @@ class TantivyIndex:
             raise IndexNeedsRebuild(self._problem or _CORRUPT)
         return self._ix
 
-    def _damaged(self) -> IndexNeedsRebuild:
-        self._problem, self._ix = _CORRUPT, None
-        return IndexNeedsRebuild(_CORRUPT)
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn what damaged files make tantivy raise into IndexNeedsRebuild (and remember it)."""
+        try:
+            yield
+        except BaseException as exc:
+            if not _is_read_error(exc):
+                raise
+            self._problem, self._ix = _CORRUPT, None
+            raise IndexNeedsRebuild(_CORRUPT) from exc
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -224,23 +227,20 @@ class TantivyIndex:
     @contextmanager
     def _writing(self) -> Iterator[tantivy.IndexWriter]:
         ix = self._require()
-        try:
+        with self._reading():
             writer = self._writer(ix)
-        except _READ_ERRORS as exc:
-            raise self._damaged() from exc
         try:
             yield writer
         except BaseException:
             writer.rollback()
             _close(writer)
             raise
-        try:
-            writer.commit()
-        except _READ_ERRORS as exc:
-            raise self._damaged() from exc
-        finally:
-            _close(writer)
-        ix.reload()
+        with self._reading():
+            try:
+                writer.commit()
+            finally:
+                _close(writer)
+            ix.reload()
 
     def _live(self, field: str, values: list[str]) -> int:
         """Live (undeleted) documents holding any of ``values`` in raw field ``field``."""
@@ -267,10 +267,8 @@ class TantivyIndex:
         values = [v for v in values if v]
         if not values:
             return 0
-        try:
+        with self._reading():
             found = self._live(field, values)
-        except _READ_ERRORS as exc:
-            raise self._damaged() from exc
         if not found:
             return 0
         with self._writing() as writer:
@@ -353,22 +351,25 @@ class TantivyIndex:
     # -- reading ----------------------------------------------------------------------------
 
     def count(self) -> int:
-        try:
-            return int(self._require().searcher().num_docs)
-        except _READ_ERRORS as exc:
-            raise self._damaged() from exc
+        ix = self._require()
+        with self._reading():
+            return int(ix.searcher().num_docs)
 
     def search(self, query: SearchQuery | str) -> SearchResult:
         q = SearchQuery(text=query) if isinstance(query, str) else query
         node = parse(q.text)
         ix = self._require()
-        try:
+        with self._reading():
             searcher = ix.searcher()
-            compiled = TantivyCompiler(searcher, self.schema, self.segmenter, q.synonyms)
-            tq = compiled.compile(node)
+            compiler = TantivyCompiler(searcher, self.schema, self.segmenter, q.synonyms)
+        try:
+            tq = compiler.compile(node)
             flt = build_filter(self.schema, q)
-            if flt is not None:
-                tq = Query.boolean_query([(Occur.Must, tq), (Occur.Must, flt)])
+        except ValueError:  # a query tantivy cannot build (not index damage)
+            raise QuerySyntaxError("查询语句有误：无法构造检索条件") from None
+        if flt is not None:
+            tq = Query.boolean_query([(Occur.Must, tq), (Occur.Must, flt)])
+        with self._reading():
             limit = max(1, q.limit)
             if q.order == "newest" or node is None:
                 result = searcher.search(
@@ -381,8 +382,6 @@ class TantivyIndex:
             terms = highlight_terms(node, q.synonyms)
             hits = [self._hit(searcher.doc(addr), score, terms, q) for score, addr in scored]
             total = int(result.count or 0)
-        except _READ_ERRORS as exc:
-            raise self._damaged() from exc
         return SearchResult(hits=hits, total=total)
 
     def _hit(self, stored: tantivy.Document, score: float, terms: list[str], q: SearchQuery) -> Hit:

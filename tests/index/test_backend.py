@@ -303,6 +303,38 @@ def test_importing_index_does_not_import_click_or_docgen() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_rare_characters_and_phrases(fresh_index: SearchIndex) -> None:
+    doc = IndexDoc(
+        "doc:rare",
+        case_no="XF2099-00001",
+        title="䶮𠮷龘的来信",
+        text="信访人䶮𠮷龘到场，反映会商包案问题。",
+    )
+    fresh_index.add([doc])
+    assert ids(fresh_index, "䶮𠮷龘") == {"doc:rare"}
+    assert ids(fresh_index, "𠮷龘") == {"doc:rare"}
+    assert "doc:rare" in ids(fresh_index, SearchQuery("𠮷", limit=1000))
+    assert ids(fresh_index, "title:䶮𠮷") == {"doc:rare"}
+    assert ids(fresh_index, '"会商 包案"') == {"doc:rare"}
+    assert "doc:rare" not in ids(fresh_index, '"包案会商"')
+    assert "doc:rare" not in ids(fresh_index, '"龘𠮷"')
+    hit = fresh_index.search("䶮𠮷龘").hits[0]
+    assert "【䶮𠮷龘】" in hit.marked()
+
+
+def test_switching_backend_asks_for_a_rebuild(tmp_path: Path, small_corpus: Corpus) -> None:
+    root = tmp_path / "index"
+    open_index(root, backend="whoosh").add(small_corpus.docs)
+    ix = open_index(root, backend="tantivy")
+    assert ix.check() and "重建" in ix.check()  # type: ignore[operator]
+    with pytest.raises(IndexNeedsRebuild):
+        ix.search(small_corpus.cases[0].name)
+    assert ix.rebuild(small_corpus.docs) == len(small_corpus.docs)
+    assert ix.check() is None
+    assert ids(ix, small_corpus.cases[0].name) == set(small_corpus.cases[0].doc_ids)
+    assert open_index(root).check()  # whoosh (the default) now needs a rebuild in turn
+
+
 def test_unknown_backend_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         open_index(tmp_path / "index", backend="lucene")
