@@ -129,3 +129,32 @@ def test_seal_paper_and_dossier_commands_keep_the_catalog_true(
                    "--passphrase-env", "DOCGEN_TEST_PASS")  # fmt: skip
     assert "骑缝章：第1–2页" in sealed.output and "PDF/A 检查：通过" in sealed.output
     assert json.loads(keyed("verify", "--json").output)["结论"] == "通过"
+
+
+def test_keygen_imports_a_pkcs12_file(
+    run: Cli, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.hazmat.primitives.serialization import (
+        BestAvailableEncryption,
+        load_pem_private_key,
+        pkcs12,
+    )
+
+    from archive.seal import generate_keypair
+    from archive.seal.keys import load_certificate
+
+    source = generate_keypair(tmp_path / "src", "某市某区信访局", PASS, key_size=2048)
+    key = load_pem_private_key(source.key_path.read_bytes(), PASS.encode())
+    p12 = tmp_path / "office.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"office", key, load_certificate(source.cert_path), None,
+        BestAvailableEncryption(b"p12-pass-2024"),
+    ))  # fmt: skip
+    monkeypatch.setenv("P12_PASS", "p12-pass-2024")
+    monkeypatch.setenv("NEW_PASS", PASS)
+    result = run("seal", "keygen", "--p12", str(p12), "--p12-passphrase-env", "P12_PASS",
+                 "--passphrase-env", "NEW_PASS", "--json")  # fmt: skip
+    data = json.loads(result.output)
+    assert data["SHA-256 指纹"] == source.fingerprint_sha256
+    assert "p12-pass-2024" not in result.output and PASS not in result.output
+    assert stat.S_IMODE((keys_dir(workspace) / "office-key.pem").stat().st_mode) == 0o600
