@@ -101,7 +101,9 @@ def demo_dossier(ws: Any, echo: Callable[[str], Any]) -> Path:
 
     → the path of the built dossier.
     """
-    echo(f"    为案件 {COMPLETE_CASE} 生成全部文书，附来信、签字件和保证书的扫描件（演示用扫描图）后组卷")
+    echo(
+        f"    为案件 {COMPLETE_CASE} 生成全部文书，附来信、签字件和保证书的扫描件（演示用扫描图）后组卷"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         file_demo_case(ws, COMPLETE_CASE, Path(scratch))
     for line in check_workspace_case(ws, COMPLETE_CASE).lines():
