@@ -11,10 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from archive.cases import get_case
 from archive.export import ExportResult, export_package
 from archive.seal import read_archival_metadata
+from archive.seal.keys import KEY_FILE
 from archive.sealing import (
     keys_dir,
+    latest_dossier,
     make_office_keys,
     make_office_seal,
     office_cert_path,
@@ -23,6 +28,7 @@ from archive.sealing import (
     seal_stored_dossier,
 )
 from archive.verify import verify_file, verify_workspace
+from docgen.model import Case, Document
 
 # DEMO ONLY. A real office creates its key with `docgen seal keygen` and a passphrase nobody can
 # read in source code; this one exists so that `make demo` runs without a prompt.
@@ -40,16 +46,19 @@ def demo_seal(
     *,
     today: dt.date | None = None,
 ) -> ExportResult:
-    """Seal and sign the case's latest dossier (or ``dossier``), verify it, export it redacted."""
+    """Seal and sign the case's latest dossier (or ``dossier``), verify it, export it redacted.
+
+    A ``dossier`` stored in the workspace names its own case (``case_no`` is then only a default).
+    """
     echo("签章与上报：")
-    if not (keys_dir(ws) / "office-key.pem").is_file():
+    if not (keys_dir(ws) / KEY_FILE).is_file():
         pair = make_office_keys(ws, DEMO_PASSPHRASE)
         echo(f"    生成单位密钥对与自签名证书：{ws.relative(pair.cert_path)}"
              "（演示口令写在程序里，仅供演示；正式使用请运行 docgen seal keygen）")  # fmt: skip
     if not seal_path(ws).is_file():
         seal = make_office_seal(ws)
         echo(f"    绘制单位印章：{ws.relative(seal.pdf_path)}（直径 {seal.width_mm:g} 毫米，红色，五角星）")  # fmt: skip
-    target, outcome = _seal(ws, case_no, dossier)
+    case_no, target, outcome = _seal(ws, case_no, dossier)
     groups = "、".join(f"第{g[0] + 1}–{g[-1] + 1}页" for g in outcome.cross_page_groups)
     echo(f"    卷宗盖章并签名：{target.name}（封面印章即签名外观；骑缝章 {groups or '无'}；"
          f"PDF/A：{'已检查通过' if outcome.pdfa and outcome.pdfa.ok else '未要求'}）")  # fmt: skip
@@ -73,29 +82,35 @@ def demo_seal(
     return result
 
 
-def _seal(ws: Any, case_no: str, dossier: Path | None) -> tuple[Path, Any]:
-    """The stored dossier through the catalog (its SHA-256 is updated); a loose file in place."""
-    if dossier is not None and not _is_catalogued(ws, Path(dossier)):
-        return Path(dossier), seal_dossier(ws, Path(dossier), sign=True, passphrase=DEMO_PASSPHRASE)
-    from archive.cases import get_case
-    from archive.sealing import latest_dossier
+def _seal(ws: Any, case_no: str, dossier: Path | None) -> tuple[str, Path, Any]:
+    """The stored dossier through the catalog (its SHA-256 is updated); a loose file in place.
 
+    → the case whose dossier was sealed (a stored ``dossier`` names its own case), the file and
+    the outcome.
+    """
+    if dossier is not None:
+        owner = _case_of(ws, Path(dossier))
+        if owner is None:
+            outcome = seal_dossier(ws, Path(dossier), sign=True, passphrase=DEMO_PASSPHRASE)
+            return case_no, Path(dossier), outcome
+        case_no = owner
     with ws.session() as session:
         doc = latest_dossier(session, get_case(session, case_no))
         path = Path(ws.root) / doc.path if doc is not None else None
     pdfa = path is not None and path.is_file() and bool(read_archival_metadata(path).get("part"))
     outcome = seal_stored_dossier(ws, case_no, sign=True, passphrase=DEMO_PASSPHRASE, pdfa=pdfa)
-    return outcome.path, outcome
+    return case_no, outcome.path, outcome
 
 
-def _is_catalogued(ws: Any, path: Path) -> bool:
-    from sqlalchemy import select
-
-    from docgen.model import Document
-
+def _case_of(ws: Any, path: Path) -> str | None:
+    """The case of the catalogued Document stored at ``path`` (None: not catalogued)."""
     try:
         rel = ws.relative(path)
     except ValueError:
-        return False
+        return None
     with ws.session() as session:
-        return session.scalar(select(Document.id).where(Document.path == rel)) is not None
+        return session.scalar(
+            select(Case.case_no)
+            .join(Document, Document.case_id == Case.id)
+            .where(Document.path == rel)
+        )

@@ -27,7 +27,8 @@ def test_demo_seal_end_to_end(workspace: Workspace, tmp_path: Path) -> None:
     stored = store(workspace, dossier, f"卷宗-{CASE_NO}.pdf", kind="卷宗", section=0)
 
     lines: list[str] = []
-    result = demo_seal(workspace, CASE_NO, lines.append, today=dt.date(2024, 12, 20))
+    # A stored dossier names its own case; the case number given is only the default.
+    result = demo_seal(workspace, "XF2024-9999", lines.append, stored, today=dt.date(2024, 12, 20))
     text = "\n".join(lines)
     assert "仅供演示" in text and "核验签名" in text and "全部通过" in text
     assert "PDF/A：已检查通过" in text
@@ -38,6 +39,7 @@ def test_demo_seal_end_to_end(workspace: Workspace, tmp_path: Path) -> None:
     manifest = json.loads((result.out_dir / "文件清单.json").read_text("utf-8"))
     assert manifest["脱敏"] is True and len(manifest["文件"]) == 2
     assert all(f.signed for f in result.files)
+    assert result.files[1].case_no == CASE_NO
 
 
 def test_sealing_verify_export_do_not_import_click() -> None:
