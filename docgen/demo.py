@@ -11,9 +11,11 @@ from pathlib import Path
 
 from archive.cases import CaseFilter, list_cases
 from archive.dossier import demo_dossier
+from archive.dossier.demo import COMPLETE_CASE
 from archive.ledger_io import export_ledger, import_ledger
 from archive.settings import Settings
 from archive.workspace import Workspace
+from docgen.demo_seal import demo_seal
 from docgen.papers.demo import demo_papers
 from docgen.sample import write_sample_ledger
 
@@ -39,7 +41,9 @@ def run_demo(directory: Path, echo: Echo) -> Workspace:
     echo(f"四、导出台账：{out.name}（{count} 件）")
     demo_papers(ws, echo, today=DEMO_TODAY)
     echo("七、六有卷宗")
-    demo_dossier(ws, echo)
+    dossier = demo_dossier(ws, echo)
+    echo("八、签章与上报")
+    demo_seal(ws, COMPLETE_CASE, echo, dossier, today=DEMO_TODAY)
     _search(ws, echo)
     return ws
 
@@ -55,7 +59,7 @@ DEMO_QUERIES = (
 def _search(ws: Workspace, echo: Echo) -> None:
     from index import SearchQuery
 
-    echo("八、全文检索（身份证号、电话在摘要中打码）")
+    echo("九、全文检索（身份证号、电话在摘要中打码）")
     ix = ws.search_index()
     for label, text in DEMO_QUERIES:
         result = ix.search(SearchQuery(text, limit=3))

@@ -44,7 +44,7 @@ from archive.dossier.check import (
     case_documents,
     check_case,
 )
-from archive.dossier.compose import Mark, Outline, Part, compose
+from archive.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
 from archive.dossier.images import image_to_pdf
 from docgen.errors import DocgenError
 from docgen.model import Document
@@ -57,6 +57,7 @@ class Preflight(StrEnum):
     SOURCE_MISSING = "source_missing"
     SOURCE_CHANGED = "source_changed"
     SOURCE_UNREADABLE = "source_unreadable"
+    PDFA_FAILED = "pdfa_failed"
 
 
 class DossierError(DocgenError):
@@ -80,6 +81,7 @@ class BuildOptions:
     filer: str | None = None  # 立卷人 (default: the current user)
     checker: str = ""  # 检查人 (blank: signed by hand)
     today: dt.date | None = None
+    pdfa: bool = False  # write PDF/A-2u for long-term preservation (checked on the output)
 
 
 @dataclass
@@ -398,14 +400,17 @@ def _current_user() -> str:
 # --- step 7: one WeasyPrint write ------------------------------------------------------------
 
 
-def write_generated(plan: DossierPlan, frame: Frame, papers: dict[int, Any]) -> PdfReader:
+def write_generated(
+    plan: DossierPlan, frame: Frame, papers: dict[int, Any], *, pdfa: bool = False
+) -> PdfReader:
     """All generated pages in one PDF (front, papers in order, back, overlays) → reader."""
     pages = list(frame.front.pages)
     for item in plan.items:
         if item.seq in papers:
             pages += papers[item.seq].pages
     pages += frame.back.pages + frame.glyphs.pages
-    return PdfReader(io.BytesIO(frame.front.copy(pages).write_pdf()))
+    variant = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
+    return PdfReader(io.BytesIO(frame.front.copy(pages).write_pdf(**variant)))
 
 
 # --- step 8: binding order, overlays, bookmarks -----------------------------------------------
@@ -473,7 +478,9 @@ def _digits(text: str, prefix: str, widths: list[float], *, right: float | None 
 # --- step 9: atomic file + catalog row ------------------------------------------------------
 
 
-def store(ws: Any, plan: DossierPlan, writer: Any, numbered: int) -> BuildResult:  # type: ignore[no-untyped-def]
+def store(
+    ws: Any, plan: DossierPlan, writer: Any, numbered: int, options: BuildOptions
+) -> BuildResult:  # type: ignore[no-untyped-def]
     """Write the dossier atomically, replacing the previous one and its catalog row.
 
     Like ``document_transaction`` (a FileBatch published inside one session) but without telling
@@ -484,7 +491,7 @@ def store(ws: Any, plan: DossierPlan, writer: Any, numbered: int) -> BuildResult
     try:
         with ws.session() as session:
             txn = DocumentTransaction(session, batch, ws.root)
-            result = _record(ws, plan, writer, numbered, txn)
+            result = _record(ws, plan, writer, numbered, txn, options)
             batch.publish()
     except BaseException:
         batch.undo()
@@ -493,8 +500,20 @@ def store(ws: Any, plan: DossierPlan, writer: Any, numbered: int) -> BuildResult
     return result
 
 
+def _finish_pdfa(path: Path, plan: DossierPlan, today: dt.date | None) -> None:
+    """题名, 档号 and dates into the XMP, then the PDF/A check on the written file itself."""
+    from archive.seal.pdfa import check_pdfa, set_archival_metadata
+
+    on = today or dt.date.today()
+    set_archival_metadata(path, path, plan.cover["title"], plan.cover["archive_no"], [on])
+    report = check_pdfa(path)
+    if not report.ok:
+        problems = "；".join(i.message for i in report.items if i.severity == "error")
+        raise DossierError(f"卷宗未通过 PDF/A 检查：{problems}", code=Preflight.PDFA_FAILED)
+
+
 def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
-            txn: DocumentTransaction) -> BuildResult:  # fmt: skip
+            txn: DocumentTransaction, options: BuildOptions) -> BuildResult:  # fmt: skip
     case = get_case(txn.session, plan.case_no)
     for old in txn.session.scalars(
         select(Document).where(Document.case_id == case.id, Document.kind == DOSSIER_KIND)
@@ -504,6 +523,8 @@ def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
     with open(tmp, "wb") as fh:
         writer.write(fh)
     tmp.chmod(0o644)
+    if options.pdfa:
+        _finish_pdfa(tmp, plan, options.today)
     total = len(writer.pages)
     missing = [] if plan.report.ok else [i.message for i in plan.report.errors]
     doc = txn.record(case, tmp, NewDocument(
@@ -537,10 +558,12 @@ def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
         sources = open_sources(plan)
         numbered = paginate(plan)
         frame = render_frame(plan, ts, options, numbered)
-        generated = write_generated(plan, frame, papers)
+        generated = write_generated(plan, frame, papers, pdfa=options.pdfa)
         writer = assemble(plan, frame, generated, sources)
+        if options.pdfa:
+            declare_pdfa(writer, generated)
         del papers, frame
     finally:
         if collecting:
             gc.enable()
-    return store(ws, plan, writer, numbered)
+    return store(ws, plan, writer, numbered, options)

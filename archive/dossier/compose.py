@@ -130,3 +130,16 @@ def compose(
     writer.add_metadata(metadata)
     writer.page_mode = "/UseOutlines"
     return writer
+
+
+PDFA_VARIANT = "pdf/a-2u"
+
+
+def declare_pdfa(writer: PdfWriter, rendered: PdfReader) -> None:
+    """Carry WeasyPrint's PDF/A declaration (sRGB OutputIntent, XMP with pdfaid) from the
+    generated part into the composed file; the scanned parts are images, which PDF/A-2 allows."""
+    root = rendered.trailer["/Root"]
+    for key in ("/OutputIntents", "/Metadata"):
+        if key in root:
+            writer.root_object[NameObject(key)] = root.raw_get(key).clone(writer)
+    writer.generate_file_identifiers()  # PDF/A requires the trailer /ID

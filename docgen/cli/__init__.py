@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -54,7 +55,18 @@ for command in (
     cli.add_command(command)
 
 
+def _configure_logging() -> None:
+    """Our modules log Chinese notes for the user; libraries' internal chatter stays out."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("提示：%(message)s"))
+    logging.getLogger("docgen").addHandler(handler)
+    logging.getLogger("docgen").propagate = False
+    for noisy in ("pypdf", "fontTools", "weasyprint", "pyhanko"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
 def main() -> None:
+    _configure_logging()
     try:
         cli.main(standalone_mode=False, prog_name="docgen")
     except click.exceptions.Abort:

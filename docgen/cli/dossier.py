@@ -15,6 +15,7 @@ from docgen.cli.options import (
     open_workspace,
     workspace_option,
 )
+from docgen.cli.seal import passphrase_env_option, passphrase_for, show_outcome
 
 
 @click.group("dossier", cls=DocgenGroup)
@@ -42,23 +43,37 @@ def check_command(case_no: str, workspace_path: Path | None, as_json: bool) -> N
 @click.option("--archive-stamp", is_flag=True, help="在每件首页加盖归档章")
 @click.option("--filer", help="立卷人（默认：当前用户）")
 @click.option("--checker", default="", help="检查人（默认留空，手签）")
+@click.option("--pdfa", is_flag=True, help="输出 PDF/A-2u 长期保存格式（对输出文件检查）")
+@click.option("--seal", is_flag=True, help="封面盖章并加盖骑缝章")
+@click.option("--sign", is_flag=True, help="盖章并数字签名（印章为签名外观，签名是最后一步）")
+@passphrase_env_option
 @workspace_option
 @json_option
 @handle_errors
 def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, filer: str | None,
-                  checker: str, workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
+                  checker: str, pdfa: bool, seal: bool, sign: bool, passphrase_env: str | None,
+                  workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
     """组卷：封面、卷内目录、六部分材料、备考表，连续页号和书签，输出一个 PDF。"""
     from archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
+    from archive.sealing import seal_stored_dossier
 
     ws = open_workspace(workspace_path)
+    passphrase = passphrase_for(sign, passphrase_env)
+    options = BuildOptions(allow_incomplete, archive_stamp, filer, checker, pdfa=pdfa)
     try:
-        result = build_dossier(
-            ws, case_no, BuildOptions(allow_incomplete, archive_stamp, filer, checker)
-        )
+        result = build_dossier(ws, case_no, options)
     except DossierIncomplete as exc:
         report, message = exc.report, exc.message
         emit({"error": exc.code, **report.to_dict()}, as_json,
              lambda: click.echo("\n".join(report.lines()), err=True))  # fmt: skip
         click.echo(f"错误：{message}", err=True)
         sys.exit(1)
-    emit(result.to_dict(), as_json, lambda: click.echo("\n".join(result.lines())))
+    if not (seal or sign):
+        emit(result.to_dict(), as_json, lambda: click.echo("\n".join(result.lines())))
+        return
+    outcome = seal_stored_dossier(ws, case_no, sign=sign, pdfa=pdfa, passphrase=passphrase)
+    if as_json:
+        emit(result.to_dict() | {"签章": outcome.as_dict()}, True, lambda: None)
+        return
+    click.echo("\n".join(result.lines()))
+    show_outcome(outcome, False)

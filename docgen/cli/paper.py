@@ -17,6 +17,7 @@ from docgen.cli.options import (
     open_workspace,
     workspace_option,
 )
+from docgen.cli.seal import passphrase_env_option, passphrase_for
 from docgen.errors import ValidationError
 from docgen.papers import PAPER_TYPES, check_template, make_paper, make_papers
 from docgen.papers.registry import CASE_FIELDS
@@ -80,20 +81,28 @@ def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--unit", help="批量时按责任单位筛选（含此文字）")
 @click.option("--leader", help="批量时按包案领导筛选（含此文字）")
 @click.option("--overdue", is_flag=True, help="批量时只处理已超期的案件")
+@click.option("--seal", is_flag=True, help="在署名和成文日期处加盖印章")
+@click.option("--sign", is_flag=True, help="盖章并数字签名（印章为签名外观，签名是最后一步）")
+@passphrase_env_option
 @workspace_option
 @json_option
 @handle_errors
 def make_command(type_name, case_no, all_cases, pairs, status, category, unit, leader, overdue,
-                 workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+                 seal, sign, passphrase_env, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
     """生成文书：--case 单件，或 --all 批量（两个进程并行，带进度条）。"""
     if bool(case_no) == all_cases:
         raise UserError("请指定 --case 案件编号 或 --all（二选一）")
     ws = open_workspace(workspace_path)
     values = parse_pairs(pairs)
+    passphrase = passphrase_for(sign, passphrase_env)
     if case_no:
         made = make_paper(ws, type_name, case_no, values)
-        emit(made.as_dict(), as_json, lambda: click.echo(
-            f"已生成{made.kind} {made.doc_no or ''}（{made.pages} 页）：{made.pdf}，{made.docx}"))  # fmt: skip
+        data = made.as_dict()
+        if seal or sign:
+            data["签章"] = seal_made(ws, made, sign, passphrase).as_dict()
+        emit(data, as_json, lambda: click.echo(
+            f"已生成{made.kind} {made.doc_no or ''}（{made.pages} 页）：{made.pdf}，{made.docx}"
+            + ("，已签名" if sign else "，已盖章" if seal else "")))  # fmt: skip
         return
     flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
     with click.progressbar(length=1, label="生成中", file=sys.stderr) as bar:
@@ -103,6 +112,9 @@ def make_command(type_name, case_no, all_cases, pairs, status, category, unit, l
             bar.update(done - bar.pos)
 
         result = make_papers(ws, type_name, flt, values, progress=progress)
+    if seal or sign:
+        for made in result.made:
+            seal_made(ws, made, sign, passphrase)
     data = {"成功": [m.as_dict() for m in result.made],
             "失败": [{"案件编号": c, "原因": r} for c, r in result.failed]}  # fmt: skip
 
@@ -114,6 +126,13 @@ def make_command(type_name, case_no, all_cases, pairs, status, category, unit, l
     emit(data, as_json, text)
     if result.failed:
         raise SystemExit(1)
+
+
+def seal_made(ws, made, sign: bool, passphrase: str | None):  # type: ignore[no-untyped-def]
+    """Seal (or sign) a paper just made, in place; its catalog row gets the new SHA-256."""
+    from archive.sealing import seal_any_paper
+
+    return seal_any_paper(ws, ws.root / made.pdf, sign=sign, passphrase=passphrase)
 
 
 @paper_group.command("pdf")

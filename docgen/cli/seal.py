@@ -146,7 +146,7 @@ def paper_command(pdf: Path, sign: bool, passphrase_env: str | None, workspace_p
 
     ws = open_workspace(workspace_path)
     outcome = seal_any_paper(ws, pdf, sign=sign, passphrase=passphrase_for(sign, passphrase_env))
-    _show_outcome(outcome, as_json)
+    show_outcome(outcome, as_json)
 
 
 @seal_group.command("dossier")
@@ -167,10 +167,10 @@ def dossier_command(case_no: str, sign: bool, pdfa: bool, passphrase_env: str | 
     ws = open_workspace(workspace_path)
     outcome = seal_stored_dossier(ws, case_no, sign=sign, pdfa=pdfa,
                                   passphrase=passphrase_for(sign, passphrase_env))  # fmt: skip
-    _show_outcome(outcome, as_json)
+    show_outcome(outcome, as_json)
 
 
-def _show_outcome(outcome: Any, as_json: bool) -> None:
+def show_outcome(outcome: Any, as_json: bool) -> None:
     def text() -> None:
         how = "已签名（印章为签名外观）" if outcome.signed else "已盖章"
         where = f"第 {outcome.page_index + 1} 页" if outcome.page_index is not None else ""
@@ -192,4 +192,10 @@ def passphrase_for(sign: bool, env: str | None) -> str | None:
     return read_passphrase(env) if sign else None
 
 
-__all__ = ["passphrase_env_option", "passphrase_for", "read_passphrase", "seal_group"]
+__all__ = [
+    "passphrase_env_option",
+    "passphrase_for",
+    "read_passphrase",
+    "seal_group",
+    "show_outcome",
+]

@@ -1,0 +1,60 @@
+"""--seal, --sign and --pdfa on paper make and dossier build, read back from the outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from archive.documents import sha256_file
+from archive.dossier.demo import file_demo_case
+from archive.seal import check_pdfa, verify_pdf
+from archive.workspace import Workspace
+from tests.conftest import Cli
+
+PASS = "测试口令-签章"
+CASE = "XF2024-0003"
+
+
+@pytest.fixture
+def sealed_ws(populated: Workspace, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    monkeypatch.setenv("DOCGEN_TEST_PASS", PASS)
+    cli = Cli(populated)
+    cli("seal", "make")
+    cli("seal", "keygen", "--passphrase-env", "DOCGEN_TEST_PASS")
+    return populated
+
+
+def _xobject_names(pdf: Path, page: int) -> list[str]:
+    resources = PdfReader(pdf).pages[page]["/Resources"]
+    return list(resources.get("/XObject", {}).keys())
+
+
+def test_paper_make_seal_stamps_and_updates_the_catalog(sealed_ws: Workspace) -> None:
+    out = json.loads(Cli(sealed_ws)("paper", "make", "交办函", "--case", "XF2024-0001", "--seal",
+                                    "--json").output)  # fmt: skip
+    pdf = sealed_ws.root / out["pdf"]
+    last = len(PdfReader(pdf).pages) - 1
+    assert any("Seal" in name or "Docgen" in name for name in _xobject_names(pdf, last))
+    from sqlalchemy import select
+
+    from docgen.model import Document
+
+    with sealed_ws.session() as s:
+        recorded = s.scalars(select(Document.sha256).where(Document.path == out["pdf"])).one()
+    assert recorded == sha256_file(pdf)
+
+
+def test_dossier_build_pdfa_and_sign(sealed_ws: Workspace, tmp_path: Path) -> None:
+    file_demo_case(sealed_ws, CASE, tmp_path)
+    out = json.loads(Cli(sealed_ws)("dossier", "build", CASE, "--pdfa", "--sign",
+                                    "--passphrase-env", "DOCGEN_TEST_PASS", "--json").output)  # fmt: skip
+    pdf = sealed_ws.root / out["路径"]
+    report = check_pdfa(pdf)
+    assert report.ok, [i.message for i in report.items]
+    result = verify_pdf(pdf, sealed_ws.root / "keys" / "office-cert.pem")
+    assert result.ok and result.intact and result.trusted_by_given_cert
+    verified = Cli(sealed_ws)("verify")
+    assert "核验通过" in verified.output and "签名 1 个" in verified.output
