@@ -335,6 +335,22 @@ def test_switching_backend_asks_for_a_rebuild(tmp_path: Path, small_corpus: Corp
     assert open_index(root).check()  # whoosh (the default) now needs a rebuild in turn
 
 
+def test_failed_add_changes_nothing_and_releases_the_lock(
+    fresh_index: SearchIndex, small_corpus: Corpus
+) -> None:
+    n = fresh_index.count()
+
+    def failing() -> Iterator[IndexDoc]:
+        yield IndexDoc("doc:half", title="龘半途", text="龘半途")
+        raise RuntimeError("extraction failed")
+
+    with pytest.raises(RuntimeError):
+        fresh_index.add(failing())
+    assert fresh_index.count() == n and not ids(fresh_index, "龘半途")
+    assert fresh_index.add([IndexDoc("doc:next", text="龘之后")]) == 1
+    assert ids(fresh_index, "龘之后") == {"doc:next"}
+
+
 def test_unknown_backend_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         open_index(tmp_path / "index", backend="lucene")
