@@ -117,8 +117,8 @@ def dictionary_words(session: Session) -> list[str]:
     return [w for w in (*DOMAIN_TERMS, *units, *places) if w]
 
 
-def open_workspace_index(root: Path, session: Session) -> SearchIndex:
-    return open_index(root / "index", dictionary_words=dictionary_words(session))
+def open_workspace_index(root: Path, session: Session, backend: str) -> SearchIndex:
+    return open_index(root / "index", backend=backend, dictionary_words=dictionary_words(session))
 
 
 def index_cases(ix: SearchIndex, cases: Iterable[Case]) -> None:

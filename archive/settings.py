@@ -11,6 +11,7 @@ from docgen.errors import WorkspaceError
 
 SETTINGS_FILE = "docgen.json"
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+SEARCH_BACKENDS = ("whoosh", "tantivy")  # the names index.open_index accepts
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Settings:
     org_unit_code: str = "XFB"  # 机构(问题)代码 in the 档号
     retention: str = "永久"  # default 保管期限
     catalog_url: str | None = None  # None → the workspace's own SQLite file
+    search_backend: str = "whoosh"  # index.BACKENDS: "whoosh" or "tantivy"
     schema: int = 1
 
     @classmethod
@@ -38,7 +40,19 @@ class Settings:
             raise WorkspaceError(f"工作区设置文件含未知字段：{'、'.join(unknown)}")
         if not data.get("org"):
             raise WorkspaceError("工作区设置缺少机关名称（org）")
-        return cls(**data)
+        settings = cls(**data)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.retention not in RETENTION_CODES:
+            raise WorkspaceError(
+                f"保管期限“{self.retention}”无效，可选：{'、'.join(RETENTION_CODES)}"
+            )
+        if self.search_backend not in SEARCH_BACKENDS:
+            raise WorkspaceError(
+                f"检索后端“{self.search_backend}”无效，可选：{'、'.join(SEARCH_BACKENDS)}"
+            )
 
     def save(self, root: Path) -> None:
         text = json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"

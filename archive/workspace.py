@@ -52,6 +52,7 @@ class Workspace:
             raise WorkspaceError(f"{root} 已经是一个工作区")
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"目录 {root} 非空，请指定一个新目录或空目录")
+        settings.check()
         for sub in ("archive", "index", "templates"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         settings.save(root)
@@ -129,8 +130,15 @@ class Workspace:
             from archive.indexing import open_workspace_index
 
             with self.session() as session:
-                self._index = open_workspace_index(self.root, session)
+                self._index = open_workspace_index(self.root, session, self.settings.search_backend)
         return self._index
+
+    def use_search_backend(self, backend: str) -> None:
+        """Switch the search backend (the index must then be rebuilt)."""
+        self.settings.search_backend = backend
+        self.settings.check()
+        self.settings.save(self.root)
+        self._index = None
 
     def documents_added(self, documents: list[Document]) -> None:
         """Index documents just committed (called by archive.documents.document_transaction)."""

@@ -31,12 +31,13 @@ def bare_read(path: Path) -> None:
     wb.close()
 
 
-def full_import(path: Path, *, with_index: bool = True) -> None:
+def full_import(path: Path, *, with_index: bool = True, backend: str = "whoosh") -> None:
     from archive.ledger_io import import_ledger
     from archive.settings import Settings
     from archive.workspace import Workspace
 
-    ws = Workspace.init(Path(tempfile.mkdtemp()) / "ws", Settings(org="基准测试局"))
+    settings = Settings(org="基准测试局", search_backend=backend)
+    ws = Workspace.init(Path(tempfile.mkdtemp()) / "ws", settings)
     if not with_index:
         ws.cases_changed = lambda case_nos: None  # type: ignore[method-assign]
     result = import_ledger(ws, path)
@@ -47,6 +48,10 @@ def catalog_import(path: Path) -> None:
     full_import(path, with_index=False)
 
 
+def tantivy_import(path: Path) -> None:
+    full_import(path, backend="tantivy")
+
+
 def child(kind: str, path: Path) -> None:
     """Run one measurement in this (fresh) process and print time and peak RSS as JSON."""
     import openpyxl  # noqa: F401
@@ -54,7 +59,9 @@ def child(kind: str, path: Path) -> None:
     import archive.ledger_io  # noqa: F401 - import cost is not part of either measurement
 
     start = time.perf_counter()
-    {"bare": bare_read, "catalog": catalog_import, "import": full_import}[kind](path)
+    kinds = {"bare": bare_read, "catalog": catalog_import, "import": full_import,
+             "tantivy": tantivy_import}  # fmt: skip
+    kinds[kind](path)
     elapsed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb}))
@@ -81,7 +88,7 @@ def main() -> None:
 
     path = Path(tempfile.mkdtemp()) / "ledger.xlsx"
     write_sample_ledger(path, count=args.rows, seed=7)
-    kinds = ("bare", "catalog", "import")
+    kinds = ("bare", "catalog", "import", "tantivy")
     runs = {kind: [measure(kind, path) for _ in range(args.repeat)] for kind in kinds}
     secs = {k: statistics.median(r["seconds"] for r in runs[k]) for k in kinds}
     peak = {k: max(r["peak_mb"] for r in runs[k]) for k in kinds}
@@ -91,7 +98,8 @@ def main() -> None:
     rows = [
         ("openpyxl 只读遍历（锚点）", "bare"),
         ("导入入库（读取+校验+写目录库）", "catalog"),
-        ("导入入库并更新检索索引", "import"),
+        ("导入并更新索引（whoosh，默认）", "import"),
+        ("导入并更新索引（tantivy）", "tantivy"),
     ]
     for label, kind in rows:
         ratio = secs[kind] / bare
@@ -100,8 +108,9 @@ def main() -> None:
         )
     verdict = "达标" if secs["catalog"] / bare <= 3 else "未达标"
     print(f"  导入入库目标：≤ 3.0 倍只读遍历 —— {verdict}")
-    index_rate = args.rows / max(secs["import"] - secs["catalog"], 1e-9)
-    print(f"  检索索引更新约 {index_rate:.0f} 条/秒（whoosh，随导入同步完成）")
+    for label, kind in (("whoosh", "import"), ("tantivy", "tantivy")):
+        rate = args.rows / max(secs[kind] - secs["catalog"], 1e-9)
+        print(f"  检索索引更新（{label}）约 {rate:.0f} 条/秒，随导入同步完成")
 
 
 if __name__ == "__main__":

@@ -54,3 +54,20 @@ def test_rebuild_and_bad_queries(populated: Workspace) -> None:
     assert _search(cli, "XF2024-0001")[0]["案件编号"] == "XF2024-0001"
     too_long = cli("search", "长" * 1000, ok=False)
     assert too_long.exit_code == 1 and "过长" in too_long.output
+
+
+def test_tantivy_workspace_and_switching_backends(tmp_path: Path) -> None:
+    cli = Cli()
+    root = tmp_path / "ws"
+    cli("init", str(root), "--org", "某区信访局", "--search-backend", "tantivy")
+    ws_cli = Cli(Workspace.open(root))
+    from docgen.sample import write_sample_ledger
+
+    ws_cli("ledger", "import", str(write_sample_ledger(tmp_path / "s.xlsx")))
+    assert _search(ws_cli, "XF2024-0007")[0]["案件编号"] == "XF2024-0007"
+    tantivy_hits = {h["案件编号"] for h in _search(ws_cli, "拖欠工资")}
+    out = ws_cli("index", "rebuild", "--backend", "whoosh").output
+    assert "检索后端：whoosh" in out
+    assert {h["案件编号"] for h in _search(ws_cli, "拖欠工资")} == tantivy_hits
+    bad = cli("init", str(tmp_path / "x"), "--org", "某局", "--search-backend", "lucene", ok=False)
+    assert bad.exit_code == 2

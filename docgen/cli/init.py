@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.settings import RETENTION_CODES, Settings
+from archive.settings import RETENTION_CODES, SEARCH_BACKENDS, Settings
 from archive.workspace import Workspace
 from docgen.cli.options import handle_errors
 
@@ -19,14 +19,23 @@ from docgen.cli.options import handle_errors
 @click.option("--unit-code", default="XFB", show_default=True, help="机构（问题）代码")
 @click.option("--retention", type=click.Choice(list(RETENTION_CODES)), default="永久",
               show_default=True, help="默认保管期限")  # fmt: skip
+@click.option("--search-backend", type=click.Choice(SEARCH_BACKENDS), default="whoosh",
+              show_default=True, help="检索后端（tantivy 更快，见 docs/architecture.md）")  # fmt: skip
 @handle_errors
 def init_command(
-    directory: Path, org: str, code: str, fonds: str, unit_code: str, retention: str
+    directory: Path,
+    org: str,
+    code: str,
+    fonds: str,
+    unit_code: str,
+    retention: str,
+    search_backend: str,
 ) -> None:
     """新建工作区：设置文件、案件目录数据库、档案目录和索引目录。"""
     settings = Settings(
-        org=org, code=code, fonds=fonds, org_unit_code=unit_code, retention=retention
-    )
+        org=org, code=code, fonds=fonds, org_unit_code=unit_code, retention=retention,
+        search_backend=search_backend,
+    )  # fmt: skip
     ws = Workspace.init(directory, settings)
     click.echo(f"已新建工作区：{ws.root}")
     click.echo(f"  机关名称：{org}    发文代字：{code}    全宗号：{fonds}")

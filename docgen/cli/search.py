@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from archive.settings import SEARCH_BACKENDS
 from docgen.cli.options import (
     DocgenGroup,
     UserError,
@@ -75,13 +76,17 @@ def index_group() -> None:
 
 
 @index_group.command("rebuild")
+@click.option("--backend", type=click.Choice(SEARCH_BACKENDS),
+              help="改用此检索后端并重建（写入工作区设置）")  # fmt: skip
 @workspace_option
 @handle_errors
-def rebuild_command(workspace_path: Path | None) -> None:
+def rebuild_command(backend: str | None, workspace_path: Path | None) -> None:
     """从档案重建检索索引（分批提交，中断后再次运行可续建）。"""
     from archive.indexing import count_indexable, rebuild_workspace_index
 
     ws = open_workspace(workspace_path)
+    if backend:
+        ws.use_search_backend(backend)
     with ws.session() as session:
         total = count_indexable(session)
     with click.progressbar(length=total, label="重建索引", show_pos=True) as bar:
@@ -93,4 +98,4 @@ def rebuild_command(workspace_path: Path | None) -> None:
             done = count
 
         count = rebuild_workspace_index(ws, progress=step)
-    click.echo(f"索引已重建：{count} 条")
+    click.echo(f"索引已重建：{count} 条（检索后端：{ws.settings.search_backend}）")
