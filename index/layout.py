@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -123,3 +124,29 @@ def remove_generations(root: Path, keep: set[str]) -> None:
     for name in generations(root):
         if name not in keep:
             shutil.rmtree(root / name, ignore_errors=True)
+
+
+def usable_meta(
+    root: Path, backend: str, schema_version: int, analyzer: str, create_empty: Callable[[], Meta]
+) -> tuple[Meta | None, str | None]:
+    """The index folder's meta for this backend, schema and analyzer — or the Chinese reason
+    a rebuild is needed. A folder with no index at all is initialised with ``create_empty``."""
+    try:
+        meta = read_meta(root)
+    except ValueError:
+        return None, "索引元数据损坏，需要重建索引（docgen index rebuild）"
+    if meta is None:
+        if generations(root):
+            return None, "索引元数据缺失，需要重建索引（docgen index rebuild）"
+        meta = create_empty()
+    if meta.backend != backend:
+        return None, (
+            f"索引由 {meta.backend} 检索引擎建立，当前设置为 {backend}，需要重建索引"
+            "（docgen index rebuild）"
+        )
+    if meta.schema_version != schema_version or meta.analyzer != analyzer:
+        return None, (
+            f"索引由其他版本建立（结构 {meta.schema_version}、分词 {meta.analyzer}），"
+            f"当前为（结构 {schema_version}、分词 {analyzer}），需要重建索引"
+        )
+    return meta, None

@@ -87,32 +87,14 @@ class WhooshIndex:
 
     def _open(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        self._ix, self._problem = None, None
-        try:
-            meta = layout.read_meta(self.root)
-        except ValueError:
-            self._problem = "索引元数据损坏，需要重建索引（docgen index rebuild）"
-            return
-        if meta is None:
-            if layout.generations(self.root):
-                self._problem = "索引元数据缺失，需要重建索引（docgen index rebuild）"
-                return
-            meta = self._create_empty()
-        if meta.backend != self.backend:
-            self._problem = (
-                f"索引由 {meta.backend} 检索引擎建立，当前设置为 {self.backend}，需要重建索引"
-                "（docgen index rebuild）"
-            )
-            return
-        if meta.schema_version != SCHEMA_VERSION or meta.analyzer != ANALYZER_NAME:
-            self._problem = (
-                f"索引由其他版本建立（结构 {meta.schema_version}、分词 {meta.analyzer}），"
-                f"当前为（结构 {SCHEMA_VERSION}、分词 {ANALYZER_NAME}），需要重建索引"
-            )
-            return
-        self._ix = self._probe(meta.active)
-        if self._ix is None:
-            self._problem = _CORRUPT
+        self._ix = None
+        meta, self._problem = layout.usable_meta(
+            self.root, self.backend, SCHEMA_VERSION, ANALYZER_NAME, self._create_empty
+        )
+        if meta is not None:
+            self._ix = self._probe(meta.active)
+            if self._ix is None:
+                self._problem = _CORRUPT
 
     def _probe(self, generation: str) -> whoosh.index.Index | None:
         """The whoosh index in ``generation`` if it opens and reads, else None."""
