@@ -150,3 +150,27 @@ def usable_meta(
             f"当前为（结构 {schema_version}、分词 {analyzer}），需要重建索引"
         )
     return meta, None
+
+
+def resumable_rebuild(
+    root: Path, backend: str, schema_version: int, analyzer: str
+) -> RebuildState | None:
+    """The rebuild left unfinished by this backend, schema and analyzer, if its folder is there."""
+    state = read_rebuild(root)
+    if (
+        state is not None
+        and state.schema_version == schema_version
+        and state.analyzer == analyzer
+        and state.backend == backend
+        and (root / state.generation).is_dir()
+    ):
+        return state
+    return None
+
+
+def fresh_generation(root: Path, active: str | None) -> str:
+    """A new empty generation folder for a rebuild; stale ones (but the active) are removed."""
+    remove_generations(root, keep={active} if active else set())
+    gen = next_generation(root)
+    (root / gen).mkdir()
+    return gen

@@ -264,25 +264,16 @@ class TantivyIndex:
         progress: Callable[[int], None] | None = None,
         batch_size: int = 2000,
     ) -> int:
-        state = layout.read_rebuild(self.root)
+        state = layout.resumable_rebuild(self.root, BACKEND, SCHEMA_VERSION, ANALYZER_NAME)
         ix, seen = None, set[str]()
-        if (
-            state is not None
-            and state.schema_version == SCHEMA_VERSION
-            and state.analyzer == ANALYZER_NAME
-            and state.backend == BACKEND
-            and (self.root / state.generation).is_dir()
-        ):
+        if state is not None:
             ix = self._probe(state.generation)
             if ix is not None:
                 terms = ix.searcher().terms_with_prefix("doc_id", "")
                 seen = {term for term, _ in terms}
                 gen = state.generation
         if ix is None:
-            current = self._active_name()
-            layout.remove_generations(self.root, keep={current} if current else set())
-            gen = layout.next_generation(self.root)
-            (self.root / gen).mkdir()
+            gen = layout.fresh_generation(self.root, self._active_name())
             ix = tantivy.Index(self.schema, path=str(self.root / gen), reuse=False)
         done = len(seen)
         self._save_progress(gen, done)

@@ -195,25 +195,16 @@ class WhooshIndex:
         progress: Callable[[int], None] | None = None,
         batch_size: int = 2000,
     ) -> int:
-        state = layout.read_rebuild(self.root)
+        state = layout.resumable_rebuild(self.root, self.backend, SCHEMA_VERSION, ANALYZER_NAME)
         ix, seen = None, set[str]()
-        if (
-            state is not None
-            and state.schema_version == SCHEMA_VERSION
-            and state.analyzer == ANALYZER_NAME
-            and state.backend == self.backend
-            and (self.root / state.generation).is_dir()
-        ):
+        if state is not None:
             ix = self._probe(state.generation)
             if ix is not None:
                 with ix.reader() as reader:
                     seen = {v.decode("utf-8") for v in reader.lexicon("doc_id")}
                 gen = state.generation
         if ix is None:
-            current = self._active_name()
-            layout.remove_generations(self.root, keep={current} if current else set())
-            gen = layout.next_generation(self.root)
-            (self.root / gen).mkdir()
+            gen = layout.fresh_generation(self.root, self._active_name())
             ix = whoosh.index.create_in(str(self.root / gen), self.schema)
         done = len(seen)
         layout.write_rebuild(
