@@ -347,10 +347,9 @@ def _date_bounds(text: str) -> tuple[int, int]:
     return year * 10000 + 101, year * 10000 + 1231
 
 
-def build_filter(q: SearchQuery) -> wq.Query | None:
-    """Exact-value filters of ``q`` as one whoosh query (None when there are none)."""
-    parts: list[wq.Query] = []
-    for name, value in (
+def filter_terms(q: SearchQuery) -> list[tuple[str, str]]:
+    """The exact-value filters of ``q`` as (field, indexed key) pairs, for every backend."""
+    wanted = (
         ("category", q.category),
         ("unit", q.unit),
         ("status", q.status),
@@ -358,13 +357,24 @@ def build_filter(q: SearchQuery) -> wq.Query | None:
         ("case_no", q.case_no),
         ("flags", q.flag),
         ("section", str(q.section) if q.section is not None else None),
-    ):
-        if value:
-            parts.append(wq.Term(name, key(value)))
-    if q.date_from or q.date_to:
-        start = date_key(q.date_from) if q.date_from else None
-        end = date_key(q.date_to) if q.date_to else None
-        parts.append(wq.NumericRange("date", start, end))
+    )
+    return [(name, key(value)) for name, value in wanted if value]
+
+
+def date_bounds(q: SearchQuery) -> tuple[int | None, int | None] | None:
+    """The date filter of ``q`` as (start, end) date keys, either open; None without one."""
+    if not (q.date_from or q.date_to):
+        return None
+    start = date_key(q.date_from) if q.date_from else None
+    end = date_key(q.date_to) if q.date_to else None
+    return start, end
+
+
+def build_filter(q: SearchQuery) -> wq.Query | None:
+    """Exact-value filters of ``q`` as one whoosh query (None when there are none)."""
+    parts: list[wq.Query] = [wq.Term(name, value) for name, value in filter_terms(q)]
+    if (bounds := date_bounds(q)) is not None:
+        parts.append(wq.NumericRange("date", *bounds))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

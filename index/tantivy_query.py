@@ -28,8 +28,10 @@ from index.query import (
     OrNode,
     TermNode,
     _date_bounds,
+    date_bounds,
+    filter_terms,
 )
-from index.schema import date_key, key
+from index.schema import key
 
 _REGEX_META = set("\\.+*?()|[]{}^$#&-~")
 
@@ -174,22 +176,12 @@ def _date_range(schema: tantivy.Schema, start: int | None, end: int | None) -> Q
 
 def build_filter(schema: tantivy.Schema, q: SearchQuery) -> Query | None:
     """Exact-value filters of ``q`` as one non-scoring tantivy query (None when there are none)."""
-    parts: list[Query] = []
-    for name, value in (
-        ("category", q.category),
-        ("unit", q.unit),
-        ("status", q.status),
-        ("kind", q.kind),
-        ("case_no", q.case_no),
-        ("flags", q.flag),
-        ("section", str(q.section) if q.section is not None else None),
-    ):
-        if value:
-            parts.append(Query.term_query(schema, name, key(value), index_option="basic"))
-    if q.date_from or q.date_to:
-        start = date_key(q.date_from) if q.date_from else None
-        end = date_key(q.date_to) if q.date_to else None
-        parts.append(_date_range(schema, start, end))
+    parts: list[Query] = [
+        Query.term_query(schema, name, value, index_option="basic")
+        for name, value in filter_terms(q)
+    ]
+    if (bounds := date_bounds(q)) is not None:
+        parts.append(_date_range(schema, *bounds))
     if not parts:
         return None
     combined = Query.boolean_query([(Occur.Must, p) for p in parts])
