@@ -174,3 +174,19 @@ def fresh_generation(root: Path, active: str | None) -> str:
     gen = next_generation(root)
     (root / gen).mkdir()
     return gen
+
+
+def active_generation(root: Path) -> str | None:
+    """The generation in use, or None when there is none (or the meta file is damaged)."""
+    try:
+        meta = read_meta(root)
+    except ValueError:
+        return None
+    return meta.active if meta else None
+
+
+def switch_to(root: Path, meta: Meta) -> None:
+    """Make a completed rebuild the index in use: meta first (atomic), then clean up."""
+    write_meta(root, meta)
+    clear_rebuild(root)
+    remove_generations(root, keep={meta.active})

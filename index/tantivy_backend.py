@@ -273,7 +273,7 @@ class TantivyIndex:
                 seen = {term for term, _ in terms}
                 gen = state.generation
         if ix is None:
-            gen = layout.fresh_generation(self.root, self._active_name())
+            gen = layout.fresh_generation(self.root, layout.active_generation(self.root))
             ix = tantivy.Index(self.schema, path=str(self.root / gen), reuse=False)
         done = len(seen)
         self._save_progress(gen, done)
@@ -304,22 +304,13 @@ class TantivyIndex:
             _close(writer)
         if progress:
             progress(done)
-        layout.write_meta(self.root, layout.Meta(SCHEMA_VERSION, ANALYZER_NAME, gen, BACKEND))
-        layout.clear_rebuild(self.root)
-        layout.remove_generations(self.root, keep={gen})
+        layout.switch_to(self.root, layout.Meta(SCHEMA_VERSION, ANALYZER_NAME, gen, BACKEND))
         self._open()
         return done
 
     def _save_progress(self, gen: str, done: int) -> None:
         state = layout.RebuildState(gen, SCHEMA_VERSION, ANALYZER_NAME, done, BACKEND)
         layout.write_rebuild(self.root, state)
-
-    def _active_name(self) -> str | None:
-        try:
-            meta = layout.read_meta(self.root)
-        except ValueError:
-            return None
-        return meta.active if meta else None
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -204,7 +204,7 @@ class WhooshIndex:
                     seen = {v.decode("utf-8") for v in reader.lexicon("doc_id")}
                 gen = state.generation
         if ix is None:
-            gen = layout.fresh_generation(self.root, self._active_name())
+            gen = layout.fresh_generation(self.root, layout.active_generation(self.root))
             ix = whoosh.index.create_in(str(self.root / gen), self.schema)
         done = len(seen)
         layout.write_rebuild(
@@ -239,18 +239,9 @@ class WhooshIndex:
             raise
         if progress:
             progress(done)
-        layout.write_meta(self.root, layout.Meta(SCHEMA_VERSION, ANALYZER_NAME, gen))
-        layout.clear_rebuild(self.root)
-        layout.remove_generations(self.root, keep={gen})
+        layout.switch_to(self.root, layout.Meta(SCHEMA_VERSION, ANALYZER_NAME, gen))
         self._open()
         return done
-
-    def _active_name(self) -> str | None:
-        try:
-            meta = layout.read_meta(self.root)
-        except ValueError:
-            return None
-        return meta.active if meta else None
 
     # -- reading ----------------------------------------------------------------------------
 
