@@ -9,34 +9,61 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+#: Mode of files we write unless told otherwise: what the umask gives any new file.
+DEFAULT_MODE = _umask_mode()
+
+
+def reserve_temp(target: Path, mode: int = DEFAULT_MODE) -> Path:
+    """An empty temporary file beside ``target`` that already has its final ``mode``.
+
+    The mode is set before any byte is written, so a private key is never readable by others,
+    not even for a moment.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+    return Path(name)
+
+
+def publish(tmp: Path, target: Path) -> None:
+    """Flush ``tmp`` to disk and rename it over ``target`` in one step."""
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    tmp.replace(target)
+
+
 @contextlib.contextmanager
-def atomic_path(target: Path, *, mode: int | None = None) -> Iterator[Path]:
+def atomic_path(target: Path, *, mode: int = DEFAULT_MODE) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
 
     On any exception the temporary file is removed and ``target`` is left as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = reserve_temp(target, mode)
     try:
         yield tmp
-        if mode is not None:
-            tmp.chmod(mode)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        tmp.replace(target)
+        publish(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def write_bytes(target: Path, data: bytes, *, mode: int | None = None) -> None:
+def write_bytes(target: Path, data: bytes, *, mode: int = DEFAULT_MODE) -> Path:
+    target = Path(target)
     with atomic_path(target, mode=mode) as tmp:
         tmp.write_bytes(data)
+    return target
 
 
-def write_text(target: Path, text: str, *, mode: int | None = None) -> None:
-    write_bytes(target, text.encode("utf-8"), mode=mode)
+def write_text(target: Path, text: str, *, mode: int = DEFAULT_MODE) -> Path:
+    return write_bytes(target, text.encode("utf-8"), mode=mode)
 
 
 def write_with(target: Path, writer: Callable[[Path], object]) -> None:

@@ -16,8 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from archive import atomic
 from docgen.model import Case, Document
 
 
@@ -48,15 +47,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _umask_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _umask_mode()
-
-
 class FileBatch:
     """Files that appear in their folders together, or not at all."""
 
@@ -67,13 +57,9 @@ class FileBatch:
 
     def add(self, final: Path) -> Path:
         """Reserve ``final`` and return the temporary path to write its content to."""
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(
-            prefix=f".{final.stem}.", suffix=final.suffix + ".part", dir=final.parent
-        )
-        os.close(fd)
-        self._pending[final] = Path(name)
-        return Path(name)
+        tmp = atomic.reserve_temp(final)
+        self._pending[final] = tmp
+        return tmp
 
     def temp_for(self, final: Path) -> Path:
         return self._pending[final]
@@ -88,10 +74,7 @@ class FileBatch:
                 backup = final.with_name(f".{final.name}.bak")
                 final.replace(backup)
                 self._backups[final] = backup
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            tmp.chmod(_FILE_MODE)  # mkstemp makes 0600; stored files follow the umask
-            tmp.replace(final)
+            atomic.publish(tmp, final)
             self._published.append(final)
         self._pending.clear()
 

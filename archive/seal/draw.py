@@ -27,8 +27,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from archive.atomic import write_bytes as atomic_write
 from archive.seal.errors import DependencyError, SealError
-from archive.seal.files import atomic_write
 from archive.seal.geometry import (
     Matrix,
     circle_path,

@@ -22,8 +22,8 @@ from typing import Literal
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
+from archive.atomic import write_bytes as atomic_write
 from archive.seal.errors import DependencyError, SealError
-from archive.seal.files import atomic_write
 from archive.seal.xobject import refuse_signed
 
 NS = {

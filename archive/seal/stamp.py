@@ -23,9 +23,9 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
+from archive.atomic import write_bytes as atomic_write
 from archive.seal.draw import Seal
 from archive.seal.errors import SealError
-from archive.seal.files import atomic_write
 from archive.seal.geometry import mm, to_mm
 from archive.seal.xobject import PageDrawer, import_seal, page_frame, refuse_signed
 
