@@ -54,6 +54,8 @@ def test_dossier_build_pdfa_and_sign(sealed_ws: Workspace, tmp_path: Path) -> No
     pdf = sealed_ws.root / out["路径"]
     report = check_pdfa(pdf)
     assert report.ok, [i.message for i in report.items]
+    xmp = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object()
+    assert "/Filter" not in xmp  # PDF/A: the metadata stream stays plain after compaction
     result = verify_pdf(pdf, sealed_ws.root / "keys" / "office-cert.pem")
     assert result.ok and result.intact and result.trusted_by_given_cert
     verified = Cli(sealed_ws)("verify")

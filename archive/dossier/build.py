@@ -46,6 +46,7 @@ from archive.dossier.check import (
 )
 from archive.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
 from archive.dossier.images import image_to_pdf
+from archive.pdf_output import pdf_bytes
 from docgen.errors import DocgenError
 from docgen.model import Document
 from docgen.vocab import Section
@@ -520,8 +521,7 @@ def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
     ):
         txn.session.delete(old)
     tmp = txn.files.add(plan.target)
-    with open(tmp, "wb") as fh:
-        writer.write(fh)
+    tmp.write_bytes(pdf_bytes(writer))
     tmp.chmod(0o644)
     if options.pdfa:
         _finish_pdfa(tmp, plan, options.today)

@@ -10,7 +10,6 @@ consistent with the XMP. veraPDF, when an office has it, remains the full check.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -23,6 +22,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from archive.atomic import write_bytes as atomic_write
+from archive.pdf_output import pdf_bytes
 from archive.seal.errors import DependencyError, SealError
 from archive.seal.xobject import refuse_signed
 
@@ -392,9 +392,7 @@ def set_archival_metadata(
         {NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")}
     )
     writer.root_object[NameObject("/Metadata")] = writer._add_object(stream)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    atomic_write(Path(pdf_out), buffer.getvalue())
+    atomic_write(Path(pdf_out), pdf_bytes(writer))
     return ArchivalMetadata(title, archival_no, tuple(dates), moment)
 
 

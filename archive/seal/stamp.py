@@ -14,7 +14,6 @@ split into the fewest groups that respect the limit, with sizes as equal as poss
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from archive.atomic import write_bytes as atomic_write
+from archive.pdf_output import pdf_bytes
 from archive.seal.draw import Seal
 from archive.seal.errors import SealError
 from archive.seal.geometry import mm, to_mm
@@ -145,9 +145,7 @@ class Stamper:
 
     def write(self, pdf_out: Path) -> StampResult:
         self.writer.compress_identical_objects()
-        buffer = io.BytesIO()
-        self.writer.write(buffer)
-        atomic_write(Path(pdf_out), buffer.getvalue())
+        atomic_write(Path(pdf_out), pdf_bytes(self.writer))
         return StampResult(
             Path(pdf_out),
             self.page_count,

@@ -137,6 +137,7 @@ def test_cover_scans_and_catalog_row(built) -> None:  # type: ignore[no-untyped-
     fonts = {str(f.get_object().get("/BaseFont")) for p in reader.pages
              for f in (p["/Resources"].get("/Font") or {}).values()}  # fmt: skip
     assert len(fonts) <= 8, fonts  # one subset per face, not one per paper
+    assert b"/ObjStm" in path.read_bytes()  # written compactly (archive.pdf_output)
 
 
 def test_incomplete_is_refused_then_allowed(built) -> None:  # type: ignore[no-untyped-def]
