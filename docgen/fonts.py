@@ -5,8 +5,8 @@ resolves to the official font when fontconfig knows one, else to an open fallbac
 fonts-noto-cjk / fonts-arphic-ukai. ``prepare_fonts()`` writes a small TrueType subset of each
 resolved font (GB2312 repertoire plus punctuation, no layout or vertical tables) into a cache
 folder; subsetting the full 65k-glyph CFF font on every render would cost seconds per page.
-Characters outside the subset are still printed: the stylesheet lists the full system font
-after the subset (see ``css_font_stack``), so only rare characters take the slow path.
+Characters outside the subset (𠮷, 龘 in names) are cut from the full font into tiny TrueType
+fonts at render time (``docgen.rare_glyphs``); the full system font stays last in the stack.
 """
 
 from __future__ import annotations
@@ -77,7 +77,10 @@ ROLES: dict[str, RoleSpec] = {
 
 #: Full system fonts tried, in order, for characters that neither the subset nor the role's own
 #: font has (𠮷, 龘, rare name characters).
-RARE_CHAR_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+RARE_CHAR_SOURCES = tuple(
+    FontSource(family, Path(file), index) for family, file, index in (_SERIF, _SANS)
+)
+RARE_CHAR_FAMILIES = tuple(source.family for source in RARE_CHAR_SOURCES)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,11 @@ class ResolvedFont:
     def css_family(self) -> str:
         """The @font-face family of the prepared file (roles sharing a file share a family)."""
         return f"docgen-{self.prepared.stem.rsplit('-', 1)[0]}"
+
+    @property
+    def rare_property(self) -> str:
+        """The CSS custom property naming this face's rare-glyph fonts in a render."""
+        return f"--{self.css_family}-rare"
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,12 @@ _DROP_TABLES = [
 
 def _build_subset(source: FontSource, target: Path) -> None:
     """Subset ``source`` to the repertoire, convert CFF outlines to TrueType, write ``target``."""
+    cut_truetype(source, subset_repertoire(), target)
+
+
+def cut_truetype(source: FontSource, unicodes: Iterable[int], target: Path) -> None:
+    """The glyphs of ``unicodes`` from ``source`` as a TrueType font without layout or vertical
+    tables, written atomically to ``target``."""
     import logging
 
     from fontTools import subset
@@ -217,33 +231,33 @@ def _build_subset(source: FontSource, target: Path) -> None:
 
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
-    font = TTFont(source.file, fontNumber=source.index)
-    options = subset.Options()
-    options.layout_features = []
-    options.drop_tables += _DROP_TABLES
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-    options.name_languages = ["*"]
-    options.hinting = False
-    options.glyph_names = False
-    options.notdef_outline = True
-    options.recalc_bounds = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=subset_repertoire())
-    subsetter.subset(font)
-    if "CFF " in font:
-        _cff_to_glyf(font)
-    for tag in _DROP_TABLES:
-        if tag in font:
-            del font[tag]
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".ttf", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        font.save(tmp)
-        tmp.chmod(0o644)
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with TTFont(source.file, fontNumber=source.index, lazy=True) as font:
+        options = subset.Options()
+        options.layout_features = []
+        options.drop_tables += _DROP_TABLES
+        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+        options.name_languages = ["*"]
+        options.hinting = False
+        options.glyph_names = False
+        options.notdef_outline = True
+        options.recalc_bounds = True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=list(unicodes))
+        subsetter.subset(font)
+        if "CFF " in font:
+            _cff_to_glyf(font)
+        for tag in _DROP_TABLES:
+            if tag in font:
+                del font[tag]
+        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".ttf", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            font.save(tmp)
+            tmp.chmod(0o644)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def _cff_to_glyf(font) -> None:  # type: ignore[no-untyped-def]
@@ -320,10 +334,17 @@ def ensure_fonts() -> dict[str, ResolvedFont]:
 
 
 def css_font_stack(font: ResolvedFont) -> str:
-    """CSS font-family value: prepared subset, then the full font, then the rare-char fonts."""
-    families = [font.css_family, font.source.family, *RARE_CHAR_FAMILIES]
-    unique = list(dict.fromkeys(families))
-    return ", ".join(f'"{name}"' for name in unique)
+    """CSS font-family value: the prepared subset; then the rare-glyph fonts a render names in
+    ``font.rare_property`` (see ``docgen.rare_glyphs``), else the full font; then the full fonts
+    that have the most characters."""
+    full = list(dict.fromkeys([font.source.family, *RARE_CHAR_FAMILIES]))
+    return ", ".join(
+        [
+            f'"{font.css_family}"',
+            f'var({font.rare_property}, "{font.source.family}")',
+            *(f'"{name}"' for name in full),
+        ]
+    )
 
 
 def font_face_css(fonts: dict[str, ResolvedFont]) -> str:

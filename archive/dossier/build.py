@@ -237,25 +237,16 @@ def preflight(plan: DossierPlan, options: BuildOptions) -> None:
 def render_papers(plan: DossierPlan, typesetter: Any) -> dict[int, Any]:
     """Items with a .docx → {seq: WeasyPrint Document} rendered with the paper's own stylesheet."""
     from docgen.typeset.docx_to_html import docx_to_html
-    from docgen.typeset.fetcher import FolderFetcher
     from docgen.typeset.render import html_page
-    from templates import TEMPLATES_DIR
 
-    weasyprint = typesetter._weasyprint
     rendered = {}
     for item in plan.items:
         if item.docx is None or not item.docx.is_file():
             item.docx = None
             continue
         paper = docx_to_html(item.docx)
-        html = weasyprint.HTML(
-            string=html_page(paper.body, paper.title),
-            base_url=TEMPLATES_DIR.as_uri() + "/",
-            url_fetcher=FolderFetcher(typesetter.roots),
-        )
-        document = html.render(
-            stylesheets=[typesetter.stylesheet(paper.variant)], font_config=typesetter.font_config
-        )
+        page = html_page(paper.body, paper.title)
+        document = typesetter.render(page, [typesetter.stylesheet(paper.variant)])
         item.pages = len(document.pages)
         rendered[item.seq] = document
     return rendered
@@ -323,10 +314,8 @@ def back_note_statement(plan: DossierPlan, numbered: int) -> list[str]:
 
 def render_frame(plan: DossierPlan, typesetter: Any, options: BuildOptions, numbered: int) -> Frame:
     """Plan → the pages docgen draws itself, rendered with the same fonts as the papers."""
-    from docgen.typeset.fetcher import FolderFetcher
     from docgen.typeset.render import html_page
 
-    weasyprint = typesetter._weasyprint
     today = options.today or dt.date.today()
     filer = options.filer or _current_user()
     c = plan.cover
@@ -343,9 +332,7 @@ def render_frame(plan: DossierPlan, typesetter: Any, options: BuildOptions, numb
     stylesheet = frame_stylesheet(typesetter)
 
     def render(body: str):  # type: ignore[no-untyped-def]
-        html = weasyprint.HTML(string=html_page(body, plan.case_no),
-                               url_fetcher=FolderFetcher(typesetter.roots))  # fmt: skip
-        return html.render(stylesheets=[stylesheet], font_config=typesetter.font_config)
+        return typesetter.render(html_page(body, plan.case_no), [stylesheet])
 
     glyph_html = P.digit_pages_html(P.NUMBER_PT, "#000", P.number_top_css())
     if options.archive_stamp:

@@ -1,4 +1,4 @@
-"""HTML + CSS → PDF file with WeasyPrint: atomic (temp file + rename, nothing left on failure).
+"""A rendered WeasyPrint document → PDF file: atomic (temp file + rename, nothing left on failure).
 
 Needs Pango; a missing system library becomes a DependencyError with a Chinese message.
 """
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.errors import DependencyError, DocgenError
-from docgen.typeset.fetcher import FolderFetcher
 
 
 class RenderError(DocgenError):
@@ -36,21 +35,9 @@ def import_weasyprint():  # type: ignore[no-untyped-def]
     return weasyprint
 
 
-def write_pdf(
-    html: str,
-    stylesheet,  # weasyprint.CSS  # type: ignore[no-untyped-def]
-    target: Path,
-    *,
-    fetcher: FolderFetcher,
-    font_config,  # type: ignore[no-untyped-def]
-    base_url: str,
-) -> RenderedPdf:
-    """Render ``html`` with ``stylesheet`` into ``target`` atomically."""
-    weasyprint = import_weasyprint()
+def write_pdf(document, target: Path) -> RenderedPdf:  # type: ignore[no-untyped-def]
+    """Write a rendered WeasyPrint ``document`` into ``target`` atomically."""
     target = Path(target)
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-        stylesheets=[stylesheet], font_config=font_config
-    )
     fonts = sorted({font.name for font in document.fonts.values()}) if document.fonts else []
     fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
     os.close(fd)

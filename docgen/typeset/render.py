@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.fonts import ensure_fonts, font_dir
+from docgen.rare_glyphs import glyph_css, rare_characters
 from docgen.typeset.docx_to_html import docx_to_html
 from docgen.typeset.fetcher import FolderFetcher
 from docgen.typeset.html_to_pdf import import_weasyprint, write_pdf
@@ -48,6 +49,7 @@ class Typesetter:
         self.font_config = FontConfiguration()
         self.roots = [TEMPLATES_DIR, font_dir()]
         self._stylesheets: dict[str, object] = {}
+        self._glyph_sheets: dict[str, object] = {}
         self._lock = threading.Lock()
 
     def stylesheet(self, variant: FormatVariant):  # type: ignore[no-untyped-def]
@@ -60,18 +62,33 @@ class Typesetter:
             )
         return self._stylesheets[variant.name]
 
+    def render(self, page_html: str, stylesheets: list, fetcher: FolderFetcher | None = None):  # type: ignore[no-untyped-def,type-arg]
+        """A whole HTML page → WeasyPrint document, with the glyphs of any rare characters."""
+        fetcher = fetcher or FolderFetcher(self.roots)
+        with self._lock:
+            extra = self._glyph_stylesheet(page_html)
+            return self._weasyprint.HTML(
+                string=page_html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
+            ).render(stylesheets=[*stylesheets, *extra], font_config=self.font_config)
+
+    def _glyph_stylesheet(self, page_html: str) -> list:  # type: ignore[type-arg]
+        """[] or the parsed ``glyph_css`` of the page's rare characters (cached per set)."""
+        chars = rare_characters(page_html)
+        if not chars:
+            return []
+        if chars not in self._glyph_sheets:
+            self._glyph_sheets[chars] = self._weasyprint.CSS(
+                string=glyph_css(self.fonts, chars),
+                font_config=self.font_config,
+                url_fetcher=FolderFetcher(self.roots),
+            )
+        return [self._glyph_sheets[chars]]
+
     def typeset_html(self, body: str, variant: FormatVariant, pdf_path: Path, title: str = ""):  # type: ignore[no-untyped-def]
         """HTML body markup (already escaped) → PDF, with the variant's stylesheet."""
         fetcher = FolderFetcher(self.roots)
-        with self._lock:
-            rendered = write_pdf(
-                html_page(body, title),
-                self.stylesheet(variant),
-                Path(pdf_path),
-                fetcher=fetcher,
-                font_config=self.font_config,
-                base_url=TEMPLATES_DIR.as_uri() + "/",
-            )
+        document = self.render(html_page(body, title), [self.stylesheet(variant)], fetcher)
+        rendered = write_pdf(document, Path(pdf_path))
         families = rendered.fonts or sorted({font.source.family for font in self.fonts.values()})
         return TypesetResult(
             Path(pdf_path), rendered.pages, variant.name, families, fetcher.refused

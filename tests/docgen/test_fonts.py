@@ -45,3 +45,20 @@ def test_font_dir_follows_the_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DOCGEN_FONT_DIR", str(tmp_path))
     assert font_dir() == tmp_path
     assert all(font.prepared.parent == tmp_path for font in resolve_fonts().values())
+
+
+def test_rare_characters_get_tiny_glyph_fonts_built_once(tmp_path: Path, monkeypatch) -> None:
+    from docgen.rare_glyphs import glyph_css, rare_characters
+
+    monkeypatch.setenv("DOCGEN_FONT_DIR", str(tmp_path))
+    fonts = resolve_fonts()
+    assert rare_characters("张𠮷、龘某某：abc—〔〕") == "龘𠮷"
+    assert glyph_css(fonts, "关于信访事项的函〔2024〕") == ""
+    css = glyph_css(fonts, "赵龘😀")  # no CJK font has 😀: it is left to the rest of the stack
+    files = sorted((tmp_path / "rare").glob("*.ttf"))
+    assert files and all(f.name.startswith("9f98-") and f.stat().st_size < 8_000 for f in files)
+    for face in fonts.values():
+        assert f"{face.rare_property}: " in css
+    built = [f.stat().st_mtime_ns for f in files]
+    glyph_css(fonts, "韩龘")
+    assert [f.stat().st_mtime_ns for f in files] == built
