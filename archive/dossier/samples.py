@@ -71,7 +71,7 @@ def add_paper(ws: Any, case_no: str, section: int, kind: str, title: str,
 
 
 def make_scan(path: Path, seed: int = 0, *, dpi: int = 150, quality: int = 70) -> Path:
-    """A grey A4 'scan' as JPEG at ``dpi`` with noise (about 200 KB at the defaults)."""
+    """A grey A4 'scan' as JPEG at ``dpi`` with noise (about 130 KB at the defaults)."""
     from PIL import Image, ImageDraw
 
     rnd = random.Random(seed)
