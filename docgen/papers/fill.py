@@ -14,6 +14,7 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from docgen.errors import NotFoundError, ValidationError
+from docgen.papers.title_breaks import balance_titles
 from templates import TEMPLATES_DIR
 
 PAPERS_DIR = TEMPLATES_DIR / "papers"
@@ -66,8 +67,18 @@ def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:
             f"模板 {template.name} 的标签有误（第 {exc.lineno} 行）：{exc.message}"
             "，可用 docgen paper check 检查"
         ) from None
+    balance_titles(doc.docx, _filled_values(context))
     doc.save(str(out))
     return out
+
+
+def _filled_values(context: Mapping[str, Any]) -> list[str]:
+    """Short text values (names, units; each name of a 、-list) a title break must not split."""
+    values = set()
+    for value in context.values():
+        if isinstance(value, str):
+            values.update(part for part in (value, *value.split("、")) if 1 < len(part) <= 12)
+    return sorted(values, key=len, reverse=True)
 
 
 def render_paper(

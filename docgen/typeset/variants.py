@@ -24,6 +24,7 @@ TEXT_HEIGHT_MM = PAGE_HEIGHT_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM  # 225
 LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
 BODY_PT = 16.0
+TITLE_PT = 22.0  # 标题: 2号小标宋 (gb9704.css and the base styles use the same size)
 PAGE_NUMBER_PT = 14.0
 PAGE_NUMBER_GAP_MM = 7.0  # from the text block's bottom edge to the page number line
 RED = "#E60012"
