@@ -117,6 +117,7 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
             size_pt=22,
             align="center",
             after_lines=100,
+            snap_to_grid=False,  # LibreOffice gives a 22 pt line two grid rows otherwise
         ),
         ParaStyle("Recipient", "主送机关，顶格，后加全角冒号"),
         ParaStyle("Body", "正文，首行缩进 2 字，两端对齐", align="both", first_line_chars=200),

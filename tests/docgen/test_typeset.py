@@ -39,6 +39,24 @@ def _long_docx(path: Path, variant: str = "document") -> Path:
     return path
 
 
+def _two_line_title_docx(path: Path) -> Path:
+    document = build_base("document")
+    title = document.paragraphs[0]
+    title.style = "DocTitle"
+    run = title.add_run("关于交办蒋德明、彭国华、冯吉祥")
+    run.add_break()
+    run.add_text("信访事项的函")
+    document.add_paragraph("区卫生健康局：", style="Recipient")
+    document.save(path)
+    return path
+
+
+def _title_pitch_mm(pdf: Path) -> float:
+    lines = _lines(pdf, 1)
+    first = next(i for i, line in enumerate(lines) if line["text"].startswith("关于交办"))
+    return lines[first + 1]["yMin"] - lines[first]["yMin"]
+
+
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("typeset")
@@ -46,7 +64,8 @@ def out(tmp_path_factory) -> Path:
     _long_docx(directory / "long-letter.docx", "letter")
     build_specimen("form").save(directory / "form.docx")
     build_specimen("letter").save(directory / "letter.docx")
-    for name in ("long", "long-letter", "form", "letter"):
+    _two_line_title_docx(directory / "title.docx")
+    for name in ("long", "long-letter", "form", "letter", "title"):
         typeset_docx(directory / f"{name}.docx", directory / f"{name}.pdf")
     return directory
 
@@ -270,7 +289,7 @@ def test_libreoffice_renders_docx_on_the_same_grid(out: Path, tmp_path: Path) ->
     lo_dir = tmp_path / "lo"
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(lo_dir),
-         str(out / "long.docx"), str(out / "letter.docx")],
+         str(out / "long.docx"), str(out / "letter.docx"), str(out / "title.docx")],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     lines = _body_lines(lo_dir / "long.pdf", 2)
@@ -279,3 +298,8 @@ def test_libreoffice_renders_docx_on_the_same_grid(out: Path, tmp_path: Path) ->
     assert min(line["xMin"] for line in lines) == pytest.approx(28, abs=1)
     assert "—" not in _text(lo_dir / "letter.pdf", "-f", "1", "-l", "1")
     assert "—2—" in _text(lo_dir / "long.pdf", "-f", "2", "-l", "2").replace(" ", "")
+    # A two-line 标题 keeps one line pitch between its lines in both renderings (LibreOffice
+    # used to give each 22 pt line two grid rows).
+    pitch = 225 / 22
+    assert _title_pitch_mm(lo_dir / "title.pdf") == pytest.approx(pitch, abs=1.5)
+    assert _title_pitch_mm(out / "title.pdf") == pytest.approx(pitch, abs=1.5)
