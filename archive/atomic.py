@@ -19,19 +19,29 @@ def _umask_mode() -> int:
 DEFAULT_MODE = _umask_mode()
 
 
-def reserve_temp(target: Path, mode: int = DEFAULT_MODE) -> Path:
+def reserve_temp(target: Path, mode: int = DEFAULT_MODE, *, tag: str | None = None) -> Path:
     """An empty temporary file beside ``target`` that already has its final ``mode``.
 
     The mode is set before any byte is written, so a private key is never readable by others,
-    not even for a moment.
+    not even for a moment. With ``tag`` the name is known in advance (``temp_name``), so a
+    journal can list the file before it exists.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    if tag is None:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    else:
+        name = str(temp_name(target, tag))
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.fchmod(fd, mode)
     finally:
         os.close(fd)
     return Path(name)
+
+
+def temp_name(target: Path, tag: str) -> Path:
+    """The hidden sibling ``reserve_temp(target, tag=tag)`` creates."""
+    return target.with_name(f".{target.name}.{tag}.part")
 
 
 def publish(tmp: Path, target: Path) -> None:

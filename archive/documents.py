@@ -9,13 +9,20 @@ Inside the block the files exist only as temporary siblings. When the block ends
 are renamed into place, the catalog rows are committed, and the search index is told. On any
 error (or if the commit fails) the temporary and already-renamed files are removed and a file
 that was replaced is restored, so no half-written file and no catalog row are left behind.
+
+A crash (power cut, ``kill -9``) cannot run that clean-up, so each batch keeps a journal in
+``<root>/.pending/`` while it lives; the next ``Workspace.open`` finishes any batch whose process
+died: back to the previous files when its rows did not commit, forward when they did.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +31,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from archive import atomic
-from docgen.model import Case, Document
+from archive.faults import crash_point
+from docgen.model import Case, Document, FileBatchMark
 
 
 @dataclass
@@ -47,19 +55,33 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-class FileBatch:
-    """Files that appear in their folders together, or not at all."""
+PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
 
-    def __init__(self) -> None:
+
+class FileBatch:
+    """Files that appear in their folders together, or not at all, even across a crash.
+
+    With a journal folder, a live batch holds an exclusive lock on ``<token>.lock`` there and
+    keeps ``<token>.json`` listing its temporary files and, before the first rename, every
+    rename it is about to make. A batch whose process died (its lock is free) is finished by
+    ``recover_batches``: rolled forward if the catalog holds its ``FileBatchMark`` (written in
+    the same transaction as its rows), else rolled back, so the previous files come back.
+    """
+
+    def __init__(self, journal_dir: Path | None = None) -> None:
+        self.token = uuid.uuid4().hex
+        self._journal_dir = journal_dir
+        self._lock: Any = None
         self._pending: dict[Path, Path] = {}  # final path → temporary path
         self._published: list[Path] = []
         self._backups: dict[Path, Path] = {}  # final path → backup of the file it replaced
 
     def add(self, final: Path) -> Path:
         """Reserve ``final`` and return the temporary path to write its content to."""
-        tmp = atomic.reserve_temp(final)
-        self._pending[final] = tmp
-        return tmp
+        tag = f"{self.token}-{len(self._pending)}"
+        self._pending[final] = atomic.temp_name(final, tag)
+        self._journal({})
+        return atomic.reserve_temp(final, tag=tag)
 
     def temp_for(self, final: Path) -> Path:
         return self._pending[final]
@@ -69,11 +91,14 @@ class FileBatch:
         return next((f for f, t in self._pending.items() if t == written), written)
 
     def publish(self) -> None:
+        backups = {final: final.with_name(f".{final.name}.{self.token}.bak")
+                   for final in self._pending if final.exists()}  # fmt: skip
+        self._journal(backups, publishing=True)
         for final, tmp in self._pending.items():
-            if final.exists():
-                backup = final.with_name(f".{final.name}.bak")
-                final.replace(backup)
-                self._backups[final] = backup
+            if final in backups:
+                final.replace(backups[final])
+                self._backups[final] = backups[final]
+                crash_point("publish-after-backup")
             atomic.publish(tmp, final)
             self._published.append(final)
         self._pending.clear()
@@ -88,11 +113,38 @@ class FileBatch:
         self._pending.clear()
         self._published.clear()
         self._backups.clear()
+        self._close_journal()
 
     def finish(self) -> None:
         for backup in self._backups.values():
             backup.unlink(missing_ok=True)
         self._backups.clear()
+        self._close_journal()
+
+    # --- the journal ------------------------------------------------------------------------
+
+    def _journal(self, backups: dict[Path, Path], *, publishing: bool = False) -> None:
+        if self._journal_dir is None:
+            return
+        if self._lock is None:
+            self._journal_dir.mkdir(parents=True, exist_ok=True)
+            self._lock = open(self._journal_dir / f"{self.token}.lock", "w")  # noqa: SIM115
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        root = self._journal_dir.parent
+        moves = [{"final": _relative(final, root), "tmp": _relative(tmp, root),
+                  "backup": _relative(backups[final], root) if final in backups else None}
+                 for final, tmp in self._pending.items()]  # fmt: skip
+        record = {"token": self.token, "publishing": publishing, "moves": moves}
+        atomic.write_text(self._journal_dir / f"{self.token}.json", json.dumps(record))
+
+    def _close_journal(self) -> None:
+        if self._lock is None:
+            return
+        assert self._journal_dir is not None
+        (self._journal_dir / f"{self.token}.json").unlink(missing_ok=True)
+        (self._journal_dir / f"{self.token}.lock").unlink(missing_ok=True)
+        self._lock.close()  # releases the lock, after the files are gone
+        self._lock = None
 
 
 @dataclass
@@ -124,17 +176,85 @@ class DocumentTransaction:
 
 
 @contextlib.contextmanager
-def document_transaction(ws: Any) -> Iterator[DocumentTransaction]:
-    """See the module docstring. ``ws`` is an ``archive.workspace.Workspace``."""
-    batch = FileBatch()
+def file_transaction(ws: Any) -> Iterator[tuple[Session, FileBatch]]:
+    """A catalog session and a journaled ``FileBatch`` that commit together: the files are
+    renamed into place just before the commit, put back if it fails, and a crash anywhere is
+    finished by ``recover_batches`` on the next start. ``ws``: an ``archive.workspace.Workspace``.
+    """
+    batch = FileBatch(ws.root / PENDING_DIR)
     try:
         with ws.session() as session:
-            txn = DocumentTransaction(session, batch, ws.root)
-            yield txn
+            yield session, batch
+            session.add(FileBatchMark(token=batch.token))
             session.flush()
             batch.publish()
+            crash_point("publish-before-commit")
     except BaseException:
         batch.undo()
         raise
+    crash_point("commit-before-finish")
     batch.finish()
-    ws.documents_added(txn.added)
+
+
+@contextlib.contextmanager
+def document_transaction(ws: Any, *, index: bool = True) -> Iterator[DocumentTransaction]:
+    """See the module docstring. ``index=False`` leaves the search index alone (the dossier
+    repeats text its items already index)."""
+    with file_transaction(ws) as (session, batch):
+        txn = DocumentTransaction(session, batch, ws.root)
+        yield txn
+    if index:
+        ws.documents_added(txn.added)
+
+
+# --- crash recovery --------------------------------------------------------------------------
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def recover_batches(root: Path, session_scope: Any) -> int:
+    """Finish the file batches whose process died; → how many. ``session_scope`` is the
+    workspace's ``session`` (a context manager yielding a committed-on-exit session)."""
+    folder = root / PENDING_DIR
+    if not folder.is_dir():
+        return 0
+    done = 0
+    for journal in sorted(folder.glob("*.json")):
+        lock_path = journal.with_suffix(".lock")
+        with open(lock_path, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # alive: its process still holds the lock
+            if journal.exists():
+                record = json.loads(journal.read_text(encoding="utf-8"))
+                with session_scope() as session:
+                    committed = session.get(FileBatchMark, record["token"]) is not None
+                _finish_batch(root, record, committed)
+                journal.unlink()
+                done += 1
+            lock_path.unlink(missing_ok=True)
+    return done
+
+
+def _finish_batch(root: Path, record: dict[str, Any], committed: bool) -> None:
+    """Roll an interrupted batch forward (its rows committed) or back (they did not)."""
+    for move in reversed(record["moves"]):
+        final, tmp = root / move["final"], root / move["tmp"]
+        backup = root / move["backup"] if move["backup"] else None
+        if committed:
+            tmp.unlink(missing_ok=True)
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+            continue
+        if tmp.exists():
+            tmp.unlink()  # never renamed into place
+        elif record["publishing"] and backup is None:
+            final.unlink(missing_ok=True)  # a new file whose rows never committed
+        if backup is not None and backup.exists():
+            backup.replace(final)  # the previous file comes back

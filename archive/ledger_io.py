@@ -7,21 +7,18 @@ with their reasons, go to an error workbook beside the input.
 
 from __future__ import annotations
 
-import os
-import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import atomic
 from archive.cases import CaseFilter, list_cases, upsert_records
+from archive.faults import crash_point
 from archive.workspace import Workspace
 from docgen.ledger import RowError, parse_rows, read_ledger
 from docgen.ledger.export import write_table
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.reader import LedgerSheet, RawRow
 from docgen.vocab import FLAGS
-
-FAULT_ENV = "DOCGEN_FAULT"  # test hook: "import-before-commit" kills the process mid-import
 
 
 @dataclass
@@ -69,9 +66,8 @@ def import_ledger(
             detail=f"新增 {counts.created} 件，更新 {counts.updated} 件，跳过 {result.skipped} 行",
             session=session,
         )
-        if os.environ.get(FAULT_ENV) == "import-before-commit":
-            session.flush()
-            os.kill(os.getpid(), signal.SIGKILL)
+        session.flush()
+        crash_point("import-before-commit")
     result.created, result.updated = counts.created, counts.updated
     ws.cases_changed([r.case_no for r in records])
     return result

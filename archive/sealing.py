@@ -16,7 +16,9 @@ What the paper and dossier commands call:
 
 Both write to temporary siblings and replace ``pdf`` only when every step succeeded, and return
 a ``SealOutcome`` whose ``sha256`` is the new file's (for the caller's Document row). Order of
-steps is fixed: render → stamp → metadata → check → sign.
+steps is fixed: render → stamp → metadata → check → sign. ``seal_stored_dossier`` and
+``seal_any_paper`` do it inside a ``file_transaction``: the file and its row's SHA-256 change
+together, even if the process is killed in between (the next start finishes or undoes it).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.cases import get_case
-from archive.documents import sha256_file
+from archive.documents import FileBatch, file_transaction, sha256_file
 from archive.seal import (
     KeyPair,
     PdfaReport,
@@ -215,11 +217,17 @@ def _need_passphrase(passphrase: str | None) -> str:
     return passphrase
 
 
-def _publish(done: Path, target: Path) -> str:
+def _publish(done: Path, target: Path, batch: FileBatch | None) -> str:
+    """``done`` becomes ``target``: now, or (with ``batch``) when the batch's transaction
+    commits. → the SHA-256 of the new content."""
+    digest = sha256_file(done)
+    if batch is not None:
+        os.replace(done, batch.add(target))
+        return digest
     with open(done, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(done, target)
-    return sha256_file(target)
+    return digest
 
 
 def seal_paper(
@@ -229,22 +237,29 @@ def seal_paper(
     sign: bool = False,
     passphrase: str | None = None,
     session: Session | None = None,
+    batch: FileBatch | None = None,
 ) -> SealOutcome:
     """Seal a paper over its 署名 and 成文日期 (GB/T 9704 §7.3.5), or sign with the seal as look.
 
-    Inside a ``document_transaction`` pass ``session=txn.session``: the audit entry then goes
-    into that transaction (a second session would wait on SQLite's write lock).
+    Inside a ``file_transaction`` pass its session and batch: the audit entry then goes into
+    that transaction (a second session would wait on SQLite's write lock) and the sealed file
+    replaces the paper when it commits.
     """
     seal = office_seal(ws)
     pair = office_keys(ws) if sign else None
-    outcome = seal_paper_file(Path(pdf_path), seal, keys=pair, passphrase=passphrase)
+    outcome = seal_paper_file(Path(pdf_path), seal, keys=pair, passphrase=passphrase, batch=batch)
     ws.audit("seal_paper", target=Path(pdf_path).name, detail="signed" if sign else "stamped",
              session=session)  # fmt: skip
     return outcome
 
 
 def seal_paper_file(
-    target: Path, seal: Seal, *, keys: KeyPair | None = None, passphrase: str | None = None
+    target: Path,
+    seal: Seal,
+    *,
+    keys: KeyPair | None = None,
+    passphrase: str | None = None,
+    batch: FileBatch | None = None,
 ) -> SealOutcome:
     """:func:`seal_paper` without the workspace: stamp, or (with ``keys``) sign with the seal."""
     secret = _need_passphrase(passphrase) if keys is not None else None
@@ -262,7 +277,7 @@ def seal_paper_file(
             signer = result.signer
         else:
             stamp_seal(target, out, seal, position.page_index, position.center_mm)
-        digest = _publish(out, target)
+        digest = _publish(out, target, batch)
     signed = keys is not None
     return SealOutcome(target, digest, position.page_index, position.center_mm,
                        stamped=not signed, signed=signed,
@@ -286,13 +301,14 @@ def seal_dossier(
     passphrase: str | None = None,
     pdfa_metadata: PdfaMetadata | None = None,
     session: Session | None = None,
+    batch: FileBatch | None = None,
 ) -> SealOutcome:
     """Seal a dossier: cover seal + 骑缝章, then 题名/档号/dates + PDF/A check, then sign (last).
 
     With ``sign`` the cover seal is the signature's visible appearance (not stamped twice). With
     ``pdfa_metadata`` the final file must pass :func:`check_pdfa`, else nothing is replaced (the
     input must already be PDF/A-2 or later, e.g. WeasyPrint's ``pdf_variant="pdf/a-2u"``).
-    ``session``: as for :func:`seal_paper`.
+    ``session``, ``batch``: as for :func:`seal_paper`.
     """
     target = Path(pdf_path)
     seal = office_seal(ws)
@@ -320,7 +336,7 @@ def seal_dossier(
             if not report.ok:
                 problems = "；".join(i.message for i in report.items if i.severity == "error")
                 raise SealError(f"卷宗不符合 PDF/A：{problems}（原文件未改动）", code="not_pdfa")
-        digest = _publish(current, target)
+        digest = _publish(current, target, batch)
     ws.audit("seal_dossier", target=target.name, detail="signed" if sign else "stamped",
              session=session)  # fmt: skip
     return SealOutcome(target, digest, 0, center, stamped=True, signed=sign,
@@ -355,7 +371,7 @@ def seal_stored_dossier(
     With ``pdfa`` the 题名, 档号 (``meta["档号"]``) and date of the Document row go into the XMP
     and the result must pass the PDF/A check.
     """
-    with ws.session() as session:
+    with file_transaction(ws) as (session, batch):
         case = get_case(session, case_no)
         doc = latest_dossier(session, case)
         if doc is None:
@@ -367,7 +383,7 @@ def seal_stored_dossier(
             number = str((doc.meta or {}).get("档号") or doc.doc_no or case_no)
             meta = (doc.title, number, tuple(d for d in (doc.doc_date,) if d))
         outcome = seal_dossier(ws, path, sign=sign, passphrase=passphrase, pdfa_metadata=meta,
-                               session=session)  # fmt: skip
+                               session=session, batch=batch)  # fmt: skip
         doc.sha256 = outcome.sha256
     return outcome
 
@@ -384,11 +400,12 @@ def seal_any_paper(
         rel = ws.relative(path)
     except ValueError:
         rel = None
-    with ws.session() as session:
+    with file_transaction(ws) as (session, batch):
         doc = session.scalars(select(Document).where(Document.path == rel)).first() if rel else None
         if doc is not None:
             _unchanged(ws, doc, f"文档 {doc.id}")
-        outcome = seal_paper(ws, path, sign=sign, passphrase=passphrase, session=session)
+        outcome = seal_paper(ws, path, sign=sign, passphrase=passphrase, session=session,
+                             batch=batch)  # fmt: skip
         if doc is None:
             note = "该文件未登记在工作区的文档目录中，只改动了文件本身"
             return replace(outcome, notes=(*outcome.notes, note))

@@ -5,6 +5,7 @@
 <root>/archive/<案件编号>/   the files of one case
 <root>/index/               the search index (derived data, rebuildable)
 <root>/templates/           optional template overrides
+<root>/.pending/            journals of file writes in flight (see archive.documents)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from archive.catalog import create_catalog_engine, migrate
+from archive.documents import recover_batches
 from archive.settings import SETTINGS_FILE, Settings
 from docgen import caseno
 from docgen.clocks import HolidayCalendar
@@ -67,7 +69,9 @@ class Workspace:
         url = settings.catalog_url or f"sqlite:///{root / CATALOG_FILE}"
         engine = create_catalog_engine(url)
         migrate(engine)
-        return cls(root, settings, engine, sessionmaker(engine, expire_on_commit=False))
+        ws = cls(root, settings, engine, sessionmaker(engine, expire_on_commit=False))
+        recover_batches(root, ws.session)  # file writes a crash interrupted
+        return ws
 
     @classmethod
     def find(cls, explicit: Path | None = None, cwd: Path | None = None) -> Workspace:

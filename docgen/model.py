@@ -174,3 +174,14 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(128))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class FileBatchMark(Base):
+    """A file batch whose catalog rows committed: written in the same transaction as the rows,
+    so a batch interrupted by a crash is rolled forward or back by what the catalog holds
+    (see ``archive.documents``)."""
+
+    __tablename__ = "file_batches"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -35,7 +35,7 @@ from sqlalchemy import select
 
 from archive.attachments import FileType, detect_type
 from archive.cases import get_case
-from archive.documents import DocumentTransaction, FileBatch, NewDocument, sha256_file
+from archive.documents import DocumentTransaction, NewDocument, document_transaction, sha256_file
 from archive.dossier import pages as P
 from archive.dossier.check import (
     DOSSIER_KIND,
@@ -469,23 +469,12 @@ def _digits(text: str, prefix: str, widths: list[float], *, right: float | None 
 def store(
     ws: Any, plan: DossierPlan, writer: Any, numbered: int, options: BuildOptions
 ) -> BuildResult:  # type: ignore[no-untyped-def]
-    """Write the dossier atomically, replacing the previous one and its catalog row.
-
-    Like ``document_transaction`` (a FileBatch published inside one session) but without telling
-    the search index: the dossier repeats its items' text, and those are indexed one by one.
-    """
+    """Write the dossier atomically, replacing the previous one and its catalog row, through a
+    ``document_transaction`` that leaves the search index alone: the dossier repeats its items'
+    text, and those are indexed one by one."""
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    batch = FileBatch()
-    try:
-        with ws.session() as session:
-            txn = DocumentTransaction(session, batch, ws.root)
-            result = _record(ws, plan, writer, numbered, txn, options)
-            batch.publish()
-    except BaseException:
-        batch.undo()
-        raise
-    batch.finish()
-    return result
+    with document_transaction(ws, index=False) as txn:
+        return _record(ws, plan, writer, numbered, txn, options)
 
 
 def _finish_pdfa(path: Path, plan: DossierPlan, today: dt.date | None) -> None:

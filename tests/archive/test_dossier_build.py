@@ -164,10 +164,11 @@ def test_failed_rebuild_keeps_the_previous_dossier(built, monkeypatch) -> None: 
         raise RuntimeError("killed")
 
     monkeypatch.setattr(build_module, "assemble", boom)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="killed"):
         build_dossier(ws, CASE)
+    monkeypatch.undo()
     monkeypatch.setattr(build_module, "store", _store_then_fail)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="killed after writing"):
         build_dossier(ws, CASE)
     assert path.read_bytes() == before
     assert not [p for p in Path(path.parent).iterdir() if p.name.startswith(".")]
@@ -179,7 +180,7 @@ def test_failed_rebuild_keeps_the_previous_dossier(built, monkeypatch) -> None: 
 _real_store = build_module.store
 
 
-def _store_then_fail(ws, plan, writer, numbered):  # type: ignore[no-untyped-def]
+def _store_then_fail(ws, plan, writer, numbered, options):  # type: ignore[no-untyped-def]
     original = ws.audit
 
     def audit(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -187,6 +188,6 @@ def _store_then_fail(ws, plan, writer, numbered):  # type: ignore[no-untyped-def
 
     ws.audit = audit
     try:
-        return _real_store(ws, plan, writer, numbered)
+        return _real_store(ws, plan, writer, numbered, options)
     finally:
         ws.audit = original

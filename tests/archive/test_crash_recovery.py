@@ -1,0 +1,87 @@
+"""A dossier build or seal killed (SIGKILL) at each step of publishing its file: the next start
+of docgen finds the batch's journal and rolls it back (rows not committed: the previous dossier
+returns) or forward (rows committed: the new one stays); no hidden file, journal or backup is
+left."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from archive.documents import PENDING_DIR, sha256_file
+from archive.dossier.build import BuildOptions, build_dossier
+from archive.ledger_io import import_ledger
+from archive.settings import Settings
+from archive.workspace import Workspace
+from docgen.model import Document
+from docgen.sample import write_sample_ledger
+from tests.archive.dossier_helpers import file_complete_case
+
+CASE = "XF2024-0001"
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):  # type: ignore[no-untyped-def]
+    tmp = tmp_path_factory.mktemp("crash")
+    ws = Workspace.init(tmp / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))
+    import_ledger(ws, write_sample_ledger(tmp / "sample.xlsx"))
+    file_complete_case(ws, CASE)
+    build_dossier(ws, CASE, BuildOptions())
+    yield ws
+    ws.close()
+
+
+def _dossier_row(ws: Workspace) -> tuple[str, str]:
+    with ws.session() as session:
+        row = session.scalars(select(Document).where(Document.kind == "卷宗")).one()
+        return row.path, row.sha256
+
+
+def _killed(ws: Workspace, point: str, *command: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "docgen", "-w", str(ws.root), *command],
+        env={**os.environ, "DOCGEN_FAULT": point}, capture_output=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == -9, proc.stderr.decode()
+
+
+def _leftovers(ws: Workspace) -> list[str]:
+    hidden = [p.name for p in ws.case_dir(CASE).iterdir() if p.name.startswith(".")]
+    pending = ws.root / PENDING_DIR
+    return hidden + ([p.name for p in pending.iterdir()] if pending.is_dir() else [])
+
+
+@pytest.mark.parametrize("point", ["publish-after-backup", "publish-before-commit"])
+def test_killed_before_the_commit_brings_the_previous_dossier_back(ws, point: str) -> None:  # type: ignore[no-untyped-def]
+    path, sha = _dossier_row(ws)
+    before = (ws.root / path).read_bytes()
+    _killed(ws, point, "dossier", "build", CASE)
+    assert _leftovers(ws)  # the crash left its journal (and a backup or temporary file)
+    Workspace.open(ws.root).close()  # the next docgen command starts by recovering
+    assert (ws.root / path).read_bytes() == before
+    assert _dossier_row(ws) == (path, sha)
+    assert _leftovers(ws) == []
+
+
+def test_killed_after_the_commit_keeps_the_new_dossier(ws) -> None:  # type: ignore[no-untyped-def]
+    _killed(ws, "commit-before-finish", "dossier", "build", CASE)
+    Workspace.open(ws.root).close()
+    path, sha = _dossier_row(ws)
+    assert sha256_file(ws.root / path) == sha
+    assert _leftovers(ws) == []
+
+
+def test_killed_seal_leaves_the_unsealed_dossier_and_its_row(ws) -> None:  # type: ignore[no-untyped-def]
+    from archive.sealing import make_office_seal
+
+    make_office_seal(ws)
+    path, sha = _dossier_row(ws)
+    before = (ws.root / path).read_bytes()
+    _killed(ws, "publish-before-commit", "seal", "dossier", CASE)
+    Workspace.open(ws.root).close()
+    assert (ws.root / path).read_bytes() == before and _dossier_row(ws) == (path, sha)
+    assert _leftovers(ws) == []
