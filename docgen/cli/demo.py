@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from docgen.cli.options import handle_errors
-from docgen.demo import run_demo
 
 
 @click.command("demo")
@@ -16,5 +15,7 @@ from docgen.demo import run_demo
 @handle_errors
 def demo_command(directory: Path) -> None:
     """用内置样例台账（约 30 件虚构案件）建一个演示工作区，走一遍主要流程。"""
+    from docgen.demo import run_demo
+
     run_demo(directory, click.echo)
     click.echo(f"演示完成。工作区：{directory.resolve()}")

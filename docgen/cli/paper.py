@@ -19,8 +19,7 @@ from docgen.cli.options import (
 )
 from docgen.cli.seal import passphrase_env_option, passphrase_for
 from docgen.errors import ValidationError
-from docgen.papers import PAPER_TYPES, check_template, make_paper, make_papers
-from docgen.papers.registry import CASE_FIELDS
+from docgen.papers.registry import CASE_FIELDS, PAPER_TYPES
 from docgen.vocab import CATEGORIES, STATUSES
 
 
@@ -92,6 +91,8 @@ def make_command(type_name, case_no, all_cases, pairs, status, category, unit, l
     """生成文书：--case 单件，或 --all 批量（两个进程并行，带进度条）。"""
     if bool(case_no) == all_cases:
         raise UserError("请指定 --case 案件编号 或 --all（二选一）")
+    from docgen.papers.make import make_paper, make_papers
+
     ws = open_workspace(workspace_path)
     values = parse_pairs(pairs)
     passphrase = passphrase_for(sign, passphrase_env)
@@ -152,6 +153,8 @@ def pdf_command(docx: Path, out: Path | None) -> None:
 @handle_errors
 def check_command(template: Path) -> None:
     """检查模板：被拆分的标签、未声明的字段、未知样式。"""
+    from docgen.papers.check import check_template
+
     problems = check_template(template)
     for p in problems:
         click.echo(f"问题：{p.message}")

@@ -1,18 +1,30 @@
-"""Formal papers: registry of paper types → context → filled .docx → PDF, one at a time or in batches."""
+"""Formal papers: registry of paper types → context → filled .docx → PDF, one at a time or in batches.
 
-from docgen.papers.check import check_template
-from docgen.papers.demo import demo_papers
-from docgen.papers.make import BatchResult, MadePaper, make_paper, make_papers
-from docgen.papers.registry import PAPER_TYPES, PaperType, get_paper_type
+The names below load their module on first use (PEP 562), so a command that only needs the
+registry (``docgen --help`` lists the paper types) does not import the typesetter.
+"""
 
-__all__ = [
-    "PAPER_TYPES",
-    "BatchResult",
-    "MadePaper",
-    "PaperType",
-    "check_template",
-    "demo_papers",
-    "get_paper_type",
-    "make_paper",
-    "make_papers",
-]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "PAPER_TYPES": "registry",
+    "PaperType": "registry",
+    "get_paper_type": "registry",
+    "check_template": "check",
+    "demo_papers": "demo",
+    "BatchResult": "make",
+    "MadePaper": "make",
+    "make_paper": "make",
+    "make_papers": "make",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
