@@ -22,6 +22,8 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,6 +58,7 @@ def sha256_file(path: Path) -> str:
 
 
 PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
+SCRATCH_PREFIX = "scratch-"
 
 
 class FileBatch:
@@ -207,6 +210,22 @@ def document_transaction(ws: Any, *, index: bool = True) -> Iterator[DocumentTra
         ws.documents_added(txn.added)
 
 
+@contextlib.contextmanager
+def scratch_dir(ws: Any) -> Iterator[Path]:
+    """A private folder for intermediate files (on the workspace's file system, so they can be
+    hard-linked into place), removed at the end; one whose process was killed is removed by
+    the next ``recover_batches`` (its lock is free then)."""
+    folder = ws.root / PENDING_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=folder))
+    with open(path / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 # --- crash recovery --------------------------------------------------------------------------
 
 
@@ -224,6 +243,10 @@ def recover_batches(root: Path, session_scope: Any) -> int:
     if not folder.is_dir():
         return 0
     done = 0
+    for scratch in folder.glob(f"{SCRATCH_PREFIX}*"):
+        with contextlib.suppress(OSError), open(scratch / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while alive
+            shutil.rmtree(scratch, ignore_errors=True)
     for journal in sorted(folder.glob("*.json")):
         lock_path = journal.with_suffix(".lock")
         with open(lock_path, "a") as lock:

@@ -11,10 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.cases import CaseFilter, get_case, list_cases
-from archive.documents import NewDocument, document_transaction
+from archive.documents import NewDocument, document_transaction, scratch_dir
 from archive.numbering import allocate_doc_no, format_doc_no
 from docgen.errors import DocgenError
 from docgen.model import Case, DocNumberCounter, Document
@@ -210,16 +208,6 @@ def commit_papers(
             made.append(MadePaper(case_no, paper.name, doc_no, docx_rel, ws.relative(pdf_final),
                                   rendered.pages))  # fmt: skip
     return made
-
-
-@contextlib.contextmanager
-def scratch_dir(ws: Any) -> Iterator[Path]:
-    ws.archive_dir.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=".paper-", dir=ws.archive_dir))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def _expected(ws: Any, session: Session, paper: PaperType, today: dt.date, offset: int = 0) -> str:

@@ -85,3 +85,16 @@ def test_killed_seal_leaves_the_unsealed_dossier_and_its_row(ws) -> None:  # typ
     Workspace.open(ws.root).close()
     assert (ws.root / path).read_bytes() == before and _dossier_row(ws) == (path, sha)
     assert _leftovers(ws) == []
+
+
+def test_killed_paper_leaves_no_file_row_or_scratch(ws) -> None:  # type: ignore[no-untyped-def]
+    with ws.session() as session:
+        rows = session.scalars(select(Document.path)).all()
+    files = sorted(p.name for p in ws.case_dir(CASE).iterdir())
+    _killed(ws, "publish-before-commit", "paper", "make", "交办函", "--case", CASE)
+    assert any((ws.root / PENDING_DIR).iterdir())  # its journal and scratch folder
+    Workspace.open(ws.root).close()
+    with ws.session() as session:
+        assert session.scalars(select(Document.path)).all() == rows
+    assert sorted(p.name for p in ws.case_dir(CASE).iterdir()) == files
+    assert _leftovers(ws) == []
