@@ -5,7 +5,7 @@
 <root>/archive/<案件编号>/   the files of one case
 <root>/index/               the search index (derived data, rebuildable)
 <root>/templates/           optional template overrides
-<root>/.pending/            journals of file writes in flight (see archive.documents)
+<root>/.pending/            journals and scratch folders of writes in flight (archive.documents)
 """
 
 from __future__ import annotations
