@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from archive import atomic
 from archive.faults import crash_point
-from docgen.model import Case, Document, FileBatchMark
+from docgen.model import Case, Document, FileBatchMark, utcnow
 
 
 @dataclass
@@ -59,6 +60,7 @@ def sha256_file(path: Path) -> str:
 
 PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
 SCRATCH_PREFIX = "scratch-"
+MARK_KEPT = dt.timedelta(days=7)  # how long a committed batch keeps its FileBatchMark
 
 
 class FileBatch:
@@ -189,6 +191,8 @@ def file_transaction(ws: Any) -> Iterator[tuple[Session, FileBatch]]:
         with ws.session() as session:
             yield session, batch
             session.add(FileBatchMark(token=batch.token))
+            # Marks only matter until recovery has run, which every Workspace.open does first.
+            session.execute(delete(FileBatchMark).where(FileBatchMark.at < utcnow() - MARK_KEPT))
             session.flush()
             batch.publish()
             crash_point("publish-before-commit")
