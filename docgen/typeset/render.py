@@ -50,7 +50,7 @@ class Typesetter:
         self.roots = [TEMPLATES_DIR, font_dir()]
         self._stylesheets: dict[str, object] = {}
         self._glyph_sheets: dict[str, object] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # WeasyPrint and the font configuration are not thread-safe
 
     def stylesheet(self, variant: FormatVariant):  # type: ignore[no-untyped-def]
         if variant.name not in self._stylesheets:
@@ -87,8 +87,9 @@ class Typesetter:
     def typeset_html(self, body: str, variant: FormatVariant, pdf_path: Path, title: str = ""):  # type: ignore[no-untyped-def]
         """HTML body markup (already escaped) → PDF, with the variant's stylesheet."""
         fetcher = FolderFetcher(self.roots)
-        document = self.render(html_page(body, title), [self.stylesheet(variant)], fetcher)
-        rendered = write_pdf(document, Path(pdf_path))
+        with self._lock:
+            document = self.render(html_page(body, title), [self.stylesheet(variant)], fetcher)
+            rendered = write_pdf(document, Path(pdf_path))
         families = rendered.fonts or sorted({font.source.family for font in self.fonts.values()})
         return TypesetResult(
             Path(pdf_path), rendered.pages, variant.name, families, fetcher.refused
