@@ -2,8 +2,8 @@
 
 The papers are made by the paper pipeline itself (``make_paper``: the demo case's ten papers, 交办函
 to 稳控方案, twice over with later dates), so each carries the text and font subsets a real paper
-has. Prints the dossier build (one WeasyPrint pass for the papers, cover, 卷内目录 and 备考表; scans
-copied unchanged) beside two anchors measured in the same run on the same material: a plain pypdf
+has. Prints the dossier build (papers and scans as stored, their font subsets merged into one
+program per face; cover, 卷内目录 and 备考表 rendered) beside two anchors measured in the same run on the same material: a plain pypdf
 merge of the separately rendered PDFs, and ``qpdf --empty --pages … --``. Goal: at most half the
 plain merge's size, built within 3 s.
 

@@ -60,3 +60,43 @@ def test_dossier_build_pdfa_and_sign(sealed_ws: Workspace, tmp_path: Path) -> No
     assert result.ok and result.intact and result.trusted_by_given_cert
     verified = Cli(sealed_ws)("verify")
     assert "核验通过" in verified.output and "签名 1 个" in verified.output
+
+
+def _page_image(pdf: Path, page: int, tmp: Path):  # type: ignore[no-untyped-def]
+    """Page ``page`` (0-based) at 30 dpi as greyscale, without the top strip (归档章, 页号)."""
+    import subprocess
+
+    from PIL import Image
+
+    stem = tmp / f"{pdf.stem}-{page}"
+    subprocess.run(["pdftoppm", "-png", "-gray", "-r", "30", "-f", str(page + 1), "-l",
+                    str(page + 1), "-singlefile", str(pdf), str(stem)], check=True)  # fmt: skip
+    image = Image.open(f"{stem}.png").convert("L")
+    return image.crop((0, image.height // 10, image.width, image.height))
+
+
+def test_dossier_holds_papers_as_issued_with_their_seals(
+    sealed_ws: Workspace, tmp_path: Path
+) -> None:
+    from PIL import ImageChops
+
+    file_demo_case(sealed_ws, CASE, tmp_path)
+    cli = Cli(sealed_ws)
+    letter = next(sealed_ws.case_dir(CASE).glob("交办函-*.pdf"))
+    cli("seal", "paper", str(letter))
+    notice = next(sealed_ws.case_dir(CASE).glob("受理告知书-*.pdf"))
+    cli("seal", "paper", "--sign", "--passphrase-env", "DOCGEN_TEST_PASS", str(notice))
+    out = json.loads(cli("dossier", "build", CASE, "--pdfa", "--json").output)
+    dossier = sealed_ws.root / out["路径"]
+    reader = PdfReader(dossier)
+    starts = {child.title.split("（")[0]: reader.get_destination_page_number(child)
+              for section in reader.outline if isinstance(section, list) for child in section}  # fmt: skip
+    for issued, title in ((letter, "交办"), (notice, "受理告知书")):
+        first = next(index for name, index in starts.items() if title in name)
+        for page in range(len(PdfReader(issued).pages)):
+            archived = _page_image(dossier, first + page, tmp_path)
+            changed = ImageChops.difference(_page_image(issued, page, tmp_path), archived)
+            assert sum(changed.histogram()[41:]) < 20, (title, page)  # the seal is there
+    # The signed paper's signature field is flattened: its look stays, the field does not.
+    assert not any(page.get("/Annots") for page in reader.pages)
+    assert check_pdfa(dossier).ok

@@ -2,13 +2,17 @@
 
     plan = load_plan(ws, case_no, options)        # catalog → DossierPlan (facts, items, check report)
     preflight(plan, options)                      # refuse with a stable Preflight code
-    papers = render_papers(plan, typesetter)      # .docx of generated papers → WeasyPrint pages
-    sources = open_sources(plan)                  # scans / signed PDFs / images → pypdf readers
+    sources = open_sources(plan)                  # the stored files as issued → pypdf readers
     paginate(plan)                                # archival page numbers of every item
     frame = render_frame(plan, typesetter, ...)   # cover, 卷内目录, 备考表, overlays → pages
-    generated = write_generated(frame, papers)    # ONE WeasyPrint write: one font subset
+    generated = write_generated(plan, frame)      # ONE WeasyPrint write for those pages
     writer = assemble(plan, ...)                  # binding order, overlays, bookmarks
+    share_font_programs(writer)                   # one font program per face, not one per paper
     result = store(ws, plan, writer)              # atomic file + catalog row (kind 卷宗, section 0)
+
+Every item goes in as the file that was issued or attached (a sealed or signed paper keeps its
+seal; a paper made before a template change keeps its old layout); only the pages docgen draws
+for the dossier are rendered here.
 
 Numbering follows GB/T 9705: the cover, 卷内目录 and 备考表 are not numbered; document pages carry
 1, 2, 3 … at the top-right (every page is a front side in a PDF). 档号 =
@@ -45,6 +49,7 @@ from archive.dossier.check import (
     check_case,
 )
 from archive.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
+from archive.dossier.fonts import share_font_programs
 from archive.dossier.images import image_to_pdf
 from archive.pdf_output import pdf_bytes
 from docgen.errors import DocgenError
@@ -99,7 +104,6 @@ class Item:
     date: dt.date | None
     source: Path
     sha256: str
-    docx: Path | None = None
     pages: int = 0
     first_page: int = 0  # archival page number (1-based)
 
@@ -175,7 +179,6 @@ def load_plan(ws: Any, case_no: str, options: BuildOptions) -> DossierPlan:
         docs = case_documents(case)
         items = []
         for seq, d in enumerate(docs, 1):
-            docx = (d.meta or {}).get("docx")
             items.append(
                 Item(
                     seq,
@@ -188,7 +191,6 @@ def load_plan(ws: Any, case_no: str, options: BuildOptions) -> DossierPlan:
                     d.doc_date,
                     ws.root / d.path,
                     d.sha256,
-                    ws.root / docx if docx else None,
                 )
             )
         dates = [d.doc_date for d in docs if d.doc_date]
@@ -231,36 +233,13 @@ def preflight(plan: DossierPlan, options: BuildOptions) -> None:
         raise DossierIncomplete(plan.report)
 
 
-# --- step 3: generated papers → WeasyPrint pages --------------------------------------------
-
-
-def render_papers(plan: DossierPlan, typesetter: Any) -> dict[int, Any]:
-    """Items with a .docx → {seq: WeasyPrint Document} rendered with the paper's own stylesheet."""
-    from docgen.typeset.docx_to_html import docx_to_html
-    from docgen.typeset.render import html_page
-
-    rendered = {}
-    for item in plan.items:
-        if item.docx is None or not item.docx.is_file():
-            item.docx = None
-            continue
-        paper = docx_to_html(item.docx)
-        page = html_page(paper.body, paper.title)
-        document = typesetter.render(page, [typesetter.stylesheet(paper.variant)])
-        item.pages = len(document.pages)
-        rendered[item.seq] = document
-    return rendered
-
-
-# --- step 4: scans and signed PDFs → readers ------------------------------------------------
+# --- step 3: stored files → readers ------------------------------------------------
 
 
 def open_sources(plan: DossierPlan) -> dict[int, PdfReader]:
-    """Items without a .docx → {seq: PdfReader}; images become true-size PDF pages."""
+    """Every item's stored file → {seq: PdfReader}; images become true-size PDF pages."""
     readers = {}
     for item in plan.items:
-        if item.docx is not None:
-            continue
         kind = detect_type(item.source)
         try:
             if kind is FileType.PDF:
@@ -277,7 +256,7 @@ def open_sources(plan: DossierPlan) -> dict[int, PdfReader]:
     return readers
 
 
-# --- step 5: page numbers -------------------------------------------------------------------
+# --- step 4: page numbers -------------------------------------------------------------------
 
 
 def paginate(plan: DossierPlan) -> int:
@@ -289,7 +268,7 @@ def paginate(plan: DossierPlan) -> int:
     return page - 1
 
 
-# --- step 6: cover, 卷内目录, 备考表, overlays → WeasyPrint pages ----------------------------
+# --- step 5: cover, 卷内目录, 备考表, overlays → WeasyPrint pages ----------------------------
 
 
 @dataclass
@@ -385,40 +364,29 @@ def _current_user() -> str:
     return current_user()
 
 
-# --- step 7: one WeasyPrint write ------------------------------------------------------------
+# --- step 6: one WeasyPrint write ------------------------------------------------------------
 
 
-def write_generated(
-    plan: DossierPlan, frame: Frame, papers: dict[int, Any], *, pdfa: bool = False
-) -> PdfReader:
-    """All generated pages in one PDF (front, papers in order, back, overlays) → reader."""
-    pages = list(frame.front.pages)
-    for item in plan.items:
-        if item.seq in papers:
-            pages += papers[item.seq].pages
-    pages += frame.back.pages + frame.glyphs.pages
+def write_generated(plan: DossierPlan, frame: Frame, *, pdfa: bool = False) -> PdfReader:
+    """All generated pages in one PDF (front, back, overlays) → reader."""
+    pages = [*frame.front.pages, *frame.back.pages, *frame.glyphs.pages]
     variant = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
     return PdfReader(io.BytesIO(frame.front.copy(pages).write_pdf(**variant)))
 
 
-# --- step 8: binding order, overlays, bookmarks -----------------------------------------------
+# --- step 7: binding order, overlays, bookmarks, shared fonts -----------------------------------------------
 
 
 def assemble(plan: DossierPlan, frame: Frame, generated: PdfReader, sources: dict[int, PdfReader]):  # type: ignore[no-untyped-def]
     """Generated and source pages → PdfWriter in binding order with overlays and bookmarks."""
     n_front = len(frame.front.pages)
     parts = [Part(generated, 0, n_front)]
-    cursor = n_front  # next paper page in ``generated``
     out = n_front  # next output page index
     outline = [Outline("案卷封面", 0), Outline("卷内目录", 1)]
     section_entries: dict[int, Outline] = {}
     item_index: dict[int, int] = {}
     for item in plan.items:
-        if item.seq in sources:
-            parts.append(Part(sources[item.seq], 0, item.pages))
-        else:
-            parts.append(Part(generated, cursor, item.pages))
-            cursor += item.pages
+        parts.append(Part(sources[item.seq], 0, item.pages))
         if item.section not in section_entries:
             label = f"{item.section}. {Section(item.section).label}"
             section_entries[item.section] = Outline(label, out)
@@ -429,9 +397,9 @@ def assemble(plan: DossierPlan, frame: Frame, generated: PdfReader, sources: dic
         item_index[item.seq] = out
         out += item.pages
     n_back = len(frame.back.pages)
-    parts.append(Part(generated, cursor, n_back))
+    parts.append(Part(generated, n_front, n_back))
     outline.append(Outline("卷内备考表", out))
-    glyph_start = cursor + n_back
+    glyph_start = n_front + n_back
     forms = {f"/DocgenD{d}": (generated, glyph_start + d) for d in range(10)}
     forms |= {f"/DocgenR{d}": (generated, glyph_start + 10 + d) for d in range(10)}
     forms["/DocgenStamp"] = (generated, glyph_start + 20)
@@ -463,7 +431,7 @@ def _digits(text: str, prefix: str, widths: list[float], *, right: float | None 
     return out
 
 
-# --- step 9: atomic file + catalog row ------------------------------------------------------
+# --- step 8: atomic file + catalog row ------------------------------------------------------
 
 
 def store(
@@ -525,20 +493,20 @@ def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
     plan = load_plan(ws, case_no, options)
     preflight(plan, options)
     ts = typesetter or default_typesetter()
-    # Layout allocates millions of short-lived objects while the rendered papers stay alive:
-    # the cyclic collector would re-scan them over and over (measured: a third of the build).
+    # Layout allocates many short-lived objects while the rendered pages stay alive: the
+    # cyclic collector would re-scan them over and over.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        papers = render_papers(plan, ts)
         sources = open_sources(plan)
         numbered = paginate(plan)
         frame = render_frame(plan, ts, options, numbered)
-        generated = write_generated(plan, frame, papers, pdfa=options.pdfa)
+        generated = write_generated(plan, frame, pdfa=options.pdfa)
         writer = assemble(plan, frame, generated, sources)
+        share_font_programs(writer)
         if options.pdfa:
             declare_pdfa(writer, generated)
-        del papers, frame
+        del frame
     finally:
         if collecting:
             gc.enable()

@@ -3,12 +3,15 @@
 Pages are added in binding order; a source page keeps its content streams untouched (the overlay
 is drawn by an extra stream appended after the original ones, wrapped so graphics state cannot
 leak). Overlays are turned into Form XObjects once each and aligned to each page's top-right
-corner; bookmarks are added per section and per document.
+corner; bookmarks are added per section and per document. Form widgets of source pages (the
+signature field of a signed paper) are flattened: their appearance (the seal) is drawn into the
+page and the widget dropped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
@@ -76,21 +79,24 @@ class Mark:
 
 def stamp(writer: PdfWriter, page: PageObject, forms: dict[str, IndirectObject],
           marks: list[Mark]) -> None:  # fmt: skip
-    """Draw ``marks`` on ``page``, the overlay's top-right corner at the page's top-right corner.
-
-    The page's own content streams are kept as they are; one stream is added before (``q``) and
-    one after (``Q`` + the marks)."""
+    """Draw ``marks`` on ``page``, the overlay's top-right corner at the page's top-right corner."""
     box = page.mediabox
     dx, dy = float(box.right) - A4_W_PT, float(box.top) - A4_H_PT
+    draws = " ".join(f"q 1 0 0 1 {m.x:.3f} {m.y:.3f} cm {m.name} Do Q" for m in marks)
+    _draw_over(writer, page, {m.name: forms[m.name] for m in marks},
+               f"q 1 0 0 1 {dx:.3f} {dy:.3f} cm {draws} Q")  # fmt: skip
+
+
+def _draw_over(writer: PdfWriter, page: PageObject, xobjects: dict[str, Any], ops: str) -> None:
+    """Draw ``ops`` (using ``xobjects``) over ``page``. The page's own content streams are kept
+    as they are; one stream is added before (``q``) and one after (``Q`` + ``ops``)."""
     old = page.get("/Resources")
     resources = DictionaryObject(old.get_object()) if old is not None else DictionaryObject()
-    xobjects = resources.get("/XObject")
-    xobjects = (
-        DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
-    )
-    for mark in marks:
-        xobjects[NameObject(mark.name)] = forms[mark.name]
-    resources[NameObject("/XObject")] = xobjects
+    current = resources.get("/XObject")
+    current = DictionaryObject(current.get_object()) if current is not None else DictionaryObject()
+    for name, ref in xobjects.items():
+        current[NameObject(name)] = ref
+    resources[NameObject("/XObject")] = current
     page[NameObject("/Resources")] = resources
     raw = page.raw_get("/Contents") if "/Contents" in page else None
     if raw is None:
@@ -99,10 +105,68 @@ def stamp(writer: PdfWriter, page: PageObject, forms: dict[str, IndirectObject],
         existing = list(raw.get_object())
     else:
         existing = [raw]
-    draws = " ".join(f"q 1 0 0 1 {m.x:.3f} {m.y:.3f} cm {m.name} Do Q" for m in marks)
     head = _stream(writer, b"q\n")
-    tail = _stream(writer, f"\nQ q 1 0 0 1 {dx:.3f} {dy:.3f} cm {draws} Q\n".encode())
+    tail = _stream(writer, f"\nQ {ops}\n".encode())
     page[NameObject("/Contents")] = ArrayObject([head, *existing, tail])
+
+
+_HIDDEN = 0b10 | 0b100000  # annotation flags Hidden and NoView
+
+
+def flatten_widgets(writer: PdfWriter, page: PageObject) -> int:
+    """Draw each form widget's appearance into ``page`` and drop the widget; → how many.
+
+    An issued paper signed with the seal as the signature's look keeps the seal; the signature
+    field itself belongs to that paper's file, not to the dossier (its own signature comes last).
+    """
+    annots = page.get("/Annots")
+    if annots is None:
+        return 0
+    kept, xobjects, ops = ArrayObject(), {}, []
+    for ref in annots.get_object():
+        annot = ref.get_object()
+        if annot.get("/Subtype") != "/Widget":
+            kept.append(ref)
+            continue
+        placed = _appearance_placement(annot)
+        if placed is not None and not int(annot.get("/F", 0)) & _HIDDEN:
+            form, matrix = placed
+            name = f"/DocgenW{len(xobjects)}"
+            xobjects[name] = form
+            ops.append("q " + " ".join(f"{v:.6f}" for v in matrix) + f" cm {name} Do Q")
+    if kept:
+        page[NameObject("/Annots")] = kept
+    else:
+        del page["/Annots"]
+    if xobjects:
+        _draw_over(writer, page, xobjects, " ".join(ops))
+    return len(xobjects)
+
+
+def _appearance_placement(annot: DictionaryObject) -> tuple[Any, list[float]] | None:
+    """(normal appearance stream, matrix placing it in /Rect) per the PDF appearance rules."""
+    ap = annot.get("/AP")
+    normal = ap.get_object().get("/N") if ap is not None else None
+    if normal is None or "/Rect" not in annot:
+        return None
+    stream = normal.get_object()
+    if "/BBox" not in stream:  # appearance states (check boxes): the current one
+        state = annot.get("/AS")
+        normal = stream.get(state) if state is not None else None
+        if normal is None:
+            return None
+        stream = normal.get_object()
+    a, b, c, d, e, f = (float(v) for v in stream.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+    x0, y0, x1, y1 = (float(v) for v in stream["/BBox"])
+    corners = [(a * x + c * y + e, b * x + d * y + f) for x in (x0, x1) for y in (y0, y1)]
+    bx0, bx1 = min(p[0] for p in corners), max(p[0] for p in corners)
+    by0, by1 = min(p[1] for p in corners), max(p[1] for p in corners)
+    r = [float(v) for v in annot["/Rect"]]
+    rx0, rx1, ry0, ry1 = min(r[0], r[2]), max(r[0], r[2]), min(r[1], r[3]), max(r[1], r[3])
+    if bx1 <= bx0 or by1 <= by0:
+        return None
+    sx, sy = (rx1 - rx0) / (bx1 - bx0), (ry1 - ry0) / (by1 - by0)
+    return normal, [sx, 0.0, 0.0, sy, rx0 - sx * bx0, ry0 - sy * by0]
 
 
 def compose(
@@ -117,7 +181,7 @@ def compose(
     writer = PdfWriter()
     for part in parts:
         for i in range(part.start, part.start + part.count):
-            writer.add_page(part.reader.pages[i])
+            flatten_widgets(writer, writer.add_page(part.reader.pages[i]))
     used = {m.name for page_marks in marks.values() for m in page_marks}
     refs = {name: form_xobject(writer, reader.pages[i]) for name, (reader, i) in forms.items()
             if name in used}  # fmt: skip

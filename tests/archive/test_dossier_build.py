@@ -136,7 +136,15 @@ def test_cover_scans_and_catalog_row(built) -> None:  # type: ignore[no-untyped-
         assert row.meta["档号"] == result.archive_no
     fonts = {str(f.get_object().get("/BaseFont")) for p in reader.pages
              for f in (p["/Resources"].get("/Font") or {}).values()}  # fmt: skip
-    assert len(fonts) <= 8, fonts  # one subset per face, not one per paper
+    assert len(fonts) <= 8, fonts
+    programs: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            ref = descriptor.get_object().raw_get("/FontFile2")
+            programs.setdefault(str(font["/BaseFont"]), set()).add(ref.idnum)
+    assert all(len(refs) == 1 for refs in programs.values()), programs  # one program per face
     assert b"/ObjStm" in path.read_bytes()  # written compactly (archive.pdf_output)
 
 
