@@ -55,7 +55,6 @@ def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, fil
                   workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
     """组卷：封面、卷内目录、六部分材料、备考表，连续页号和书签，输出一个 PDF。"""
     from archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
-    from archive.sealing import seal_stored_dossier
 
     ws = open_workspace(workspace_path)
     passphrase = passphrase_for(sign, passphrase_env)
@@ -71,6 +70,8 @@ def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, fil
     if not (seal or sign):
         emit(result.to_dict(), as_json, lambda: click.echo("\n".join(result.lines())))
         return
+    from archive.sealing import seal_stored_dossier  # pyHanko: only when sealing
+
     outcome = seal_stored_dossier(ws, case_no, sign=sign, pdfa=pdfa, passphrase=passphrase)
     if as_json:
         emit(result.to_dict() | {"签章": outcome.as_dict()}, True, lambda: None)
