@@ -5,7 +5,7 @@
     sources = open_sources(plan)                  # the stored files as issued → pypdf readers
     paginate(plan)                                # archival page numbers of every item
     frame = render_frame(plan, typesetter, ...)   # cover, 卷内目录, 备考表, overlays → pages
-    generated = write_generated(plan, frame)      # ONE WeasyPrint write for those pages
+    generated = write_generated(frame)            # ONE WeasyPrint write for those pages
     writer = assemble(plan, ...)                  # binding order, overlays, bookmarks
     share_font_programs(writer)                   # one font program per face, not one per paper
     result = store(ws, plan, writer)              # atomic file + catalog row (kind 卷宗, section 0)
@@ -233,7 +233,7 @@ def preflight(plan: DossierPlan, options: BuildOptions) -> None:
         raise DossierIncomplete(plan.report)
 
 
-# --- step 3: stored files → readers ------------------------------------------------
+# --- step 3: stored files → readers ---------------------------------------------------------
 
 
 def open_sources(plan: DossierPlan) -> dict[int, PdfReader]:
@@ -367,14 +367,14 @@ def _current_user() -> str:
 # --- step 6: one WeasyPrint write ------------------------------------------------------------
 
 
-def write_generated(plan: DossierPlan, frame: Frame, *, pdfa: bool = False) -> PdfReader:
+def write_generated(frame: Frame, *, pdfa: bool = False) -> PdfReader:
     """All generated pages in one PDF (front, back, overlays) → reader."""
     pages = [*frame.front.pages, *frame.back.pages, *frame.glyphs.pages]
     variant = {"pdf_variant": PDFA_VARIANT} if pdfa else {}
     return PdfReader(io.BytesIO(frame.front.copy(pages).write_pdf(**variant)))
 
 
-# --- step 7: binding order, overlays, bookmarks, shared fonts -----------------------------------------------
+# --- step 7: binding order, overlays, bookmarks -----------------------------------------------
 
 
 def assemble(plan: DossierPlan, frame: Frame, generated: PdfReader, sources: dict[int, PdfReader]):  # type: ignore[no-untyped-def]
@@ -501,7 +501,7 @@ def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
         sources = open_sources(plan)
         numbered = paginate(plan)
         frame = render_frame(plan, ts, options, numbered)
-        generated = write_generated(plan, frame, pdfa=options.pdfa)
+        generated = write_generated(frame, pdfa=options.pdfa)
         writer = assemble(plan, frame, generated, sources)
         share_font_programs(writer)
         if options.pdfa:
