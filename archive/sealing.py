@@ -36,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.cases import get_case
-from archive.documents import FileBatch, file_transaction, sha256_file
+from archive.documents import FileBatch, file_transaction, scratch_dir, sha256_file
 from archive.seal import (
     KeyPair,
     PdfaReport,
@@ -193,13 +193,14 @@ def import_office_keys(ws: Any, p12: Path, p12_passphrase: str, passphrase: str)
 
 
 @contextlib.contextmanager
-def _scratch(target: Path) -> Iterator[Any]:
-    """Temporary siblings of ``target``; all removed at the end, whatever happened."""
+def _scratch(target: Path, folder: Path | None = None) -> Iterator[Any]:
+    """Temporary files for the steps, in ``folder`` (a workspace scratch folder, swept after a
+    crash) or beside ``target``; all removed at the end, whatever happened."""
     made: list[Path] = []
 
     def new(stage: str) -> Path:
         fd, name = tempfile.mkstemp(prefix=f".{target.stem}.{stage}.", suffix=".pdf",
-                                    dir=target.parent)  # fmt: skip
+                                    dir=folder or target.parent)  # fmt: skip
         os.close(fd)
         made.append(Path(name))
         return Path(name)
@@ -247,7 +248,9 @@ def seal_paper(
     """
     seal = office_seal(ws)
     pair = office_keys(ws) if sign else None
-    outcome = seal_paper_file(Path(pdf_path), seal, keys=pair, passphrase=passphrase, batch=batch)
+    with scratch_dir(ws) as folder:
+        outcome = seal_paper_file(Path(pdf_path), seal, keys=pair, passphrase=passphrase,
+                                  batch=batch, scratch=folder)  # fmt: skip
     ws.audit("seal_paper", target=Path(pdf_path).name, detail="signed" if sign else "stamped",
              session=session)  # fmt: skip
     return outcome
@@ -260,6 +263,7 @@ def seal_paper_file(
     keys: KeyPair | None = None,
     passphrase: str | None = None,
     batch: FileBatch | None = None,
+    scratch: Path | None = None,
 ) -> SealOutcome:
     """:func:`seal_paper` without the workspace: stamp, or (with ``keys``) sign with the seal."""
     secret = _need_passphrase(passphrase) if keys is not None else None
@@ -268,8 +272,8 @@ def seal_paper_file(
     if position.top_within_one_line is False:
         notes.append("印章上沿距正文超过一行：请检查落款与正文之间的空行")
     signer = None
-    with _scratch(target) as scratch:
-        out = scratch("sealed")
+    with _scratch(target, scratch) as new_file:
+        out = new_file("sealed")
         if keys is not None and secret is not None:
             result = sign_pdf(target, out, keys.key_path, keys.cert_path, secret, seal=seal,
                               page_index=position.page_index, center_mm=position.center_mm,
@@ -317,7 +321,7 @@ def seal_dossier(
     center = cover_seal_center(target, ws.settings.org)
     report = None
     signer = None
-    with _scratch(target) as scratch:
+    with scratch_dir(ws) as folder, _scratch(target, folder) as scratch:
         current = scratch("stamped")
         stamped = stamp_dossier(target, current, seal, None if sign else center, cross_page=True)
         if pdfa_metadata is not None:

@@ -98,3 +98,16 @@ def test_killed_paper_leaves_no_file_row_or_scratch(ws) -> None:  # type: ignore
         assert session.scalars(select(Document.path)).all() == rows
     assert sorted(p.name for p in ws.case_dir(CASE).iterdir()) == files
     assert _leftovers(ws) == []
+
+
+def test_killed_signing_leaves_no_scratch_beside_the_dossier(ws) -> None:  # type: ignore[no-untyped-def]
+    from archive.sealing import make_office_seal
+
+    make_office_seal(ws)
+    path, sha = _dossier_row(ws)
+    _killed(ws, "publish-before-commit", "seal", "dossier", CASE)  # stamps via scratch files
+    assert not [
+        p for p in ws.case_dir(CASE).iterdir() if p.name.startswith(".") and "stamped" in p.name
+    ]
+    Workspace.open(ws.root).close()
+    assert _dossier_row(ws) == (path, sha) and _leftovers(ws) == []

@@ -63,7 +63,8 @@ def test_seal_paper_in_place_returns_new_digest(sealed_ws: Workspace, tmp_path: 
     assert outcome.sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
     xobjects = PdfReader(pdf).pages[0]["/Resources"]["/XObject"]
     assert len(xobjects) >= 1
-    assert not [p for p in pdf.parent.iterdir() if p.name.startswith(".")]  # no scratch left
+    hidden = [p for p in pdf.parent.iterdir() if p.name.startswith(".") and p.name != ".pending"]
+    assert not hidden and not any((sealed_ws.root / ".pending").iterdir())  # no scratch left
 
 
 def test_seal_paper_without_date_line_leaves_file_alone(
