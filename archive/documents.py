@@ -33,8 +33,8 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from archive import atomic
 from archive.faults import crash_point
+from docgen import atomic
 from docgen.model import Case, Document, FileBatchMark, utcnow
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive import atomic
 from archive.cases import CaseFilter, list_cases, upsert_records
 from archive.faults import crash_point
 from archive.workspace import Workspace
+from docgen import atomic
 from docgen.ledger import RowError, parse_rows, read_ledger
 from docgen.ledger.export import write_table
 from docgen.ledger.fields import FIELDS

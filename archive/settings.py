@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from archive import atomic
+from docgen import atomic
 from docgen.errors import WorkspaceError
 
 SETTINGS_FILE = "docgen.json"

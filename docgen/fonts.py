@@ -16,13 +16,13 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from docgen import atomic
 from docgen.errors import DependencyError
 
 #: Bump when the repertoire or the conversion changes: prepared files get new names.
@@ -249,15 +249,7 @@ def cut_truetype(source: FontSource, unicodes: Iterable[int], target: Path) -> N
         for tag in _DROP_TABLES:
             if tag in font:
                 del font[tag]
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".ttf", dir=target.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            font.save(tmp)
-            tmp.chmod(0o644)
-            tmp.replace(target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        atomic.write_with(target, font.save, mode=0o644)
 
 
 def _cff_to_glyf(font) -> None:  # type: ignore[no-untyped-def]

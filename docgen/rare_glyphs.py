@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
-import tempfile
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from docgen import atomic
 from docgen.fonts import (
     RARE_CHAR_SOURCES,
     SUBSET_VERSION,
@@ -71,11 +70,7 @@ def _code_points(source: FontSource) -> array[int]:
 
     with TTFont(source.file, fontNumber=source.index, lazy=True) as font:
         points.extend(sorted(font.getBestCmap()))
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=cached.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(points.tobytes())
-    os.replace(tmp, cached)
+    atomic.write_bytes(cached, points.tobytes())
     return points
 
 

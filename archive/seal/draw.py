@@ -27,7 +27,6 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from archive.atomic import write_bytes as atomic_write
 from archive.seal.errors import DependencyError, SealError
 from archive.seal.geometry import (
     Matrix,
@@ -43,6 +42,7 @@ from archive.seal.geometry import (
     wobbly_circle,
 )
 from archive.seal.glyphs import Glyph, OutlineFont, open_font
+from docgen.atomic import write_bytes as atomic_write
 
 MAX_DIAMETER_MM = 45.0
 MIN_DIAMETER_MM = 20.0

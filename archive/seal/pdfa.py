@@ -21,10 +21,10 @@ from typing import Literal
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
-from archive.atomic import write_bytes as atomic_write
 from archive.pdf_output import pdf_bytes
 from archive.seal.errors import DependencyError, SealError
 from archive.seal.xobject import refuse_signed
+from docgen.atomic import write_bytes as atomic_write
 
 NS = {
     "x": "adobe:ns:meta/",

@@ -5,11 +5,10 @@ Needs Pango; a missing system library becomes a DependencyError with a Chinese m
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen import atomic
 from docgen.errors import DependencyError, DocgenError
 
 
@@ -39,15 +38,8 @@ def write_pdf(document, target: Path) -> RenderedPdf:  # type: ignore[no-untyped
     """Write a rendered WeasyPrint ``document`` into ``target`` atomically."""
     target = Path(target)
     fonts = sorted({font.name for font in document.fonts.values()}) if document.fonts else []
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        document.write_pdf(tmp)
-        tmp.chmod(0o644)
-        tmp.replace(target)
+        atomic.write_with(target, document.write_pdf, mode=0o644)
     except OSError as exc:
         raise RenderError(f"无法写入 PDF 文件 {target}：{exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return RenderedPdf(len(document.pages), fonts)

@@ -76,7 +76,7 @@ def write_text(target: Path, text: str, *, mode: int = DEFAULT_MODE) -> Path:
     return write_bytes(target, text.encode("utf-8"), mode=mode)
 
 
-def write_with(target: Path, writer: Callable[[Path], object]) -> None:
+def write_with(target: Path, writer: Callable[[Path], object], *, mode: int = DEFAULT_MODE) -> None:
     """Let ``writer`` produce the file at a temporary path, then move it into place."""
-    with atomic_path(target) as tmp:
+    with atomic_path(Path(target), mode=mode) as tmp:
         writer(tmp)
