@@ -69,6 +69,33 @@ class TermNode:
 
 
 @dataclass(frozen=True)
+class FieldMatch:
+    """What a term searches, the same for every backend: ``how`` (text, substring, ident,
+    keyword or date), the index field, and the value as that field stores it."""
+
+    how: str
+    field: str
+    value: str
+
+
+def field_match(t: TermNode) -> FieldMatch:
+    value = t.value.strip()
+    if t.field == "text":
+        return FieldMatch("text", "content", value)
+    if t.field == "title":
+        return FieldMatch("substring", "title", value)
+    if t.field == "case":
+        return FieldMatch("ident", "case_no", key(value))
+    if t.field in ("id", "docno"):
+        return FieldMatch("ident", "ids", key(value))
+    if t.field == "phone":
+        return FieldMatch("ident", "ids", "".join(c for c in key(value) if c.isdigit()))
+    if t.field == "date":
+        return FieldMatch("date", "date", value)
+    return FieldMatch("keyword", _KEYWORD_FIELDS[t.field], key(value))
+
+
+@dataclass(frozen=True)
 class NotNode:
     child: Node
 
@@ -266,23 +293,18 @@ class Compiler:
         return wq.AndNot(base, wq.Or(negatives)) if negatives else base
 
     def _term(self, t: TermNode) -> wq.Query:
-        value = t.value.strip()
-        if t.field == "text":
-            variants = synonyms.expand(value) if self.use_synonyms and not t.phrase else [value]
-            qs = [self._text(v, "content", t.phrase, t.prefix) for v in variants]
+        m = field_match(t)
+        if m.how == "text":
+            variants = synonyms.expand(m.value) if self.use_synonyms and not t.phrase else [m.value]
+            qs = [self._text(v, m.field, t.phrase, t.prefix) for v in variants]
             return qs[0] if len(qs) == 1 else wq.Or(qs)
-        if t.field == "title":
-            return self._substring("title", value, t.prefix)
-        if t.field == "case":
-            return self._ident("case_no", key(value), t.prefix)
-        if t.field in ("id", "docno"):
-            return self._ident("ids", key(value), t.prefix)
-        if t.field == "phone":
-            return self._ident("ids", "".join(c for c in key(value) if c.isdigit()), t.prefix)
-        if t.field == "date":
-            return _date_query(value)
-        name = _KEYWORD_FIELDS[t.field]
-        return wq.Prefix(name, key(value)) if t.prefix else wq.Term(name, key(value))
+        if m.how == "substring":
+            return self._substring(m.field, m.value, t.prefix)
+        if m.how == "ident":
+            return self._ident(m.field, m.value, t.prefix)
+        if m.how == "date":
+            return _date_query(m.value)
+        return wq.Prefix(m.field, m.value) if t.prefix else wq.Term(m.field, m.value)
 
     def _text(self, value: str, field: str, phrase: bool, prefix: bool) -> wq.Query:
         match = self._substring(field, value, prefix and not phrase)

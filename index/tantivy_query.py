@@ -22,13 +22,13 @@ from index.model import SearchQuery
 from index.query import (
     _CJK_GAP,
     _IDENT_RE,
-    _KEYWORD_FIELDS,
     Node,
     NotNode,
     OrNode,
     TermNode,
     _date_bounds,
     date_bounds,
+    field_match,
     filter_terms,
 )
 from index.schema import key
@@ -89,22 +89,17 @@ class TantivyCompiler:
         return Query.boolean_query(clauses)
 
     def _term(self, t: TermNode) -> Query:
-        value = t.value.strip()
-        if t.field == "text":
-            variants = synonyms.expand(value) if self.use_synonyms and not t.phrase else [value]
+        m = field_match(t)
+        if m.how == "text":
+            variants = synonyms.expand(m.value) if self.use_synonyms and not t.phrase else [m.value]
             return _any([self._text(v, t.phrase, t.prefix) for v in variants])
-        if t.field == "title":
-            return self._substring("title", value, t.prefix)
-        if t.field == "case":
-            return self._ident("case_no", key(value), t.prefix)
-        if t.field in ("id", "docno"):
-            return self._ident("ids", key(value), t.prefix)
-        if t.field == "phone":
-            return self._ident("ids", "".join(c for c in key(value) if c.isdigit()), t.prefix)
-        if t.field == "date":
-            return date_query(self.schema, value)
-        name = _KEYWORD_FIELDS[t.field]
-        return self._keyword(name, key(value), t.prefix)
+        if m.how == "substring":
+            return self._substring(m.field, m.value, t.prefix)
+        if m.how == "ident":
+            return self._ident(m.field, m.value, t.prefix)
+        if m.how == "date":
+            return date_query(self.schema, m.value)
+        return self._keyword(m.field, m.value, t.prefix)
 
     def _text(self, value: str, phrase: bool, prefix: bool) -> Query:
         match = self._substring("content", value, prefix and not phrase)
