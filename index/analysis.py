@@ -159,18 +159,9 @@ class GramTokenizer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for term, pos, startchar, endchar in gram_tokens(value):
-            t.text = term
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = term
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = start_char + startchar
-                t.endchar = start_char + endchar
-            yield t
+        spans = ((term, start_pos + pos, start_char + a, start_char + b)
+                 for term, pos, a, b in gram_tokens(value))  # fmt: skip
+        return _filled(t, spans, keeporiginal, positions, chars)
 
 
 class WordTokenizer(Tokenizer):
@@ -196,12 +187,21 @@ class WordTokenizer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for i, word in enumerate(self.segmenter.words(value)):
-            t.text = word
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = word
-            if positions:
-                t.pos = start_pos + i
-            yield t
+        words = ((word, start_pos + i, 0, 0) for i, word in enumerate(self.segmenter.words(value)))
+        return _filled(t, words, keeporiginal, positions, chars=False)
+
+
+def _filled(t: Token, spans: Iterable[tuple[str, int, int, int]], keeporiginal: bool,
+            positions: bool, chars: bool) -> Iterator[Token]:  # fmt: skip
+    """whoosh's reused Token filled in turn with each (text, position, start char, end char)."""
+    for text, pos, startchar, endchar in spans:
+        t.text = text
+        t.boost = 1.0
+        t.stopped = False
+        if keeporiginal:
+            t.original = text
+        if positions:
+            t.pos = pos
+        if chars:
+            t.startchar, t.endchar = startchar, endchar
+        yield t
