@@ -22,6 +22,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import shutil
 import tempfile
 import uuid
@@ -60,6 +61,7 @@ def sha256_file(path: Path) -> str:
 
 PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
 SCRATCH_PREFIX = "scratch-"
+log = logging.getLogger("docgen.recovery")
 MARK_KEPT = dt.timedelta(days=7)  # how long a committed batch keeps its FileBatchMark
 
 
@@ -259,7 +261,9 @@ def recover_batches(root: Path, session_scope: Any) -> int:
             except BlockingIOError:
                 continue  # alive: its process still holds the lock
             if journal.exists():
-                record = json.loads(journal.read_text(encoding="utf-8"))
+                record = _read_journal(journal)
+                if record is None:
+                    continue
                 with session_scope() as session:
                     committed = session.get(FileBatchMark, record["token"]) is not None
                 _finish_batch(root, record, committed)
@@ -267,6 +271,22 @@ def recover_batches(root: Path, session_scope: Any) -> int:
                 done += 1
             lock_path.unlink(missing_ok=True)
     return done
+
+
+def _read_journal(journal: Path) -> dict[str, Any] | None:
+    """A journal's record, or None (with a warning naming the file) when it cannot be read: the
+    files it would list are left for a person to check, and every command still works."""
+    try:
+        record = json.loads(journal.read_text(encoding="utf-8"))
+        if isinstance(record, dict) and {"token", "publishing", "moves"} <= record.keys():
+            return record
+        problem = "内容不完整"
+    except (OSError, ValueError) as exc:
+        problem = type(exc).__name__
+    log.warning(
+        "中断写入的日志 %s 无法读取（%s），未自动恢复：请核对后删除该文件", journal, problem
+    )
+    return None
 
 
 def _finish_batch(root: Path, record: dict[str, Any], committed: bool) -> None:

@@ -111,3 +111,16 @@ def test_killed_signing_leaves_no_scratch_beside_the_dossier(ws) -> None:  # typ
     ]
     Workspace.open(ws.root).close()
     assert _dossier_row(ws) == (path, sha) and _leftovers(ws) == []
+
+
+def test_an_unreadable_journal_is_reported_and_left_alone(ws, caplog) -> None:  # type: ignore[no-untyped-def]
+    journal = ws.root / PENDING_DIR / "0123abcd.json"
+    journal.write_text('{"token": "0123abcd", "moves": [', encoding="utf-8")  # cut short
+    try:
+        with caplog.at_level("WARNING", logger="docgen.recovery"):
+            Workspace.open(ws.root).close()  # every command still starts
+        assert "0123abcd.json" in caplog.text and "无法读取" in caplog.text
+        assert journal.exists()
+    finally:
+        journal.unlink()
+        (ws.root / PENDING_DIR / "0123abcd.lock").unlink(missing_ok=True)
