@@ -5,20 +5,35 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 APT_PKGS := fonts-noto-cjk fonts-arphic-ukai poppler-utils qpdf libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 libreoffice-writer-nogui
 
-.PHONY: setup system venv demo test lint format bench clean
+LOCK    := requirements.lock
 
-setup: system $(STAMP)
+.PHONY: setup system syscheck demo test lint format bench lock clean
 
-# System packages: only installs what is missing (needs root or sudo; skipped when all present).
+setup: system $(STAMP) syscheck
+
+# System packages: only installs what is missing (needs root or sudo; skipped when all present),
+# then names anything still missing (a Chinese message and exit 1) before Python is set up.
 system:
 	@bash scripts/install-system.sh $(APT_PKGS)
+	@$(PY) -m docgen.syscheck
 
-$(STAMP): pyproject.toml
+# Exactly the locked versions (with hashes), then the project itself without resolving again.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/docgen fonts prepare
 	@touch $(STAMP)
+
+# Every run: WeasyPrint must import cleanly with warnings as errors, as the test suite runs it.
+syscheck: $(STAMP)
+	@$(BIN)/python -m docgen.syscheck --weasyprint
+
+# Refresh the lock from pyproject.toml's ranges (newest versions that satisfy them), then run make test.
+lock:
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --extra dev \
+		--no-emit-index-url --no-emit-find-links --upgrade -o $(LOCK) pyproject.toml
 
 demo: setup
 	rm -rf demo-workspace

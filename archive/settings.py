@@ -11,7 +11,7 @@ from docgen.errors import WorkspaceError
 
 SETTINGS_FILE = "docgen.json"
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
-SEARCH_BACKENDS = ("whoosh", "tantivy")  # the names index.open_index accepts
+SEARCH_BACKENDS = ("tantivy", "whoosh")  # the names index.open_index accepts
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Settings:
     org_unit_code: str = "XFB"  # 机构(问题)代码 in the 档号
     retention: str = "永久"  # default 保管期限
     catalog_url: str | None = None  # None → the workspace's own SQLite file
-    search_backend: str = "whoosh"  # index.BACKENDS: "whoosh" or "tantivy"
+    search_backend: str = "tantivy"  # index.BACKENDS: "tantivy" (default) or "whoosh"
     schema: int = 1
 
     @classmethod
@@ -38,6 +38,8 @@ class Settings:
         unknown = sorted(set(data) - known)
         if unknown:
             raise WorkspaceError(f"工作区设置文件含未知字段：{'、'.join(unknown)}")
+        # A settings file written before the backend was a setting was made for whoosh: keep it.
+        data.setdefault("search_backend", "whoosh")
         if not data.get("org"):
             raise WorkspaceError("工作区设置缺少机关名称（org）")
         settings = cls(**data)

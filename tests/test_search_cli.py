@@ -5,9 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from archive.ledger_io import import_ledger
+from archive.settings import SEARCH_BACKENDS, Settings
 from archive.workspace import Workspace
 from tests.conftest import Cli, good_row, write_ledger
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def workspace(tmp_path: Path, request: pytest.FixtureRequest) -> Workspace:
+    """Every search test here runs on each backend (tantivy, the default, and whoosh)."""
+    settings = Settings(org="某市某区信访局", code="某信交", fonds="J021")
+    settings.search_backend = request.param
+    ws = Workspace.init(tmp_path / "ws", settings)
+    yield ws
+    ws.close()
 
 
 def _search(cli: Cli, *args: str) -> list[dict]:
@@ -56,10 +69,11 @@ def test_rebuild_and_bad_queries(populated: Workspace) -> None:
     assert too_long.exit_code == 1 and "过长" in too_long.output
 
 
-def test_tantivy_workspace_and_switching_backends(tmp_path: Path) -> None:
+def test_tantivy_by_default_and_switching_backends(tmp_path: Path) -> None:
     cli = Cli()
     root = tmp_path / "ws"
-    cli("init", str(root), "--org", "某区信访局", "--search-backend", "tantivy")
+    cli("init", str(root), "--org", "某区信访局")
+    assert json.loads((root / "docgen.json").read_text("utf-8"))["search_backend"] == "tantivy"
     ws_cli = Cli(Workspace.open(root))
     from docgen.sample import write_sample_ledger
 
@@ -71,3 +85,16 @@ def test_tantivy_workspace_and_switching_backends(tmp_path: Path) -> None:
     assert {h["案件编号"] for h in _search(ws_cli, "拖欠工资")} == tantivy_hits
     bad = cli("init", str(tmp_path / "x"), "--org", "某局", "--search-backend", "lucene", ok=False)
     assert bad.exit_code == 2
+
+
+def test_settings_written_before_the_backend_setting_keep_whoosh(tmp_path: Path) -> None:
+    Workspace.init(tmp_path / "old", Settings(org="某区信访局")).close()
+    path = tmp_path / "old" / "docgen.json"
+    data = json.loads(path.read_text("utf-8"))
+    del data["search_backend"]
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert Settings.load(tmp_path / "old").search_backend == "whoosh"
+    cli = Cli()
+    init = cli("init", str(tmp_path / "w"), "--org", "某局", "--search-backend", "whoosh")
+    assert init.exit_code == 0
+    assert Settings.load(tmp_path / "w").search_backend == "whoosh"

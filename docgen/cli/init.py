@@ -19,7 +19,7 @@ from docgen.cli.options import handle_errors
 @click.option("--unit-code", default="XFB", show_default=True, help="机构（问题）代码")
 @click.option("--retention", type=click.Choice(list(RETENTION_CODES)), default="永久",
               show_default=True, help="默认保管期限")  # fmt: skip
-@click.option("--search-backend", type=click.Choice(SEARCH_BACKENDS), default="whoosh",
+@click.option("--search-backend", type=click.Choice(SEARCH_BACKENDS), default="tantivy",
               show_default=True, help="检索后端（tantivy 更快，见 docs/architecture.md）")  # fmt: skip
 @handle_errors
 def init_command(
