@@ -25,6 +25,7 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,8 @@ def sha256_file(path: Path) -> str:
 
 PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
 SCRATCH_PREFIX = "scratch-"
+BUILDING_PREFIX = ".new-scratch-"  # a scratch folder before its lock is held
+BUILDING_KEPT = dt.timedelta(hours=1)  # an unlocked one older than this was left by a crash
 log = logging.getLogger("docgen.recovery")
 MARK_KEPT = dt.timedelta(days=7)  # how long a committed batch keeps its FileBatchMark
 
@@ -223,9 +226,13 @@ def scratch_dir(ws: Any) -> Iterator[Path]:
     the next ``recover_batches`` (its lock is free then)."""
     folder = ws.root / PENDING_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=folder))
-    with open(path / ".lock", "w") as lock:
+    # Made under a name recovery does not sweep, locked, and only then renamed to scratch-*:
+    # a sweeper never sees a scratch folder whose lock is not yet held (issue 19, item 15).
+    building = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=folder))
+    with open(building / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        path = folder / (SCRATCH_PREFIX + building.name.removeprefix(BUILDING_PREFIX))
+        building.rename(path)
         try:
             yield path
         finally:
@@ -253,6 +260,11 @@ def recover_batches(root: Path, session_scope: Any) -> int:
         with contextlib.suppress(OSError), open(scratch / ".lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while alive
             shutil.rmtree(scratch, ignore_errors=True)
+    stale = time.time() - BUILDING_KEPT.total_seconds()
+    for building in folder.glob(f"{BUILDING_PREFIX}*"):  # killed between mkdtemp and rename
+        with contextlib.suppress(OSError):
+            if building.stat().st_mtime < stale:
+                shutil.rmtree(building, ignore_errors=True)
     for journal in sorted(folder.glob("*.json")):
         lock_path = journal.with_suffix(".lock")
         with open(lock_path, "a") as lock:
