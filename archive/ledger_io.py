@@ -105,7 +105,7 @@ def export_ledger(ws: Workspace, out: Path, flt: CaseFilter | None = None) -> in
     specs = [f for f in FIELDS if f.name not in _EXPORT_SKIP and f.target != "flags"]
     headers = [("序号", "short")] + [(f.label, _width(f.name, f.kind)) for f in specs]
     headers += [("标志", "medium"), ("是否超期", "short"), ("剩余天数", "short")]
-    with ws.session() as session:
+    with ws.read_session() as session:
         views = list_cases(session, ws.calendar, flt or CaseFilter())
         rows = []
         for n, v in enumerate(views, start=1):

@@ -163,7 +163,7 @@ def verify_workspace(ws: Any) -> VerifyReport:
     """Every stored file against its SHA-256, every signed PDF's signatures, the key's mode."""
     report = VerifyReport()
     cert = office_cert_path(ws)
-    with ws.session() as session:
+    with ws.read_session() as session:
         rows = session.execute(
             select(Document.id, Document.path, Document.sha256).order_by(Document.id)
         ).all()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from archive.catalog import create_catalog_engine, migrate
+from archive.catalog import create_catalog_engine, migrate, reader_engine
 from archive.documents import recover_batches
 from archive.settings import SETTINGS_FILE, Settings
 from docgen import caseno
@@ -42,6 +42,7 @@ class Workspace:
     settings: Settings
     engine: Engine = field(repr=False)
     _sessions: sessionmaker[Session] = field(repr=False)
+    _read_sessions: sessionmaker[Session] = field(repr=False)
     _calendar: HolidayCalendar | None = field(default=None, repr=False)
     _index: SearchIndex | None = field(default=None, repr=False)
 
@@ -69,7 +70,8 @@ class Workspace:
         url = settings.catalog_url or f"sqlite:///{root / CATALOG_FILE}"
         engine = create_catalog_engine(url)
         migrate(engine)
-        ws = cls(root, settings, engine, sessionmaker(engine, expire_on_commit=False))
+        ws = cls(root, settings, engine, sessionmaker(engine, expire_on_commit=False),
+                 sessionmaker(reader_engine(engine), expire_on_commit=False))  # fmt: skip
         recover_batches(root, ws.session)  # file writes a crash interrupted
         return ws
 
@@ -127,13 +129,23 @@ class Workspace:
         with self._sessions.begin() as session:
             yield session
 
+    @contextlib.contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A unit of work that only reads: it never waits for a writer (nor blocks one) and
+        is rolled back at the end. Searches, listings and checks use it."""
+        with self._read_sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
     # --- search index (derived data, kept current by the write paths) ------------------------
 
     def search_index(self) -> SearchIndex:
         if self._index is None:
             from archive.indexing import open_workspace_index
 
-            with self.session() as session:
+            with self.read_session() as session:
                 self._index = open_workspace_index(self.root, session, self.settings.search_backend)
         return self._index
 
@@ -152,7 +164,7 @@ class Workspace:
 
         ids = [d.id for d in documents]
         ix = self.search_index()
-        with self.session() as session:
+        with self.read_session() as session:
             docs = session.scalars(
                 select(Document)
                 .where(Document.id.in_(ids))
@@ -167,7 +179,7 @@ class Workspace:
         from archive.indexing import index_cases
 
         ix = self.search_index()
-        with self.session() as session:
+        with self.read_session() as session:
             cases = session.scalars(
                 select(Case)
                 .where(Case.case_no.in_(case_nos))
