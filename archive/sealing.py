@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from archive.cases import get_case
 from archive.documents import FileBatch, file_transaction, scratch_dir, sha256_file
+from archive.outputs import check_output
 from archive.seal import (
     KeyPair,
     PdfaReport,
@@ -408,6 +409,8 @@ def seal_any_paper(
         doc = session.scalars(select(Document).where(Document.path == rel)).first() if rel else None
         if doc is not None:
             _unchanged(ws, doc, f"文档 {doc.id}")
+        else:
+            check_output(ws, path)  # not catalogued: must not be the workspace's own data
         outcome = seal_paper(ws, path, sign=sign, passphrase=passphrase, session=session,
                              batch=batch)  # fmt: skip
         if doc is None:
