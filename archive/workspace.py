@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import grp
 import os
+import pwd
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from archive.catalog import create_catalog_engine, migrate, reader_engine
 from archive.documents import recover_batches
 from archive.settings import SETTINGS_FILE, Settings
-from docgen import caseno
+from docgen import atomic, caseno
 from docgen.clocks import HolidayCalendar
 from docgen.errors import ValidationError, WorkspaceError
 from docgen.model import AuditEntry, Case, Document
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
 
 ENV_WORKSPACE = "DOCGEN_WORKSPACE"
 CATALOG_FILE = "catalog.sqlite"
+#: Bits no workspace file or folder gets, whatever the umask: files are at most 0640 and
+#: folders 0750 (the owner writes, the owner's group reads, nobody else gets in).
+PRIVATE_UMASK = 0o027
 
 
 @dataclass
@@ -56,6 +62,8 @@ class Workspace:
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"目录 {root} 非空，请指定一个新目录或空目录")
         settings.check()
+        root.mkdir(parents=True, exist_ok=True)
+        keep_private(root)
         for sub in ("archive", "index", "templates"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         settings.save(root)
@@ -67,6 +75,7 @@ class Workspace:
     def open(cls, root: Path) -> Workspace:
         root = root.resolve()
         settings = Settings.load(root)
+        keep_private(root)
         url = settings.catalog_url or f"sqlite:///{root / CATALOG_FILE}"
         engine = create_catalog_engine(url)
         migrate(engine)
@@ -197,6 +206,41 @@ class Workspace:
             return
         with self.session() as s:
             s.add(entry)
+
+
+def keep_private(root: Path) -> None:
+    """Tighten this process's umask by ``PRIVATE_UMASK`` (every file it creates from now on,
+    catalog, index, archive, settings, is at most 0640, every folder 0750) and take those bits
+    off the workspace folder and its catalog and settings files (a few calls, no tree walk: the
+    folder's mode alone keeps other users out of everything inside)."""
+    os.umask(atomic.current_umask() | PRIVATE_UMASK)
+    for path in (root, root / CATALOG_FILE, root / f"{CATALOG_FILE}-wal",
+                 root / f"{CATALOG_FILE}-shm", root / SETTINGS_FILE):  # fmt: skip
+        with contextlib.suppress(OSError):  # absent, or not ours to change
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & PRIVATE_UMASK:
+                path.chmod(mode & ~PRIVATE_UMASK)
+
+
+def who_can_read(root: Path) -> str:
+    """One Chinese sentence: who can read the workspace's files, from its folder's mode."""
+    info = root.stat()
+    owner = _name(pwd.getpwuid, info.st_uid)
+    group = _name(grp.getgrgid, info.st_gid)
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o007:
+        return f"注意：工作区目录对所有用户开放（权限 {mode:o}），其他用户可读取其中的个人信息"
+    readers = f"用户 {owner} 可读写" + (
+        f"，组 {group} 的成员只可读" if mode & 0o050 == 0o050 else ""
+    )
+    return f"工作区的数据文件仅{readers}，其他用户无法访问（目录权限 {mode:o}）"
+
+
+def _name(lookup, ident: int) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return str(lookup(ident)[0])
+    except KeyError:
+        return str(ident)
 
 
 def current_user() -> str:
