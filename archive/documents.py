@@ -60,6 +60,8 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: ``Document.meta`` key of the SHA-256 of the .docx recorded under ``meta["docx"]``.
+DOCX_SHA256 = "docx_sha256"
 PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
 SCRATCH_PREFIX = "scratch-"
 BUILDING_PREFIX = ".new-scratch-"  # a scratch folder before its lock is held
@@ -95,6 +97,10 @@ class FileBatch:
 
     def temp_for(self, final: Path) -> Path:
         return self._pending[final]
+
+    def written(self, final: Path) -> Path:
+        """Where ``final``'s content is now: its temporary path while pending, else itself."""
+        return self._pending.get(final, final)
 
     def final_for(self, written: Path) -> Path:
         """The final path of a reserved temporary path (``written`` itself if not reserved)."""
@@ -167,6 +173,9 @@ class DocumentTransaction:
     def record(self, case: Case, written: Path, new: NewDocument) -> Document:
         """Catalog a file written to ``files.add(final)``'s temporary path (or already final)."""
         final = self.files.final_for(written)
+        meta = dict(new.meta)
+        if meta.get("docx") and DOCX_SHA256 not in meta:  # the editable .docx beside a paper
+            meta[DOCX_SHA256] = sha256_file(self.files.written(self.root / meta["docx"]))
         doc = Document(
             case=case,
             section=new.section,
@@ -178,7 +187,7 @@ class DocumentTransaction:
             pages=new.pages,
             sha256=sha256_file(written),
             path=final.resolve().relative_to(self.root).as_posix(),
-            meta=new.meta,
+            meta=meta,
         )
         self.session.add(doc)
         self.added.append(doc)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from archive.catalog import create_catalog_engine, migrate, reader_engine
@@ -78,7 +79,11 @@ class Workspace:
         keep_private(root)
         url = settings.catalog_url or f"sqlite:///{root / CATALOG_FILE}"
         engine = create_catalog_engine(url)
-        migrate(engine)
+        try:
+            migrate(engine)
+        except DatabaseError as exc:
+            engine.dispose()
+            raise WorkspaceError(catalog_problem(exc)) from None
         ws = cls(root, settings, engine, sessionmaker(engine, expire_on_commit=False),
                  sessionmaker(reader_engine(engine), expire_on_commit=False))  # fmt: skip
         recover_batches(root, ws.session)  # file writes a crash interrupted
@@ -140,13 +145,10 @@ class Workspace:
 
     @contextlib.contextmanager
     def read_session(self) -> Iterator[Session]:
-        """A unit of work that only reads: it never waits for a writer (nor blocks one) and
-        is rolled back at the end. Searches, listings and checks use it."""
-        with self._read_sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+        """A unit of work that only reads: it never waits for a writer (nor blocks one).
+        Searches, listings and checks use it; never write in it (use ``session``)."""
+        with self._read_sessions.begin() as session:
+            yield session
 
     # --- search index (derived data, kept current by the write paths) ------------------------
 
@@ -206,6 +208,15 @@ class Workspace:
             return
         with self.session() as s:
             s.add(entry)
+
+
+def catalog_problem(exc: DatabaseError) -> str:
+    """The Chinese message for a database error that is not the user's input (no traceback)."""
+    reason = str(exc.orig if exc.orig is not None else exc).splitlines()[0][:120]
+    if any(w in reason for w in ("malformed", "not a database", "corrupt")):
+        return (f"目录数据库已损坏，无法读取（{reason}）：请从备份恢复 {CATALOG_FILE}，"
+                "恢复后运行 docgen verify 核验")  # fmt: skip
+    return f"目录数据库操作失败（{reason}）：请稍后重试；若反复出现，请运行 docgen verify 检查"
 
 
 def keep_private(root: Path) -> None:
