@@ -12,6 +12,7 @@ from pathlib import Path
 
 from archive.cases import CaseFilter, list_cases, upsert_records
 from archive.faults import crash_point
+from archive.index_journal import case_key, journal
 from archive.outputs import check_output
 from archive.workspace import Workspace
 from docgen import atomic
@@ -64,6 +65,7 @@ def import_ledger(
         result.skipped = len(bad_rows)
     with ws.session() as session:
         counts = upsert_records(session, records)
+        journal(session, [case_key(r.case_no) for r in records])  # bulk: no flush hook
         ws.audit(
             "ledger-import",
             target=path.name,
@@ -72,6 +74,7 @@ def import_ledger(
         )
         session.flush()
         crash_point("import-before-commit")
+    crash_point("import-after-commit")
     result.created, result.updated = counts.created, counts.updated
     ws.cases_changed([r.case_no for r in records])
     return result

@@ -204,6 +204,7 @@ def verify_workspace(ws: Any, trusted: Sequence[Path] = ()) -> VerifyReport:
                 report.add(Severity.ERROR, "no_office_cert", rel,
                            f"文档 {doc_id} 带有数字签名，但工作区没有单位证书，无法确认签名人")  # fmt: skip
             check_signatures(report, path, rel, cert, trusted=trusted)
+    check_index(ws, report)
     key = keys_dir(ws) / KEY_FILE
     if key.is_file() and stat.S_IMODE(key.stat().st_mode) & 0o077:
         report.add(Severity.WARNING, "key_mode", f"keys/{KEY_FILE}",
@@ -227,6 +228,29 @@ def _check_file(
         report.add(Severity.ERROR, "changed", rel,
                    f"文档 {doc_id} 的文件与登记的 SHA-256 不符（文件被改动过）")  # fmt: skip
     return path
+
+
+def check_index(ws: Any, report: VerifyReport) -> None:
+    """The search index against the catalog: every case record and document is in it, and
+    nothing the catalog no longer has (a gap makes searches miss them)."""
+    from archive.indexing import index_gap
+    from index import SearchError
+
+    try:
+        missing, stale = index_gap(ws)
+    except SearchError as exc:
+        report.add(
+            Severity.WARNING, "index", "index/", f"{exc.message}（请运行 docgen index rebuild）"
+        )
+        return
+    if missing:
+        report.add(Severity.WARNING, "index_gap", "index/",
+                   f"检索索引缺少目录中的 {len(missing)} 条记录（如 {'、'.join(missing[:3])}），"
+                   "搜索会漏掉它们：请运行 docgen index rebuild")  # fmt: skip
+    if stale:
+        report.add(Severity.WARNING, "index_stale", "index/",
+                   f"检索索引含有目录中已不存在的 {len(stale)} 条记录（如 {'、'.join(stale[:3])}）："
+                   "请运行 docgen index rebuild")  # fmt: skip
 
 
 def check_catalog(ws: Any, report: VerifyReport) -> bool:

@@ -21,17 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DatabaseError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from archive import index_journal
 from archive.catalog import create_catalog_engine, migrate, reader_engine
 from archive.documents import recover_batches
 from archive.settings import SETTINGS_FILE, Settings
 from docgen import atomic, caseno
 from docgen.clocks import HolidayCalendar
 from docgen.errors import ValidationError, WorkspaceError
-from docgen.model import AuditEntry, Case, Document
+from docgen.model import AuditEntry, Document
 
 if TYPE_CHECKING:
     from index import SearchIndex
@@ -84,9 +85,13 @@ class Workspace:
         except DatabaseError as exc:
             engine.dispose()
             raise WorkspaceError(catalog_problem(exc)) from None
-        ws = cls(root, settings, engine, sessionmaker(engine, expire_on_commit=False),
+        writers = sessionmaker(engine, expire_on_commit=False)
+        event.listen(writers, "after_flush", index_journal.journal_changes)
+        ws = cls(root, settings, engine, writers,
                  sessionmaker(reader_engine(engine), expire_on_commit=False))  # fmt: skip
         recover_batches(root, ws.session)  # file writes a crash interrupted
+        if index_journal.behind(ws):  # index work a crash left undone
+            ws.catch_up_index(block=False)
         return ws
 
     @classmethod
@@ -167,36 +172,23 @@ class Workspace:
         self.settings.save(self.root)
         self._index = None
 
-    def documents_added(self, documents: list[Document]) -> None:
-        """Index documents just committed (called by archive.documents.document_transaction)."""
-        if not documents:
-            return
-        from archive.indexing import index_documents
+    def catch_up_index(self, *, block: bool = True) -> int:
+        """Index what the catalog journaled since the index last caught up (see
+        archive.index_journal); ``block=False`` skips it when another process is at it."""
+        from archive.indexing import catch_up
 
-        ids = [d.id for d in documents]
-        ix = self.search_index()
-        with self.read_session() as session:
-            docs = session.scalars(
-                select(Document)
-                .where(Document.id.in_(ids))
-                .options(selectinload(Document.case).selectinload(Case.petitioners))
-            ).all()
-            index_documents(ix, self.root, docs)
+        return catch_up(self, block=block)
+
+    def documents_added(self, documents: list[Document]) -> None:
+        """Index documents just committed (called by archive.documents.document_transaction):
+        their journal entries, with any other work owed."""
+        if documents:
+            self.catch_up_index()
 
     def cases_changed(self, case_nos: list[str]) -> None:
         """Re-index the ledger records of cases just added, imported or edited."""
-        if not case_nos:
-            return
-        from archive.indexing import index_cases
-
-        ix = self.search_index()
-        with self.read_session() as session:
-            cases = session.scalars(
-                select(Case)
-                .where(Case.case_no.in_(case_nos))
-                .options(selectinload(Case.petitioners))
-            ).all()
-            index_cases(ix, cases)
+        if case_nos:
+            self.catch_up_index()
 
     def audit(
         self, action: str, *, target: str | None = None, detail: str | None = None, session=None

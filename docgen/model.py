@@ -185,3 +185,16 @@ class FileBatchMark(Base):
 
     token: Mapped[str] = mapped_column(String(32), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class IndexJournalEntry(Base):
+    """Search-index work owed: one row per case record or document a write changed, added by
+    the catalog session in the same transaction as the change (``archive.indexing``). The index
+    records up to which ``id`` it has caught up, so work a crash left undone is found and done
+    by the next command. ``AUTOINCREMENT``: ids are never reused, even after rows are pruned."""
+
+    __tablename__ = "index_journal"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(160))  # index.IndexDoc.doc_id: case:… or doc:…
