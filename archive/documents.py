@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from archive.faults import crash_point
 from docgen import atomic
-from docgen.model import Case, Document, FileBatchMark, utcnow
+from docgen.model import DOCX_SHA256, Case, Document, FileBatchMark, utcnow
 
 
 @dataclass
@@ -60,8 +60,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-#: ``Document.meta`` key of the SHA-256 of the .docx recorded under ``meta["docx"]``.
-DOCX_SHA256 = "docx_sha256"
 PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
 SCRATCH_PREFIX = "scratch-"
 BUILDING_PREFIX = ".new-scratch-"  # a scratch folder before its lock is held

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from archive.documents import DOCX_SHA256, sha256_file
+from archive.documents import sha256_file
 from archive.seal import SignatureError, VerifyResult, verify_pdf
 from archive.seal.keys import CERT_FILE, KEY_FILE
 from archive.seal.xobject import is_signed
@@ -36,7 +36,7 @@ from archive.sealing import (
     office_cert_path,
 )
 from archive.workspace import CATALOG_FILE
-from docgen.model import AuditEntry, Document
+from docgen.model import DOCX_SHA256, AuditEntry, Document, row_checksum
 
 OTHER_CERT = "签名证书不是指定的单位证书"
 
@@ -192,9 +192,14 @@ def verify_workspace(ws: Any, trusted: Sequence[Path] = ()) -> VerifyReport:
     check_office_cert(ws, cert, report)
     with ws.read_session() as session:
         rows = session.execute(
-            select(Document.id, Document.path, Document.sha256, Document.meta).order_by(Document.id)
-        ).all()
-    for doc_id, rel, digest, meta in rows:
+            select(Document.id, Document.path, Document.sha256, Document.meta, Document.kind,
+                   Document.doc_no, Document.checksum).order_by(Document.id)
+        ).all()  # fmt: skip
+    for doc_id, rel, digest, meta, kind, doc_no, checksum in rows:
+        if checksum != row_checksum(kind, doc_no, rel, digest, meta):
+            report.add(Severity.ERROR, "row_changed", rel,
+                       f"目录中文档 {doc_id} 的登记信息（文号、路径或 SHA-256）被绕过 docgen 改动过"
+                       "（行校验不符）")  # fmt: skip
         path = _check_file(ws, report, doc_id, rel, digest)
         docx = (meta or {}).get("docx")
         if docx:

@@ -140,3 +140,31 @@ def test_an_unreadable_catalog_is_a_message_not_a_traceback(populated: Workspace
         assert result.exit_code != 0
         assert "Traceback" not in result.output
         assert "目录数据库已损坏" in result.output, result.output
+
+
+def test_a_catalog_row_edited_behind_docgens_back_fails(workspace: Workspace) -> None:
+    import sqlite3
+
+    _paper_with_docx(workspace)
+    assert verify_workspace(workspace).exit_code == 0
+    with sqlite3.connect(workspace.root / CATALOG_FILE) as db:
+        db.execute("UPDATE documents SET doc_no = '某信交〔2024〕99号'")
+    report = verify_workspace(workspace)
+    assert report.exit_code == int(Severity.ERROR)
+    assert [f.code for f in report.findings] == ["row_changed"]
+
+
+def test_the_migration_stamps_checksums_on_existing_rows(workspace: Workspace) -> None:
+    from alembic import command
+
+    from archive.catalog import _alembic_config
+
+    _paper_with_docx(workspace)
+    cfg = _alembic_config()
+    with workspace.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")  # a catalog from before the checksums
+    with workspace.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert verify_workspace(workspace).exit_code == 0
