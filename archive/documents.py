@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from archive import index_journal
 from archive.faults import crash_point
 from docgen import atomic
 from docgen.model import DOCX_SHA256, Case, Document, FileBatchMark, utcnow
@@ -219,11 +220,12 @@ def file_transaction(ws: Any) -> Iterator[tuple[Session, FileBatch]]:
 def document_transaction(ws: Any, *, index: bool = True) -> Iterator[DocumentTransaction]:
     """See the module docstring. ``index=False`` leaves the search index alone (the dossier
     repeats text its items already index)."""
-    with file_transaction(ws) as (session, batch):
-        txn = DocumentTransaction(session, batch, ws.root)
-        yield txn
-    if index:
-        ws.documents_added(txn.added)
+    with index_journal.writing(ws):
+        with file_transaction(ws) as (session, batch):
+            txn = DocumentTransaction(session, batch, ws.root)
+            yield txn
+        if index:
+            ws.documents_added(txn.added)
 
 
 @contextlib.contextmanager

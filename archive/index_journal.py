@@ -14,8 +14,10 @@ Kept free of the ``index`` package so that opening a workspace stays cheap.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -26,6 +28,30 @@ from docgen import atomic
 from docgen.model import Case, Document, IndexJournalEntry, Petitioner
 
 JOURNAL_STATE = "catalog-journal.json"  # in the index folder: {"applied": <journal id>}
+WRITERS_LOCK = ".writers.lock"  # in the index folder: shared by writers until indexed
+
+
+@contextlib.contextmanager
+def writing(ws: Any) -> Iterator[None]:
+    """Held (shared, so writers never wait for each other) by a writer from before its commit
+    until its index work is done: ``Workspace.open`` leaves journaled work alone while any
+    writer holds it, so a reader never does a live writer's indexing."""
+    ws.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(ws.index_dir / WRITERS_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        yield
+
+
+def no_live_writer(ws: Any) -> bool:
+    """True when no process is inside ``writing`` (a killed one holds nothing)."""
+    try:
+        with open(ws.index_dir / WRITERS_LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        pass  # no index folder yet: nobody writes there
+    return True
 
 
 def case_key(case_no: str) -> str:
@@ -81,6 +107,8 @@ def save_applied(ws: Any, head: int) -> None:
 
 
 def behind(ws: Any) -> bool:
-    """Whether the catalog journaled index work after what the index recorded (cheap)."""
+    """Whether the catalog journaled index work after what the index recorded, that no live
+    writer is about to do (cheap: one ``max(id)``, one small file, one lock probe)."""
     with ws.read_session() as session:
-        return journal_head(session) > applied(ws)
+        ahead = journal_head(session) > applied(ws)
+    return ahead and no_live_writer(ws)

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from archive.documents import PENDING_DIR
 from archive.dossier.check import DOSSIER_SECTION
 from archive.index_journal import applied, case_key, document_key, journal_head, save_applied
 from docgen.model import Case, Document, IndexJournalEntry
@@ -191,15 +190,14 @@ def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -
 # journal is ahead of the index (one indexed ``max(id)`` query and one small file read), so a
 # crash between a commit and its indexing is repaired by the next command.
 
-CATCH_UP_LOCK = "index.lock"  # in .pending/: held while catching up
+CATCH_UP_LOCK = ".catch-up.lock"  # in the index folder: held while catching up
 PRUNE_EVERY = 1000  # a writer drops caught-up journal rows each time this many more are applied
 
 
 @contextlib.contextmanager
 def _catch_up_lock(ws: Any, *, block: bool) -> Iterator[bool]:
-    folder = ws.root / PENDING_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / CATCH_UP_LOCK, "a") as lock:
+    ws.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(ws.index_dir / CATCH_UP_LOCK, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
         except BlockingIOError:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from archive.cases import CaseFilter, list_cases, upsert_records
 from archive.faults import crash_point
-from archive.index_journal import case_key, journal
+from archive.index_journal import case_key, journal, writing
 from archive.outputs import check_output
 from archive.workspace import Workspace
 from docgen import atomic
@@ -63,20 +63,21 @@ def import_ledger(
         _write_bad_rows(out, sheet, bad_rows, errors)
         result.error_file = str(out)
         result.skipped = len(bad_rows)
-    with ws.session() as session:
-        counts = upsert_records(session, records)
-        journal(session, [case_key(r.case_no) for r in records])  # bulk: no flush hook
-        ws.audit(
-            "ledger-import",
-            target=path.name,
-            detail=f"新增 {counts.created} 件，更新 {counts.updated} 件，跳过 {result.skipped} 行",
-            session=session,
-        )
-        session.flush()
-        crash_point("import-before-commit")
-    crash_point("import-after-commit")
-    result.created, result.updated = counts.created, counts.updated
-    ws.cases_changed([r.case_no for r in records])
+    with writing(ws):  # until indexed: a reader opening meanwhile leaves the work to us
+        with ws.session() as session:
+            counts = upsert_records(session, records)
+            journal(session, [case_key(r.case_no) for r in records])  # bulk: no flush hook
+            ws.audit(
+                "ledger-import",
+                target=path.name,
+                detail=f"新增 {counts.created} 件，更新 {counts.updated} 件，跳过 {result.skipped} 行",
+                session=session,
+            )
+            session.flush()
+            crash_point("import-before-commit")
+        crash_point("import-after-commit")
+        result.created, result.updated = counts.created, counts.updated
+        ws.cases_changed([r.case_no for r in records])
     return result
 
 

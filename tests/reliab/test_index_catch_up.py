@@ -91,3 +91,20 @@ def test_both_backends_list_their_live_doc_ids(tmp_path: Path) -> None:
                 IndexDoc(doc_id="doc:1", case_no="A", kind="交办函", title="乙", text="二")])  # fmt: skip
         ix.delete(["doc:1"])
         assert ix.doc_ids() == {"case:A"}, backend
+
+
+def test_a_reader_leaves_a_live_writers_index_work_alone(populated: Workspace) -> None:
+    from archive.index_journal import applied, behind, journal, writing
+
+    with populated.session() as session:  # committed, as a writer about to index
+        journal(session, ["case:XF2024-0001"])
+    with writing(populated):
+        reader = Workspace.open(populated.root)
+        assert reader._index is None  # the writer will do it: the reader did not wait or index
+        reader.close()
+    before = applied(populated)
+    reader = Workspace.open(populated.root)  # the writer died without indexing: caught up
+    try:
+        assert applied(reader) > before and not behind(reader)
+    finally:
+        reader.close()
