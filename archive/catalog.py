@@ -15,6 +15,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 
 BUSY_TIMEOUT_S = 60
+#: Execution option of the engine ``reader_engine`` returns: its transactions start with a plain
+#: (deferred) BEGIN, which in WAL mode reads a snapshot and never waits for a writer.
+READ_ONLY = "docgen_read_only"
 
 
 def create_catalog_engine(url: str) -> Engine:
@@ -22,9 +25,19 @@ def create_catalog_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy issue BEGIN itself so "BEGIN IMMEDIATE" can be used for writers.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def reader_engine(engine: Engine) -> Engine:
+    """The same database and pool, for transactions that only read (see ``READ_ONLY``)."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    read_only = conn.get_execution_options().get(READ_ONLY)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +60,7 @@ def migrate(engine: Engine) -> None:
     """Bring the catalog schema to the latest migration (no-op when already there)."""
     cfg = _alembic_config()
     head = ScriptDirectory.from_config(cfg).get_current_head()
-    with engine.connect() as conn:
+    with reader_engine(engine).connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     if current == head:
         return

@@ -25,6 +25,7 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,9 +35,10 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from archive import index_journal
 from archive.faults import crash_point
 from docgen import atomic
-from docgen.model import Case, Document, FileBatchMark, utcnow
+from docgen.model import DOCX_SHA256, Case, Document, FileBatchMark, utcnow
 
 
 @dataclass
@@ -61,6 +63,8 @@ def sha256_file(path: Path) -> str:
 
 PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
 SCRATCH_PREFIX = "scratch-"
+BUILDING_PREFIX = ".new-scratch-"  # a scratch folder before its lock is held
+BUILDING_KEPT = dt.timedelta(hours=1)  # an unlocked one older than this was left by a crash
 log = logging.getLogger("docgen.recovery")
 MARK_KEPT = dt.timedelta(days=7)  # how long a committed batch keeps its FileBatchMark
 
@@ -92,6 +96,10 @@ class FileBatch:
 
     def temp_for(self, final: Path) -> Path:
         return self._pending[final]
+
+    def written(self, final: Path) -> Path:
+        """Where ``final``'s content is now: its temporary path while pending, else itself."""
+        return self._pending.get(final, final)
 
     def final_for(self, written: Path) -> Path:
         """The final path of a reserved temporary path (``written`` itself if not reserved)."""
@@ -164,6 +172,9 @@ class DocumentTransaction:
     def record(self, case: Case, written: Path, new: NewDocument) -> Document:
         """Catalog a file written to ``files.add(final)``'s temporary path (or already final)."""
         final = self.files.final_for(written)
+        meta = dict(new.meta)
+        if meta.get("docx") and DOCX_SHA256 not in meta:  # the editable .docx beside a paper
+            meta[DOCX_SHA256] = sha256_file(self.files.written(self.root / meta["docx"]))
         doc = Document(
             case=case,
             section=new.section,
@@ -175,7 +186,7 @@ class DocumentTransaction:
             pages=new.pages,
             sha256=sha256_file(written),
             path=final.resolve().relative_to(self.root).as_posix(),
-            meta=new.meta,
+            meta=meta,
         )
         self.session.add(doc)
         self.added.append(doc)
@@ -209,11 +220,12 @@ def file_transaction(ws: Any) -> Iterator[tuple[Session, FileBatch]]:
 def document_transaction(ws: Any, *, index: bool = True) -> Iterator[DocumentTransaction]:
     """See the module docstring. ``index=False`` leaves the search index alone (the dossier
     repeats text its items already index)."""
-    with file_transaction(ws) as (session, batch):
-        txn = DocumentTransaction(session, batch, ws.root)
-        yield txn
-    if index:
-        ws.documents_added(txn.added)
+    with index_journal.writing(ws):
+        with file_transaction(ws) as (session, batch):
+            txn = DocumentTransaction(session, batch, ws.root)
+            yield txn
+        if index:
+            ws.documents_added(txn.added)
 
 
 @contextlib.contextmanager
@@ -223,9 +235,13 @@ def scratch_dir(ws: Any) -> Iterator[Path]:
     the next ``recover_batches`` (its lock is free then)."""
     folder = ws.root / PENDING_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=folder))
-    with open(path / ".lock", "w") as lock:
+    # Made under a name recovery does not sweep, locked, and only then renamed to scratch-*:
+    # a sweeper never sees a scratch folder whose lock is not yet held (issue 19, item 15).
+    building = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=folder))
+    with open(building / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        path = folder / (SCRATCH_PREFIX + building.name.removeprefix(BUILDING_PREFIX))
+        building.rename(path)
         try:
             yield path
         finally:
@@ -253,6 +269,11 @@ def recover_batches(root: Path, session_scope: Any) -> int:
         with contextlib.suppress(OSError), open(scratch / ".lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while alive
             shutil.rmtree(scratch, ignore_errors=True)
+    stale = time.time() - BUILDING_KEPT.total_seconds()
+    for building in folder.glob(f"{BUILDING_PREFIX}*"):  # killed between mkdtemp and rename
+        with contextlib.suppress(OSError):
+            if building.stat().st_mtime < stale:
+                shutil.rmtree(building, ignore_errors=True)
     for journal in sorted(folder.glob("*.json")):
         lock_path = journal.with_suffix(".lock")
         with open(lock_path, "a") as lock:

@@ -35,6 +35,7 @@ from typing import Any
 from archive.cases import get_case
 from archive.documents import sha256_file
 from archive.numbering import allocate_doc_no
+from archive.outputs import check_output
 from archive.redact import find_leaks, pdf_leaks, redact_text
 from archive.seal.xobject import is_signed
 from archive.sealing import latest_dossier, office_keys, office_seal, seal_paper_file, seal_path
@@ -300,6 +301,7 @@ def export_package(
     """Write the package for ``case_nos`` to ``out_dir`` (which must not exist or be empty)."""
     on = today or dt.date.today()
     recipient = recipient.strip() or DEFAULT_RECIPIENT
+    check_output(ws, Path(out_dir))
     entries = collect(ws, case_nos, redact)
     org = ws.settings.org
     with package_sink(Path(out_dir)) as root, ws.session() as session:

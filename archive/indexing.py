@@ -7,14 +7,19 @@ from the write paths (ledger import, case add/edit, document_transaction) and by
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from docgen.model import Case, Document
+from archive.dossier.check import DOSSIER_SECTION
+from archive.index_journal import applied, case_key, document_key, journal_head, save_applied
+from docgen.model import Case, Document, IndexJournalEntry
 from index import IndexDoc, SearchError, SearchIndex, open_index
 
 log = logging.getLogger("docgen.index")
@@ -169,5 +174,102 @@ def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -
     ``progress`` receives the number of documents done so far.
     """
     ix = ws.search_index()
-    with ws.session() as session:
-        return ix.rebuild(iter_all(session, ws.root), progress=progress)
+    with _catch_up_lock(ws, block=True), ws.session() as session:
+        last = journal_head(session)
+        done = ix.rebuild(iter_all(session, ws.root), progress=progress)
+        save_applied(ws, last)  # the rebuild read everything journaled up to ``last``
+        return done
+
+
+# --- the journal of index work owed (issue: a crash between commit and indexing) ---------------
+#
+# Every catalog session notes, in its own transaction, which case records and documents it
+# changed (``journal_changes``, an ``after_flush`` hook). ``catch_up`` indexes what was journaled
+# after the id the index folder records in JOURNAL_STATE, then records the new id. Writers call
+# it right after their commit; ``Workspace.open`` calls it without waiting when the catalog's
+# journal is ahead of the index (one indexed ``max(id)`` query and one small file read), so a
+# crash between a commit and its indexing is repaired by the next command.
+
+CATCH_UP_LOCK = ".catch-up.lock"  # in the index folder: held while catching up
+PRUNE_EVERY = 1000  # a writer drops caught-up journal rows each time this many more are applied
+
+
+@contextlib.contextmanager
+def _catch_up_lock(ws: Any, *, block: bool) -> Iterator[bool]:
+    ws.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(ws.index_dir / CATCH_UP_LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False  # another process is catching up (and will do this work too)
+            return
+        yield True
+
+
+def catch_up(ws: Any, *, block: bool = True) -> int:
+    """Index every case record and document journaled since the index last caught up (add what
+    the catalog holds, delete what it no longer does); → how many entries were applied.
+    ``block=False``: return at once when another process is catching up."""
+    with _catch_up_lock(ws, block=block) as locked:
+        if not locked:
+            return 0
+        start = applied(ws)
+        with ws.read_session() as session:
+            rows = session.execute(
+                select(IndexJournalEntry.id, IndexJournalEntry.doc_id)
+                .where(IndexJournalEntry.id > start)
+                .order_by(IndexJournalEntry.id)
+            ).all()
+            if not rows:
+                return 0
+            keys = {k for _, k in rows}
+            case_nos = {k.removeprefix("case:") for k in keys if k.startswith("case:")}
+            doc_ids = {int(k.removeprefix("doc:")) for k in keys if k.startswith("doc:")}
+            cases = session.scalars(
+                select(Case)
+                .where(Case.case_no.in_(case_nos))
+                .options(selectinload(Case.petitioners))
+            ).all()
+            docs = session.scalars(
+                select(Document)
+                .where(Document.id.in_(doc_ids), Document.section != DOSSIER_SECTION)
+                .options(selectinload(Document.case).selectinload(Case.petitioners))
+            ).all()
+            found = [case_doc(c) for c in cases] + [document_doc(ws.root, d, d.case) for d in docs]
+        gone_cases = case_nos - {c.case_no for c in cases}
+        gone_docs = [document_key(i) for i in doc_ids - {d.id for d in docs}]
+        try:
+            ix = ws.search_index()
+            if found:
+                ix.add(found)
+            if gone_docs:
+                ix.delete(gone_docs)
+            for case_no in sorted(gone_cases):
+                ix.delete_case(case_no)
+        except SearchError as exc:
+            log.warning("%s（%s）", REBUILD_NEEDED, exc.message)
+            return 0
+        save_applied(ws, rows[-1][0])
+    if block and start // PRUNE_EVERY != rows[-1][0] // PRUNE_EVERY:
+        prune_journal(ws)
+    return len(rows)
+
+
+def prune_journal(ws: Any) -> None:
+    """Drop journal rows the index has caught up with (a writer's short transaction)."""
+    done = applied(ws)
+    if done:
+        with ws.session() as session:
+            session.execute(delete(IndexJournalEntry).where(IndexJournalEntry.id <= done))
+
+
+def index_gap(ws: Any) -> tuple[list[str], list[str]]:
+    """(catalog entries missing from the index, index entries the catalog no longer has)."""
+    with ws.read_session() as session:
+        wanted = {case_key(n) for n in session.scalars(select(Case.case_no))}
+        wanted |= {document_key(i) for i in session.scalars(
+            select(Document.id).where(Document.section != DOSSIER_SECTION))}  # fmt: skip
+        dossiers = {document_key(i) for i in session.scalars(
+            select(Document.id).where(Document.section == DOSSIER_SECTION))}  # fmt: skip
+    held = set(ws.search_index().doc_ids())
+    return sorted(wanted - held), sorted(held - wanted - dossiers)

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from archive.cases import CaseFilter, list_cases, upsert_records
 from archive.faults import crash_point
+from archive.index_journal import case_key, journal, writing
+from archive.outputs import check_output
 from archive.workspace import Workspace
 from docgen import atomic
 from docgen.ledger import RowError, parse_rows, read_ledger
-from docgen.ledger.export import write_table
+from docgen.ledger.export import check_table_suffix, write_rows
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.reader import LedgerSheet, RawRow
 from docgen.vocab import FLAGS
@@ -42,6 +44,9 @@ def import_ledger(
     skip_invalid: bool = False,
     errors_out: Path | None = None,
 ) -> ImportResult:
+    if errors_out is not None:
+        check_output(ws, errors_out)
+        check_table_suffix(errors_out)
     sheet = read_ledger(path, mapping_file=mapping_file)
     records, errors, bad_rows = parse_rows(sheet)
     result = ImportResult(
@@ -54,22 +59,25 @@ def import_ledger(
     if errors and not skip_invalid:
         return result  # all or nothing: a ledger with any bad row writes nothing
     if errors:
-        out = errors_out or path.with_name(f"{path.stem}.错误行.xlsx")
+        out = errors_out or check_output(ws, path.with_name(f"{path.stem}.错误行.xlsx"))
         _write_bad_rows(out, sheet, bad_rows, errors)
         result.error_file = str(out)
         result.skipped = len(bad_rows)
-    with ws.session() as session:
-        counts = upsert_records(session, records)
-        ws.audit(
-            "ledger-import",
-            target=path.name,
-            detail=f"新增 {counts.created} 件，更新 {counts.updated} 件，跳过 {result.skipped} 行",
-            session=session,
-        )
-        session.flush()
-        crash_point("import-before-commit")
-    result.created, result.updated = counts.created, counts.updated
-    ws.cases_changed([r.case_no for r in records])
+    with writing(ws):  # until indexed: a reader opening meanwhile leaves the work to us
+        with ws.session() as session:
+            counts = upsert_records(session, records)
+            journal(session, [case_key(r.case_no) for r in records])  # bulk: no flush hook
+            ws.audit(
+                "ledger-import",
+                target=path.name,
+                detail=f"新增 {counts.created} 件，更新 {counts.updated} 件，跳过 {result.skipped} 行",
+                session=session,
+            )
+            session.flush()
+            crash_point("import-before-commit")
+        crash_point("import-after-commit")
+        result.created, result.updated = counts.created, counts.updated
+        ws.cases_changed([r.case_no for r in records])
     return result
 
 
@@ -84,7 +92,7 @@ def _write_bad_rows(
     headers = [(h or f"第{i + 1}列", "medium") for i, h in enumerate(sheet.headers)]
     headers = [("原行号", "short"), *headers, ("错误原因", "long")]
     rows = ([r.number, *r.values, "；".join(reasons.get(r.number, []))] for r in bad_rows)
-    atomic.write_with(out, lambda tmp: write_table(tmp, "错误行", headers, rows))
+    atomic.write_with(out, lambda tmp: write_rows(tmp, "错误行", headers, rows, suffix=out.suffix))
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -101,11 +109,14 @@ def _width(spec_name: str, kind: str) -> str:
 
 
 def export_ledger(ws: Workspace, out: Path, flt: CaseFilter | None = None) -> int:
-    """Write the 台账 as .xlsx (atomically). Returns the number of cases written."""
+    """Write the 台账 as .xlsx or .csv, by ``out``'s suffix (atomically; never onto the
+    workspace's own data). Returns the number of cases written."""
+    check_output(ws, out)
+    check_table_suffix(out)
     specs = [f for f in FIELDS if f.name not in _EXPORT_SKIP and f.target != "flags"]
     headers = [("序号", "short")] + [(f.label, _width(f.name, f.kind)) for f in specs]
     headers += [("标志", "medium"), ("是否超期", "short"), ("剩余天数", "short")]
-    with ws.session() as session:
+    with ws.read_session() as session:
         views = list_cases(session, ws.calendar, flt or CaseFilter())
         rows = []
         for n, v in enumerate(views, start=1):
@@ -120,5 +131,7 @@ def export_ledger(ws: Workspace, out: Path, flt: CaseFilter | None = None) -> in
             flags = "、".join(label for name, label in FLAGS.items() if getattr(c, name))
             d = v.deadlines
             rows.append([n, *values, flags or None, "是" if d.overdue else "否", d.days_left])
-    atomic.write_with(out, lambda tmp: write_table(tmp, "信访积案台账", headers, rows))
+    atomic.write_with(
+        out, lambda tmp: write_rows(tmp, "信访积案台账", headers, rows, suffix=out.suffix)
+    )
     return len(rows)

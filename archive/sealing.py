@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from archive.cases import get_case
 from archive.documents import FileBatch, file_transaction, scratch_dir, sha256_file
+from archive.outputs import check_output
 from archive.seal import (
     KeyPair,
     PdfaReport,
@@ -68,6 +69,9 @@ DEFAULT_LOWER_TEXT = ""
 # Where the cover seal goes when the office name is not found on the cover (mm from top-left).
 COVER_FALLBACK_MM = (105.0, 80.0)
 
+#: Audit actions recording a new office key pair; their detail is the certificate's SHA-256
+#: fingerprint (first 16 hex digits), which ``docgen verify`` checks the certificate against.
+KEY_ACTIONS = ("seal_keygen", "seal_import")
 DOSSIER_KIND = "卷宗"  # the Document kind archive.dossier records a built dossier with
 PdfaMetadata = tuple[str, str, Sequence[dt.date]]  # 题名, 档号, dates
 
@@ -135,6 +139,15 @@ def office_keys(ws: Any) -> KeyPair:
     return key_pair_info(directory)
 
 
+def certificate_fingerprint(cert: Path) -> str:
+    """SHA-256 fingerprint (hex) of a certificate file; SignatureError when unreadable."""
+    from cryptography.hazmat.primitives import hashes
+
+    from archive.seal.keys import load_certificate
+
+    return load_certificate(cert).fingerprint(hashes.SHA256()).hex()
+
+
 def office_cert_path(ws: Any) -> Path | None:
     """The office certificate, if the workspace has one (to judge signatures by)."""
     path = keys_dir(ws) / CERT_FILE
@@ -178,14 +191,14 @@ def make_office_keys(ws: Any, passphrase: str, *, key_size: int = 3072) -> KeyPa
     pair = generate_keypair(
         _private_dir(keys_dir(ws)), ws.settings.org, passphrase, key_size=key_size
     )
-    ws.audit("seal_keygen", target=KEYS_DIR, detail=pair.fingerprint_sha256[:16])
+    ws.audit(KEY_ACTIONS[0], target=KEYS_DIR, detail=pair.fingerprint_sha256[:16])
     return pair
 
 
 def import_office_keys(ws: Any, p12: Path, p12_passphrase: str, passphrase: str) -> KeyPair:
     """Import a PKCS#12 file the office already has; the key is re-encrypted with ``passphrase``."""
     pair = import_pkcs12(Path(p12), p12_passphrase, _private_dir(keys_dir(ws)), passphrase)
-    ws.audit("seal_import", target=KEYS_DIR, detail=pair.fingerprint_sha256[:16])
+    ws.audit(KEY_ACTIONS[1], target=KEYS_DIR, detail=pair.fingerprint_sha256[:16])
     return pair
 
 
@@ -408,6 +421,8 @@ def seal_any_paper(
         doc = session.scalars(select(Document).where(Document.path == rel)).first() if rel else None
         if doc is not None:
             _unchanged(ws, doc, f"文档 {doc.id}")
+        else:
+            check_output(ws, path)  # not catalogued: must not be the workspace's own data
         outcome = seal_paper(ws, path, sign=sign, passphrase=passphrase, session=session,
                              batch=batch)  # fmt: skip
         if doc is None:

@@ -12,28 +12,36 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import grp
 import os
+import pwd
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
 
-from archive.catalog import create_catalog_engine, migrate
+from archive import index_journal
+from archive.catalog import create_catalog_engine, migrate, reader_engine
 from archive.documents import recover_batches
 from archive.settings import SETTINGS_FILE, Settings
-from docgen import caseno
+from docgen import atomic, caseno
 from docgen.clocks import HolidayCalendar
 from docgen.errors import ValidationError, WorkspaceError
-from docgen.model import AuditEntry, Case, Document
+from docgen.model import AuditEntry, Document
 
 if TYPE_CHECKING:
     from index import SearchIndex
 
 ENV_WORKSPACE = "DOCGEN_WORKSPACE"
 CATALOG_FILE = "catalog.sqlite"
+#: Bits no workspace file or folder gets, whatever the umask: files are at most 0640 and
+#: folders 0750 (the owner writes, the owner's group reads, nobody else gets in).
+PRIVATE_UMASK = 0o027
 
 
 @dataclass
@@ -42,6 +50,7 @@ class Workspace:
     settings: Settings
     engine: Engine = field(repr=False)
     _sessions: sessionmaker[Session] = field(repr=False)
+    _read_sessions: sessionmaker[Session] = field(repr=False)
     _calendar: HolidayCalendar | None = field(default=None, repr=False)
     _index: SearchIndex | None = field(default=None, repr=False)
 
@@ -55,6 +64,8 @@ class Workspace:
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"目录 {root} 非空，请指定一个新目录或空目录")
         settings.check()
+        root.mkdir(parents=True, exist_ok=True)
+        keep_private(root)
         for sub in ("archive", "index", "templates"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         settings.save(root)
@@ -66,11 +77,21 @@ class Workspace:
     def open(cls, root: Path) -> Workspace:
         root = root.resolve()
         settings = Settings.load(root)
+        keep_private(root)
         url = settings.catalog_url or f"sqlite:///{root / CATALOG_FILE}"
         engine = create_catalog_engine(url)
-        migrate(engine)
-        ws = cls(root, settings, engine, sessionmaker(engine, expire_on_commit=False))
+        try:
+            migrate(engine)
+        except DatabaseError as exc:
+            engine.dispose()
+            raise WorkspaceError(catalog_problem(exc)) from None
+        writers = sessionmaker(engine, expire_on_commit=False)
+        event.listen(writers, "after_flush", index_journal.journal_changes)
+        ws = cls(root, settings, engine, writers,
+                 sessionmaker(reader_engine(engine), expire_on_commit=False))  # fmt: skip
         recover_batches(root, ws.session)  # file writes a crash interrupted
+        if index_journal.behind(ws):  # index work a crash left undone
+            ws.catch_up_index(block=False)
         return ws
 
     @classmethod
@@ -127,13 +148,20 @@ class Workspace:
         with self._sessions.begin() as session:
             yield session
 
+    @contextlib.contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A unit of work that only reads: it never waits for a writer (nor blocks one).
+        Searches, listings and checks use it; never write in it (use ``session``)."""
+        with self._read_sessions.begin() as session:
+            yield session
+
     # --- search index (derived data, kept current by the write paths) ------------------------
 
     def search_index(self) -> SearchIndex:
         if self._index is None:
             from archive.indexing import open_workspace_index
 
-            with self.session() as session:
+            with self.read_session() as session:
                 self._index = open_workspace_index(self.root, session, self.settings.search_backend)
         return self._index
 
@@ -144,36 +172,23 @@ class Workspace:
         self.settings.save(self.root)
         self._index = None
 
-    def documents_added(self, documents: list[Document]) -> None:
-        """Index documents just committed (called by archive.documents.document_transaction)."""
-        if not documents:
-            return
-        from archive.indexing import index_documents
+    def catch_up_index(self, *, block: bool = True) -> int:
+        """Index what the catalog journaled since the index last caught up (see
+        archive.index_journal); ``block=False`` skips it when another process is at it."""
+        from archive.indexing import catch_up
 
-        ids = [d.id for d in documents]
-        ix = self.search_index()
-        with self.session() as session:
-            docs = session.scalars(
-                select(Document)
-                .where(Document.id.in_(ids))
-                .options(selectinload(Document.case).selectinload(Case.petitioners))
-            ).all()
-            index_documents(ix, self.root, docs)
+        return catch_up(self, block=block)
+
+    def documents_added(self, documents: list[Document]) -> None:
+        """Index documents just committed (called by archive.documents.document_transaction):
+        their journal entries, with any other work owed."""
+        if documents:
+            self.catch_up_index()
 
     def cases_changed(self, case_nos: list[str]) -> None:
         """Re-index the ledger records of cases just added, imported or edited."""
-        if not case_nos:
-            return
-        from archive.indexing import index_cases
-
-        ix = self.search_index()
-        with self.session() as session:
-            cases = session.scalars(
-                select(Case)
-                .where(Case.case_no.in_(case_nos))
-                .options(selectinload(Case.petitioners))
-            ).all()
-            index_cases(ix, cases)
+        if case_nos:
+            self.catch_up_index()
 
     def audit(
         self, action: str, *, target: str | None = None, detail: str | None = None, session=None
@@ -185,6 +200,50 @@ class Workspace:
             return
         with self.session() as s:
             s.add(entry)
+
+
+def catalog_problem(exc: DatabaseError) -> str:
+    """The Chinese message for a database error that is not the user's input (no traceback)."""
+    reason = str(exc.orig if exc.orig is not None else exc).splitlines()[0][:120]
+    if any(w in reason for w in ("malformed", "not a database", "corrupt")):
+        return (f"目录数据库已损坏，无法读取（{reason}）：请从备份恢复 {CATALOG_FILE}，"
+                "恢复后运行 docgen verify 核验")  # fmt: skip
+    return f"目录数据库操作失败（{reason}）：请稍后重试；若反复出现，请运行 docgen verify 检查"
+
+
+def keep_private(root: Path) -> None:
+    """Tighten this process's umask by ``PRIVATE_UMASK`` (every file it creates from now on,
+    catalog, index, archive, settings, is at most 0640, every folder 0750) and take those bits
+    off the workspace folder and its catalog and settings files (a few calls, no tree walk: the
+    folder's mode alone keeps other users out of everything inside)."""
+    os.umask(atomic.current_umask() | PRIVATE_UMASK)
+    for path in (root, root / CATALOG_FILE, root / f"{CATALOG_FILE}-wal",
+                 root / f"{CATALOG_FILE}-shm", root / SETTINGS_FILE):  # fmt: skip
+        with contextlib.suppress(OSError):  # absent, or not ours to change
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & PRIVATE_UMASK:
+                path.chmod(mode & ~PRIVATE_UMASK)
+
+
+def who_can_read(root: Path) -> str:
+    """One Chinese sentence: who can read the workspace's files, from its folder's mode."""
+    info = root.stat()
+    owner = _name(pwd.getpwuid, info.st_uid)
+    group = _name(grp.getgrgid, info.st_gid)
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o007:
+        return f"注意：工作区目录对所有用户开放（权限 {mode:o}），其他用户可读取其中的个人信息"
+    readers = f"用户 {owner} 可读写" + (
+        f"，组 {group} 的成员只可读" if mode & 0o050 == 0o050 else ""
+    )
+    return f"工作区的数据文件仅{readers}，其他用户无法访问（目录权限 {mode:o}）"
+
+
+def _name(lookup, ident: int) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return str(lookup(ident)[0])
+    except KeyError:
+        return str(ident)
 
 
 def current_user() -> str:

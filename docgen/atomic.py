@@ -9,17 +9,26 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
-def _umask_mode() -> int:
-    mask = os.umask(0)
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text("ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o077)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
 
 
-#: Mode of files we write unless told otherwise: what the umask gives any new file.
-DEFAULT_MODE = _umask_mode()
+def umask_mode() -> int:
+    """Mode of files we write unless told otherwise: what the umask gives a new file now
+    (a workspace tightens the umask when it is opened, see archive.workspace)."""
+    return 0o666 & ~current_umask()
 
 
-def reserve_temp(target: Path, mode: int = DEFAULT_MODE, *, tag: str | None = None) -> Path:
+def reserve_temp(target: Path, mode: int | None = None, *, tag: str | None = None) -> Path:
     """An empty temporary file beside ``target`` that already has its final ``mode``.
 
     The mode is set before any byte is written, so a private key is never readable by others,
@@ -33,7 +42,7 @@ def reserve_temp(target: Path, mode: int = DEFAULT_MODE, *, tag: str | None = No
         name = str(temp_name(target, tag))
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.fchmod(fd, mode)
+        os.fchmod(fd, umask_mode() if mode is None else mode)
     finally:
         os.close(fd)
     return Path(name)
@@ -52,7 +61,7 @@ def publish(tmp: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path, *, mode: int = DEFAULT_MODE) -> Iterator[Path]:
+def atomic_path(target: Path, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` in one rename.
 
     On any exception the temporary file is removed and ``target`` is left as it was.
@@ -65,18 +74,18 @@ def atomic_path(target: Path, *, mode: int = DEFAULT_MODE) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def write_bytes(target: Path, data: bytes, *, mode: int = DEFAULT_MODE) -> Path:
+def write_bytes(target: Path, data: bytes, *, mode: int | None = None) -> Path:
     target = Path(target)
     with atomic_path(target, mode=mode) as tmp:
         tmp.write_bytes(data)
     return target
 
 
-def write_text(target: Path, text: str, *, mode: int = DEFAULT_MODE) -> Path:
+def write_text(target: Path, text: str, *, mode: int | None = None) -> Path:
     return write_bytes(target, text.encode("utf-8"), mode=mode)
 
 
-def write_with(target: Path, writer: Callable[[Path], object], *, mode: int = DEFAULT_MODE) -> None:
+def write_with(target: Path, writer: Callable[[Path], object], *, mode: int | None = None) -> None:
     """Let ``writer`` produce the file at a temporary path, then move it into place."""
     with atomic_path(Path(target), mode=mode) as tmp:
         writer(tmp)

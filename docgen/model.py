@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -147,8 +148,31 @@ class Document(Base):
     path: Mapped[str] = mapped_column(Text)  # relative to the workspace
     meta: Mapped[dict] = mapped_column(JSON, default=dict)  # kind-specific facts (送达时间, ...)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    checksum: Mapped[str | None] = mapped_column(String(64))  # row_checksum, set on every write
 
     case: Mapped[Case] = relationship(back_populates="documents")
+
+
+#: ``Document.meta`` key of the SHA-256 of the .docx recorded under ``meta["docx"]``.
+DOCX_SHA256 = "docx_sha256"
+
+
+def row_checksum(kind: str, doc_no: str | None, path: str, sha256: str, meta: dict | None) -> str:
+    """SHA-256 over what must not change behind docgen's back: a Document's 文号, file and
+    file hashes. Set by the ORM on every insert and update, checked by ``docgen verify``; it
+    catches an edit made to the catalog with other tools (not a forger who recomputes it)."""
+    import hashlib
+    import json
+
+    docx_sha = (meta or {}).get(DOCX_SHA256)
+    text = json.dumps([kind, doc_no, path, sha256, docx_sha], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@event.listens_for(Document, "before_insert")
+@event.listens_for(Document, "before_update")
+def _stamp_checksum(_mapper: object, _connection: object, doc: Document) -> None:
+    doc.checksum = row_checksum(doc.kind, doc.doc_no, doc.path, doc.sha256, doc.meta)
 
 
 class DocNumberCounter(Base):
@@ -185,3 +209,16 @@ class FileBatchMark(Base):
 
     token: Mapped[str] = mapped_column(String(32), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class IndexJournalEntry(Base):
+    """Search-index work owed: one row per case record or document a write changed, added by
+    the catalog session in the same transaction as the change (``archive.indexing``). The index
+    records up to which ``id`` it has caught up, so work a crash left undone is found and done
+    by the next command. ``AUTOINCREMENT``: ids are never reused, even after rows are pruned."""
+
+    __tablename__ = "index_journal"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(160))  # index.IndexDoc.doc_id: case:… or doc:…

@@ -41,6 +41,10 @@ class SearchIndex(Protocol):
         """Number of documents in the index."""
         ...
 
+    def doc_ids(self) -> set[str]:
+        """The ``doc_id`` of every (live) document in the index."""
+        ...
+
     def check(self) -> str | None:
         """None when usable, else the Chinese reason a rebuild is needed."""
         ...

@@ -319,6 +319,16 @@ class TantivyIndex:
         with self._reading():
             return int(ix.searcher().num_docs)
 
+    def doc_ids(self) -> set[str]:
+        ix = self._require()
+        with self._reading():
+            searcher = ix.searcher()
+            if not searcher.num_docs:
+                return set()
+            hits = searcher.search(Query.all_query(), searcher.num_docs).hits
+            stored = (searcher.doc(address)["store"][0] for _, address in hits)
+            return {json.loads(bytes(value))[0] for value in stored}
+
     def search(self, query: SearchQuery | str) -> SearchResult:
         q = SearchQuery(text=query) if isinstance(query, str) else query
         node = parse(q.text)

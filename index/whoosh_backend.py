@@ -251,6 +251,13 @@ class WhooshIndex:
         except _READ_ERRORS as exc:
             raise self._damaged(exc) from exc
 
+    def doc_ids(self) -> set[str]:
+        try:
+            with self._require().searcher() as searcher:
+                return {f["doc_id"] for f in searcher.reader().all_stored_fields()}
+        except _READ_ERRORS as exc:
+            raise self._damaged(exc) from exc
+
     def search(self, query: SearchQuery | str) -> SearchResult:
         q = SearchQuery(text=query) if isinstance(query, str) else query
         node = parse(q.text)

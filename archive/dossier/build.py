@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
+import os
 import weakref
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -70,6 +71,11 @@ class DossierError(DocgenError):
     code = "dossier"
 
 
+#: Kind of a signed dossier a rebuild replaced: kept in the case folder and the catalog.
+SUPERSEDED_KIND = "卷宗（已替换）"
+SIGNED_CODE = "dossier_signed"
+
+
 class DossierIncomplete(DossierError):
     def __init__(self, report: CheckReport) -> None:
         super().__init__(
@@ -88,6 +94,7 @@ class BuildOptions:
     checker: str = ""  # 检查人 (blank: signed by hand)
     today: dt.date | None = None
     pdfa: bool = False  # write PDF/A-2u for long-term preservation (checked on the output)
+    replace_signed: bool = False  # rebuild over a signed dossier (which is kept, see _record)
 
 
 @dataclass
@@ -130,6 +137,7 @@ class BuildResult:
     size: int
     sha256: str
     missing: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # signed dossiers kept as superseded
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -143,6 +151,7 @@ class BuildResult:
             "字节": self.size,
             "SHA256": self.sha256,
             "缺失": self.missing,
+            "保留的已签名卷宗": self.kept,
         }
 
     def lines(self) -> list[str]:
@@ -152,6 +161,7 @@ class BuildResult:
             f"{self.total_pages} 页），{self.size / 1024:.0f} KB",
         ]
         out += [f"  备考表已注明缺失：{m}" for m in self.missing]
+        out += [f"  原已签名的卷宗已保留为：{k}（登记为“{SUPERSEDED_KIND}”）" for k in self.kept]
         return out
 
 
@@ -457,16 +467,64 @@ def _finish_pdfa(path: Path, plan: DossierPlan, today: dt.date | None) -> None:
         raise DossierError(f"卷宗未通过 PDF/A 检查：{problems}", code=Preflight.PDFA_FAILED)
 
 
+def _signed(path: Path) -> bool:
+    from archive.seal.xobject import is_signed  # only when a dossier is rebuilt
+
+    try:
+        return path.is_file() and is_signed(PdfReader(path))
+    except (OSError, PyPdfError, ValueError):
+        return False
+
+
+def signed_dossiers(ws: Any, case_no: str) -> list[Document]:
+    """The case's current dossiers whose file carries a digital signature."""
+    with ws.read_session() as session:
+        case = get_case(session, case_no)
+        rows = session.scalars(
+            select(Document).where(Document.case_id == case.id, Document.kind == DOSSIER_KIND)
+        ).all()
+    return [d for d in rows if _signed(ws.root / d.path)]
+
+
+def refuse_replacing_signed(ws: Any, case_no: str, options: BuildOptions) -> None:
+    """A signed dossier is never replaced silently: ``replace_signed`` must say so."""
+    if options.replace_signed:
+        return
+    for doc in signed_dossiers(ws, case_no):
+        raise DossierError(
+            f"案件 {case_no} 的卷宗（文档 {doc.id}，{doc.path}）已数字签名，重新组卷会替换它。"
+            "确需重建请加 --replace-signed（已签名的卷宗会另存保留并登记）",
+            code=SIGNED_CODE,
+        )
+
+
+def _keep_superseded(ws: Any, txn: DocumentTransaction, old: Document, target: Path) -> str:
+    """Keep a replaced signed dossier beside the new one, its row re-labelled (same batch)."""
+    kept = target.with_name(f"{target.stem}.已替换-文档{old.id}.pdf")
+    tmp = txn.files.add(kept)
+    tmp.unlink()
+    os.link(ws.root / old.path, tmp)
+    old.kind = SUPERSEDED_KIND
+    old.path = kept.relative_to(ws.root).as_posix()
+    old.meta = {**(old.meta or {}), "替换时间": dt.datetime.now().isoformat(timespec="seconds")}
+    return old.path
+
+
 def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
             txn: DocumentTransaction, options: BuildOptions) -> BuildResult:  # fmt: skip
     case = get_case(txn.session, plan.case_no)
+    kept = []
     for old in txn.session.scalars(
         select(Document).where(Document.case_id == case.id, Document.kind == DOSSIER_KIND)
     ):
-        txn.session.delete(old)
+        if _signed(ws.root / old.path):
+            if not options.replace_signed:  # signed since the check before building
+                refuse_replacing_signed(ws, plan.case_no, options)
+            kept.append(_keep_superseded(ws, txn, old, plan.target))
+        else:
+            txn.session.delete(old)
     tmp = txn.files.add(plan.target)
     tmp.write_bytes(pdf_bytes(writer))
-    tmp.chmod(0o644)
     if options.pdfa:
         _finish_pdfa(tmp, plan, options.today)
     total = len(writer.pages)
@@ -478,10 +536,11 @@ def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
               "缺失": missing},
     ))  # fmt: skip
     txn.session.flush()
+    kept_note = f" 保留已签名卷宗{len(kept)}份" if kept else ""
     ws.audit("dossier_build", target=plan.case_no,
-             detail=f"文档{doc.id} {len(plan.items)}件 {numbered}页", session=txn.session)  # fmt: skip
+             detail=f"文档{doc.id} {len(plan.items)}件 {numbered}页{kept_note}", session=txn.session)  # fmt: skip
     return BuildResult(plan.case_no, doc.path, doc.id, plan.cover["archive_no"], len(plan.items),
-                       numbered, total, tmp.stat().st_size, doc.sha256, missing)  # fmt: skip
+                       numbered, total, tmp.stat().st_size, doc.sha256, missing, kept)  # fmt: skip
 
 
 def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
@@ -492,6 +551,7 @@ def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
     options = options or BuildOptions()
     plan = load_plan(ws, case_no, options)
     preflight(plan, options)
+    refuse_replacing_signed(ws, case_no, options)
     ts = typesetter or default_typesetter()
     # Layout allocates many short-lived objects while the rendered pages stay alive: the
     # cyclic collector would re-scan them over and over.

@@ -47,7 +47,7 @@ def list_command(status, category, unit, leader, overdue, workspace_path, as_jso
     """列出案件（含办结时限与超期标记）。"""
     ws = open_workspace(workspace_path)
     flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
-    with ws.session() as session:
+    with ws.read_session() as session:
         rows = [case_dict(v) for v in list_cases(session, ws.calendar, flt)]
 
     def text() -> None:
@@ -72,7 +72,7 @@ def show_command(
 ) -> None:
     """显示一件案件的全部信息。"""
     ws = open_workspace(workspace_path)
-    with ws.session() as session:
+    with ws.read_session() as session:
         data = case_dict(
             view(get_case(session, case_no), ws.calendar), show_personal=show_personal, full=True
         )

@@ -46,19 +46,23 @@ def check_command(case_no: str, workspace_path: Path | None, as_json: bool) -> N
 @click.option("--pdfa", is_flag=True, help="输出 PDF/A-2u 长期保存格式（对输出文件检查）")
 @click.option("--seal", is_flag=True, help="封面盖章并加盖骑缝章")
 @click.option("--sign", is_flag=True, help="盖章并数字签名（印章为签名外观，签名是最后一步）")
+@click.option("--replace-signed", is_flag=True,
+              help="已有数字签名的卷宗时仍重新组卷（原签名卷宗另存保留并登记）")  # fmt: skip
 @passphrase_env_option
 @workspace_option
 @json_option
 @handle_errors
 def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, filer: str | None,
-                  checker: str, pdfa: bool, seal: bool, sign: bool, passphrase_env: str | None,
-                  workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
+                  checker: str, pdfa: bool, seal: bool, sign: bool, replace_signed: bool,
+                  passphrase_env: str | None, workspace_path: Path | None,
+                  as_json: bool) -> None:  # fmt: skip
     """组卷：封面、卷内目录、六部分材料、备考表，连续页号和书签，输出一个 PDF。"""
     from archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
 
     ws = open_workspace(workspace_path)
     passphrase = passphrase_for(sign, passphrase_env)
-    options = BuildOptions(allow_incomplete, archive_stamp, filer, checker, pdfa=pdfa)
+    options = BuildOptions(allow_incomplete, archive_stamp, filer, checker, pdfa=pdfa,
+                           replace_signed=replace_signed)  # fmt: skip
     try:
         result = build_dossier(ws, case_no, options)
     except DossierIncomplete as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archive.settings import RETENTION_CODES, SEARCH_BACKENDS, Settings
-from archive.workspace import Workspace
+from archive.workspace import Workspace, who_can_read
 from docgen.cli.options import handle_errors
 
 
@@ -39,4 +39,5 @@ def init_command(
     ws = Workspace.init(directory, settings)
     click.echo(f"已新建工作区：{ws.root}")
     click.echo(f"  机关名称：{org}    发文代字：{code}    全宗号：{fonds}")
+    click.echo(f"  {who_can_read(ws.root)}")
     click.echo(f"  下一步：docgen -w {directory} ledger import 台账.xlsx")

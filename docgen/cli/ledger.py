@@ -97,7 +97,7 @@ def export_command(
     overdue: bool,
     workspace_path: Path | None,
 ) -> None:
-    """导出台账为 Excel（中文表头、冻结首行、日期单元格）。"""
+    """导出台账：.xlsx（中文表头、冻结首行、日期单元格）或 .csv（UTF-8，Excel 可直接打开）。"""
     ws = open_workspace(workspace_path)
     flt = CaseFilter(status=status, category=category, unit=unit, overdue=overdue)
     count = export_ledger(ws, file, flt)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import DatabaseError
 
 from docgen.errors import DocgenError
 
@@ -125,6 +126,10 @@ def handle_errors(f: F) -> F:
             return f(*args, **kwargs)
         except DocgenError as exc:
             raise UserError(exc.message) from None
+        except DatabaseError as exc:  # a damaged catalog, found mid-command
+            from archive.workspace import catalog_problem
+
+            raise UserError(catalog_problem(exc)) from None
         except OSError as exc:
             raise UserError(
                 f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"

@@ -142,9 +142,11 @@ def seal_made(ws, made, sign: bool, passphrase: str | None):  # type: ignore[no-
 @handle_errors
 def pdf_command(docx: Path, out: Path | None) -> None:
     """把（在 Word/WPS 中修改过的）.docx 排成正式 PDF。"""
+    from archive.outputs import check_output
     from docgen.typeset import typeset_docx
 
-    result = typeset_docx(docx, out or docx.with_suffix(".pdf"))
+    target = check_output(None, out or docx.with_suffix(".pdf"))
+    result = typeset_docx(docx, target)
     click.echo(f"已生成 {result.pdf}（{result.pages} 页）")
 
 

@@ -87,7 +87,7 @@ def rebuild_command(backend: str | None, workspace_path: Path | None) -> None:
     ws = open_workspace(workspace_path)
     if backend:
         ws.use_search_backend(backend)
-    with ws.session() as session:
+    with ws.read_session() as session:
         total = count_indexable(session)
     with click.progressbar(length=total, label="重建索引", show_pos=True) as bar:
         done = 0

@@ -22,7 +22,7 @@ def _yes(value: bool | None) -> str:
 @click.argument("file", metavar="[文件.pdf]", required=False,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="核对签名所用的单位证书（默认：工作区的单位证书）")  # fmt: skip
+              help="核对签名所用的证书（单个文件）；核验工作区时，另外信任此证书所签的签名")  # fmt: skip
 @workspace_option
 @json_option
 @handle_errors
@@ -40,7 +40,7 @@ def verify_command(file: Path | None, cert: Path | None, workspace_path: Path | 
                 cert = None
         report = verify_file(file, cert)
     else:
-        report = verify_workspace(open_workspace(workspace_path))
+        report = verify_workspace(open_workspace(workspace_path), trusted=[cert] if cert else [])
 
     def text() -> None:
         for s in report.signatures:

@@ -5,6 +5,7 @@ Text is always written as text: a value starting with = + - @ never becomes a li
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -14,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from docgen.errors import ValidationError
 
 DATE_FORMAT = "yyyy-mm-dd"
 _WIDTHS = {"date": 12, "short": 10, "name": 14, "medium": 22, "long": 48}
@@ -46,6 +49,64 @@ def write_table(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     wb.save(path)
     return count
+
+
+#: What ``write_rows`` writes for each output suffix.
+TABLE_SUFFIXES = (".xlsx", ".csv")
+
+
+def check_table_suffix(path: Path) -> None:
+    """Refuse an output name whose suffix is neither .xlsx nor .csv (before anything is done)."""
+    if Path(path).suffix.lower() not in TABLE_SUFFIXES:
+        raise ValidationError(
+            f"不支持的导出格式“{Path(path).suffix or '（无扩展名）'}”（{Path(path).name}），"
+            f"可选：{'、'.join(TABLE_SUFFIXES)}"
+        )
+
+
+def write_rows(
+    path: Path,
+    title: str,
+    headers: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[Any]],
+    *,
+    suffix: str | None = None,
+) -> int:
+    """``write_table`` for .xlsx, ``write_csv`` for .csv (``suffix``: of the final name, when
+    ``path`` is a temporary file)."""
+    kind = (suffix or Path(path).suffix).lower()
+    if kind == ".csv":
+        return write_csv(path, headers, rows)
+    return write_table(path, title, headers, rows)
+
+
+def write_csv(path: Path, headers: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]) -> int:
+    """One table as CSV: UTF-8 with BOM (so Excel reads the Chinese), CRLF, dates YYYY-MM-DD.
+
+    A text starting with = + - @ gets a leading apostrophe, as Excel shows a text cell, so
+    opening the file never runs a formula.
+    """
+    count = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\r\n")
+        out.writerow([h for h, _ in headers])
+        for values in rows:
+            out.writerow([_csv_value(v) for v in values])
+            count += 1
+    return count
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _set(cell: Any, value: Any) -> None:

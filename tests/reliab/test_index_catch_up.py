@@ -1,0 +1,110 @@
+"""Issue 19 item 3: work a kill -9 left undone between a commit and its indexing is done by the
+next command, and ``verify`` reports a gap between the catalog and the index."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from archive.verify import verify_workspace
+from archive.workspace import Workspace
+from docgen.sample import write_sample_ledger
+from index import open_index
+from tests.archive.dossier_helpers import blank_pdf
+from tests.conftest import Cli
+
+
+def _killed(root: Path, point: str, *command: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "docgen", "-w", str(root), *command],
+        env={**os.environ, "DOCGEN_FAULT": point}, capture_output=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == -9, proc.stderr.decode()
+
+
+def _indexed(root: Path) -> set[str]:
+    """What the index folder holds, read without opening the workspace (which catches up)."""
+    return open_index(root / "index").doc_ids()
+
+
+def _search(root: Path, text: str) -> list[dict]:
+    return json.loads(Cli()("-w", str(root), "search", text, "--json").output)
+
+
+def test_a_killed_import_is_indexed_by_the_next_command(workspace: Workspace, tmp_path: Path) -> None:  # fmt: skip
+    root = workspace.root
+    _killed(root, "import-after-commit", "ledger", "import", str(write_sample_ledger(tmp_path / "s.xlsx")))  # fmt: skip
+    assert not any(k.startswith("case:") for k in _indexed(root))  # committed, not indexed
+    hits = _search(root, "XF2024-0007")  # the next command, a mere search
+    assert hits and hits[0]["案件编号"] == "XF2024-0007"
+    with workspace.read_session() as session:
+        from sqlalchemy import func, select
+
+        from docgen.model import Case
+
+        cases = session.scalar(select(func.count()).select_from(Case))
+    assert len([k for k in _indexed(root) if k.startswith("case:")]) == cases
+    assert verify_workspace(workspace).ok
+
+
+def test_a_killed_attach_is_indexed_by_the_next_command(populated: Workspace, tmp_path: Path) -> None:  # fmt: skip
+    root = populated.root
+    scan = tmp_path / "回访记录.pdf"
+    scan.write_bytes(blank_pdf())
+    _killed(root, "commit-before-finish", "attach", "XF2024-0003", str(scan), "--section", "5",
+            "--title", "回访记录", "--kind", "回访记录")  # fmt: skip
+    assert not any(k.startswith("doc:") for k in _indexed(root))
+    assert Cli()("-w", str(root), "case", "list").exit_code == 0  # any next command
+    assert any(k.startswith("doc:") for k in _indexed(root))
+    assert any(h["类型"] == "回访记录" for h in _search(root, "回访记录"))
+
+
+def test_opening_a_caught_up_workspace_does_not_open_the_index(populated: Workspace) -> None:
+    ws = Workspace.open(populated.root)
+    try:
+        assert ws._index is None  # no index work owed: nothing but a max(id) and a small file
+    finally:
+        ws.close()
+
+
+def test_verify_reports_a_gap_between_catalog_and_index(populated: Workspace) -> None:
+    assert verify_workspace(populated).ok
+    populated.search_index().delete(["case:XF2024-0002"])
+    report = verify_workspace(populated)
+    [gap] = [f for f in report.findings if f.code == "index_gap"]
+    assert "XF2024-0002" in gap.message and "index rebuild" in gap.message
+    assert report.exit_code >= 1
+    result = Cli(populated)("verify", ok=False)
+    assert "检索索引缺少" in result.output
+
+
+def test_both_backends_list_their_live_doc_ids(tmp_path: Path) -> None:
+    from index import IndexDoc
+
+    for backend in ("whoosh", "tantivy"):
+        ix = open_index(tmp_path / backend, backend=backend)
+        assert ix.doc_ids() == set()
+        ix.add([IndexDoc(doc_id="case:A", case_no="A", kind="台账", title="甲", text="一"),
+                IndexDoc(doc_id="doc:1", case_no="A", kind="交办函", title="乙", text="二")])  # fmt: skip
+        ix.delete(["doc:1"])
+        assert ix.doc_ids() == {"case:A"}, backend
+
+
+def test_a_reader_leaves_a_live_writers_index_work_alone(populated: Workspace) -> None:
+    from archive.index_journal import applied, behind, journal, writing
+
+    with populated.session() as session:  # committed, as a writer about to index
+        journal(session, ["case:XF2024-0001"])
+    with writing(populated):
+        reader = Workspace.open(populated.root)
+        assert reader._index is None  # the writer will do it: the reader did not wait or index
+        reader.close()
+    before = applied(populated)
+    reader = Workspace.open(populated.root)  # the writer died without indexing: caught up
+    try:
+        assert applied(reader) > before and not behind(reader)
+    finally:
+        reader.close()
