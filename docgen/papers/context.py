@@ -14,7 +14,8 @@ from typing import Any
 from docgen.clocks import HolidayCalendar, handling_deadline
 from docgen.errors import ValidationError
 from docgen.model import Case
-from docgen.papers.registry import BLANK, PaperType
+from docgen.papers.registry import BLANK, ORG, PETITIONER, UNIT, PaperType
+from docgen.papers.wording import pronoun
 
 # XML 1.0 forbids these; Word would refuse the file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -71,6 +72,7 @@ def case_context(
         "extended_due_on": cn_date(extended),
         "assign_doc_no": assign_doc_no or BLANK,
         "today": cn_date(today),
+        "you": pronoun(max(len(case.petitioners), case.head_count or 1)),
         "follow_ups": [
             {
                 "date": cn_date(f.visited_on),
@@ -158,7 +160,47 @@ def paper_context(
     if paper.name == "送达回证":
         ctx["recipient"] = ctx["recipient"] or case_ctx["petitioners"]
         ctx["address"] = ctx["address"] or case_ctx["petitioner_address"]
+    ctx |= issuing(paper, ctx)
+    check_outcome(paper, ctx)
     for key, value in ctx.items():
         if isinstance(value, str):
             check_value(key, value)
     return ctx
+
+
+def issuing(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
+    """发文机关, 主送 and 抄送 of ``paper`` from its registry rule, unless the clerk gave them.
+
+    The issuer is never among the organs copied, and an organ is copied once.
+    """
+    names = {ORG: ctx["org_name"], UNIT: ctx["unit"], PETITIONER: ctx["petitioners"]}
+    issuer = ctx.get("issuer") or names[paper.issuer]
+    addressee = ctx.get("addressee") or names.get(paper.addressee, "")
+    copied: list[str] = []
+    for key in paper.cc:
+        organ = str(ctx.get(key) or "").strip()
+        if organ and organ != BLANK and organ != issuer and organ not in copied:
+            copied.append(organ)
+    return {"issuer": issuer, "addressee": addressee, "cc": "，".join(copied)}
+
+
+def check_outcome(paper: PaperType, ctx: Mapping[str, Any]) -> None:
+    """A 处理意见书's 办理结果 must not contradict its per-demand 处理意见."""
+    items = ctx.get("opinion")
+    if paper.name != "处理意见书" or not isinstance(items, list):
+        return
+    texts = [item["text"] for item in items]
+    refused = any("不予支持" in t for t in texts)
+    granted = any("予以支持" in t or "部分支持" in t for t in texts)
+    outcome = ctx.get("outcome")
+    wanted = None
+    if refused and granted and outcome != "部分支持":
+        wanted = "部分支持"
+    elif refused and outcome == "支持":
+        wanted = "不予支持或部分支持"
+    elif granted and outcome == "不予支持":
+        wanted = "支持或部分支持"
+    if wanted:
+        raise ValidationError(
+            f"处理意见书的“办理结果”为“{outcome}”，与“处理意见”中的逐项答复不一致，应为“{wanted}”"
+        )

@@ -98,6 +98,8 @@ def _paragraph_html(paragraph: Paragraph) -> str:
             classes.append("a-" + _ALIGN[jc.get(qn("w:val"))])
         if align.find(qn("w:pageBreakBefore")) is not None:
             classes.append("break-before")
+        if align.find(qn("w:keepNext")) is not None:
+            classes.append("keep-next")
     pieces: list[str] = []
     for child in paragraph._p:
         if child.tag == qn("w:r"):
@@ -166,7 +168,19 @@ def _table_html(table: Table) -> str:
             column += span
         rows_html.append("<tr>" + "".join(tds) + "</tr>")
     cls = "t-" + re.sub(r"[^A-Za-z0-9_-]", "", style or "Table")
-    return f'<table class="{cls}"><colgroup>{cols}</colgroup>{"".join(rows_html)}</table>'
+    markup = f'<table class="{cls}"><colgroup>{cols}</colgroup>{"".join(rows_html)}</table>'
+    if _anchored_at_foot(table):  # the 版记: placed at the foot of the page it ends on
+        return f'<div class="foot">{markup}</div>'
+    return markup
+
+
+def _anchored_at_foot(table: Table) -> bool:
+    tbl_pr = table._tbl.tblPr
+    position = tbl_pr.find(qn("w:tblpPr")) if tbl_pr is not None else None
+    if position is None:
+        return False
+    style = table.style.name if table.style is not None else ""
+    return style == "ImprintTable" or position.get(qn("w:tblpYSpec")) == "bottom"
 
 
 def _blocks_html(container, parent) -> str:  # type: ignore[no-untyped-def]
