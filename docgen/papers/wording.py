@@ -17,7 +17,7 @@ from typing import Any
 _TRAILING = re.compile(r"[\s。．；，、：]+$")
 #: Two or more sentence marks in a row (“。。”, “；。”, “，。”, “。；”).
 _RUN = re.compile(r"[。；，、！？]{2,}")
-_STRENGTH = "。！？；，、"  # the first of these present in a run wins
+_STRENGTH = "？！。；，、"  # the first of these present in a run wins
 _SPACES = re.compile(r"[ \t\u3000]*\n[ \t\u3000]*")
 
 

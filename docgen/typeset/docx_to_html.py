@@ -40,8 +40,15 @@ def css_class(style_name: str) -> str:
     return "s-" + re.sub(r"[^A-Za-z0-9_-]", "", style_name)
 
 
+#: A date, or a number with its unit (“30日”, “189号”, “3.2亩”): one unbreakable piece (.nb).
+_UNBROKEN = re.compile(
+    r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d+(?:\.\d+)?[年月日号天个条款份件亩元]"
+)
+
+
 def _text(value: str) -> str:
-    return html.escape(_INVALID_XML.sub("", value), quote=True)
+    escaped = html.escape(_INVALID_XML.sub("", value), quote=True)
+    return _UNBROKEN.sub(lambda m: f'<span class="nb">{m.group()}</span>', escaped)
 
 
 def _run_html(run_el, paragraph: Paragraph) -> tuple[list[str], bool]:  # type: ignore[no-untyped-def]

@@ -281,6 +281,9 @@ def _clear_body(document) -> None:  # type: ignore[no-untyped-def]
 
 def _add(document, style: str, text: str) -> None:  # type: ignore[no-untyped-def]
     paragraph = document.add_paragraph(style=style)
+    if style == "Attendance":  # “出席：” in 黑体 (the Label character style), names after it
+        label, colon, text = text.partition("：")
+        paragraph.add_run(label + colon, style="Label")
     paragraph.add_run(text)  # one run: every tag stays whole
 
 

@@ -1,0 +1,125 @@
+"""Papers a reviewer accepts: punctuation entered once, 你/你们, issuing organ, 版记 at the foot,
+zh-CN fonts and keep-with-next in the .docx. Words read back from the PDF, XML from the .docx."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from archive.workspace import Workspace
+from docgen.papers.wording import clause, collapse_marks, pronoun
+from tests.docgen.test_papers import CASE, VALUES, _call, _make, pdf_text
+
+
+def _part(docx: Path, name: str) -> str:
+    with zipfile.ZipFile(docx) as z:
+        return z.read(name).decode("utf-8")
+
+
+def test_clause_and_collapse() -> None:
+    assert (
+        clause("结论。") == "结论" and clause(" 结论；。 ") == "结论" and clause("结论") == "结论"
+    )
+    assert clause("3.2亩") == "3.2亩" and clause("&amp;") == "&amp;"
+    assert collapse_marks("结论。。根据") == "结论。根据"
+    assert collapse_marks("事项；。") == "事项。" and collapse_marks("是吗？。") == "是吗？"
+    assert pronoun(1) == "你" and pronoun(3) == "你们"
+
+
+def test_values_with_and_without_stop_print_one(populated: Workspace) -> None:
+    values = {"核查结果": "经核查补偿款已足额发放。。", "处理意见": "维持原处理意见",
+              "落实情况": "已向信访人当面解释；", "签发人": "刘洋"}  # fmt: skip
+    sets = [a for k, v in values.items() for a in ("--set", f"{k}={v}")]
+    data = _make(populated, "查办报告", *sets)
+    text = pdf_text(populated.root / data["pdf"])
+    assert "经核查补偿款已足额发放。" in text and "维持原处理意见。" in text
+    assert "已向信访人当面解释。" in text
+    assert not re.search(r"[。；，][。；，]", text)
+    # issued by the 责任单位 to the 信访局, with a 签发人
+    assert "签发人：刘洋" in text and "信访工作领导小组" not in text
+    with populated.session() as s:
+        from archive.cases import get_case
+
+        unit = get_case(s, CASE).unit
+    assert text.index(unit) < text.index("关于")
+    assert "某市某区信访局：" in text
+
+
+def test_receipt_sentence_not_doubled(populated: Workspace) -> None:
+    data = _make(populated, "不予受理告知书")
+    text = pdf_text(populated.root / data["pdf"])
+    name = text.split("信访事项不予受理告知书", 1)[1].split("：", 1)[0]
+    assert f"{name}：{name}：" not in text
+    assert "请求要求" not in text and "你（们）" not in text
+    assert "你于" in text and "请你向" in text
+    assert not re.search(r"[。；，][。；，]", text)
+
+
+def test_opinion_per_demand_and_partial_support(populated: Workspace) -> None:
+    values = dict(VALUES["处理意见书"], 处理意见="补发安置补助费的请求予以支持；提高补偿标准的请求不予支持",
+                  办理结果="部分支持")  # fmt: skip
+    sets = [a for k, v in values.items() for a in ("--set", f"{k}={v}")]
+    result = _call(populated, "paper", "make", "处理意见书", "--case", CASE, *sets, "--json")
+    import json
+
+    data = json.loads(result.output)
+    text = pdf_text(populated.root / data["pdf"])
+    assert "（一）补发安置补助费的请求予以支持。" in text
+    assert "（二）提高补偿标准的请求不予支持。" in text
+    assert "部分予以支持" in text
+    # 抄送 names the 复查机关 and the 信访局, never the issuing organ itself
+    cc = text.split("抄送：", 1)[1].split("。", 1)[0]
+    assert "某市人民政府" in cc and "某市某区信访局" in cc
+    issuer = text.split("信访事项处理意见书", 1)[0]
+    assert not any(organ and organ in issuer for organ in cc.split("，"))
+    wrong = dict(values, 办理结果="支持")
+    sets = [a for k, v in wrong.items() for a in ("--set", f"{k}={v}")]
+    refused = _call(populated, "paper", "make", "处理意见书", "--case", CASE, *sets, ok=False)
+    assert refused.exit_code == 1 and "部分支持" in refused.output
+
+
+def test_docx_declares_chinese_and_keeps_signature(populated: Workspace) -> None:
+    data = _make(populated, "处理意见书")
+    docx = populated.root / data["docx"]
+    styles, settings = _part(docx, "word/styles.xml"), _part(docx, "word/settings.xml")
+    theme, fonts = _part(docx, "word/theme/theme1.xml"), _part(docx, "word/fontTable.xml")
+    assert 'w:eastAsia="zh-CN"' in styles and 'w:eastAsia="zh-CN"' in settings
+    for part in (styles, settings, theme, fonts):
+        assert "ja-JP" not in part and "Jpan" not in part and "明朝" not in part
+    assert '<a:font script="Hans" typeface="仿宋_GB2312"/>' in theme
+    for name, alt in (("仿宋_GB2312", "仿宋"), ("黑体", "SimHei"), ("楷体_GB2312", "楷体"),
+                      ("方正小标宋简体", "FZXiaoBiaoSong-B05S")):  # fmt: skip
+        assert re.search(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/>', fonts)
+    assert '<w:autoSpaceDN w:val="0"/>' in styles and "<w:overflowPunct" in styles
+    body = _part(docx, "word/document.xml")
+    # the closing paragraph keeps with the signature (no page of signature only)
+    closing = body.split("特此答复", 1)[0].rsplit("<w:p>", 1)[1]
+    assert "<w:keepNext/>" in closing
+    # the 版记 is a table anchored at the foot of the page, not a paragraph under the date
+    assert "<w:tblpPr" in body and 'w:vertAnchor="margin"' in body
+    assert body.index("抄送：") > body.index("<w:tblpPr")
+
+
+def _line_tops_mm(pdf: Path, page: int) -> dict[str, float]:
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    tops = {}
+    for y, word in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]+)</word>', out):
+        tops.setdefault(word, float(y) / 72 * 25.4)
+    return tops
+
+
+@pytest.mark.parametrize(("kind", "mark"), [("处理意见书", "抄送"), ("包案会商纪要", "印发")])
+def test_imprint_at_foot_of_last_page(populated: Workspace, kind: str, mark: str) -> None:
+    data = _make(populated, kind)
+    pdf = populated.root / data["pdf"]
+    tops = _line_tops_mm(pdf, data["页数"])
+    imprint = max(y for w, y in tops.items() if mark in w)
+    body_end = max(y for w, y in tops.items() if mark not in w and "—" not in w and y < imprint)
+    # the 版记 sits on the foot of the text block (297 - 35 mm), not right under the date
+    assert 240 < imprint < 262
+    assert imprint - body_end > 15
