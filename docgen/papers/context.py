@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from docgen.clocks import HolidayCalendar, handling_deadline
-from docgen.errors import ValidationError
+from docgen.errors import DocgenError, ValidationError
 from docgen.model import Case
 from docgen.papers.registry import BLANK, ORG, PETITIONER, UNIT, PaperType
 from docgen.papers.wording import pronoun
@@ -73,6 +73,8 @@ def case_context(
         "assign_doc_no": assign_doc_no or BLANK,
         "today": cn_date(today),
         "you": pronoun(max(len(case.petitioners), case.head_count or 1)),
+        "parties": parties(case),
+        "catalog": catalog(case),
         "follow_ups": [
             {
                 "date": cn_date(f.visited_on),
@@ -160,7 +162,7 @@ def paper_context(
     if paper.name == "送达回证":
         ctx["recipient"] = ctx["recipient"] or case_ctx["petitioners"]
         ctx["address"] = ctx["address"] or case_ctx["petitioner_address"]
-    ctx |= issuing(paper, ctx)
+    ctx |= issuing(paper, ctx) | served_document(paper, ctx)
     check_outcome(paper, ctx)
     for key, value in ctx.items():
         if isinstance(value, str):
@@ -174,14 +176,14 @@ def issuing(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
     The issuer is never among the organs copied, and an organ is copied once.
     """
     names = {ORG: ctx["org_name"], UNIT: ctx["unit"], PETITIONER: ctx["petitioners"]}
-    issuer = ctx.get("issuer") or names[paper.issuer]
+    issuer = ctx.get("sender") or names[paper.issuer]
     addressee = ctx.get("addressee") or names.get(paper.addressee, "")
     copied: list[str] = []
     for key in paper.cc:
         organ = str(ctx.get(key) or "").strip()
         if organ and organ != BLANK and organ != issuer and organ not in copied:
             copied.append(organ)
-    return {"issuer": issuer, "addressee": addressee, "cc": "，".join(copied)}
+    return {"sender": issuer, "addressee": addressee, "cc": "，".join(copied)}
 
 
 def check_outcome(paper: PaperType, ctx: Mapping[str, Any]) -> None:
@@ -204,3 +206,39 @@ def check_outcome(paper: PaperType, ctx: Mapping[str, Any]) -> None:
         raise ValidationError(
             f"处理意见书的“办理结果”为“{outcome}”，与“处理意见”中的逐项答复不一致，应为“{wanted}”"
         )
+
+
+def parties(case: Case) -> list[dict[str, Any]]:
+    """Each petitioner as a party of an agreement: name, ID number and address (blank if unknown)."""
+    return [
+        {"n": i, "name": p.name, "id_number": _text(p.id_number), "address": _text(p.address)}
+        for i, p in enumerate(case.petitioners, 1)
+    ]
+
+
+def catalog(case: Case) -> list[dict[str, str]]:
+    """The case's recorded papers (kind, 题名, 文号), oldest first, for papers that cite them."""
+    return [
+        {"kind": d.kind, "title": d.title or d.kind, "doc_no": d.doc_no or ""}
+        for d in sorted(case.documents, key=lambda d: d.id or 0)
+    ]
+
+
+def served_document(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
+    """送达回证: the served paper's 题名 and 文号 from the catalog (its latest paper of that type)."""
+    if paper.name != "送达回证" or not ctx.get("served_doc"):
+        return {}
+    from docgen.papers.registry import PAPER_TYPES, get_paper_type
+
+    named = ctx["served_doc"]
+    kinds = {named}
+    try:
+        kinds.add(get_paper_type(named).name)
+    except DocgenError:
+        kinds |= {p.name for p in PAPER_TYPES.values() if named in p.name}
+    found = [d for d in ctx.get("catalog", []) if d["kind"] in kinds]
+    if not found:
+        return {}
+    latest = found[-1]
+    number = f"（{latest['doc_no']}）" if latest["doc_no"] else ""
+    return {"served_doc": latest["title"] + number}

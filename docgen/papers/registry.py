@@ -59,7 +59,9 @@ CASE_FIELDS: dict[str, str] = {
     "today": "成文日期",
     "follow_ups": "历次回访",
     "you": "称谓（你/你们）",
-    "issuer": "发文机关",
+    "sender": "发文机关",
+    "parties": "协议乙方（每位信访人）",
+    "catalog": "本案已登记文书",
     "addressee": "主送",
     "cc": "抄送",
 }
@@ -110,7 +112,7 @@ def _opt(key: str, label: str, default: str = BLANK, **kw: object) -> Field:
 
 _CONTACT = (_opt("contact", "联系人"), _opt("contact_phone", "联系电话"))
 #: Who issues it and to whom, when this case differs from the paper type's rule.
-_ISSUING = (_opt("issuer", "发文机关", ""), _opt("addressee", "主送", ""))
+_ISSUING = (_opt("sender", "发文机关", ""), _opt("addressee", "主送", ""))
 _BASICS = ("case_no", "petitioners", "form", "category", "demand", "registered_on", "accepted_on")
 
 PAPER_TYPES: dict[str, PaperType] = {
@@ -217,6 +219,7 @@ PAPER_TYPES: dict[str, PaperType] = {
              _opt("copies", "件数", "1"), _opt("proxy", "代收人", ""),
              _opt("proxy_reason", "代收理由", ""), _opt("server", "送达人", ""),
              _opt("issuer", "填发人", ""), _opt("served_at", "送达时间", "年　月　日"),
+             _opt("witness_person", "见证人", ""), _opt("refusal", "拒收理由", ""),
              _opt("remarks", "备考", "")),
             ("case_no", "petitioners", "petitioner_address", "category"),
         ),

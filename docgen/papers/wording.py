@@ -18,7 +18,8 @@ _TRAILING = re.compile(r"[\s。．；，、：]+$")
 #: Two or more sentence marks in a row (“。。”, “；。”, “，。”, “。；”).
 _RUN = re.compile(r"[。；，、！？]{2,}")
 _STRENGTH = "？！。；，、"  # the first of these present in a run wins
-_SPACES = re.compile(r"[ \t\u3000]*\n[ \t\u3000]*")
+#: A typed numeric date (2024-12-31, 2024/6/1, 2024.6.1), printed as 2024年12月31日.
+_NUMERIC_DATE = re.compile(r"(?<![\dA-Za-z-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d-])")
 
 
 def clause(value: str) -> str:
@@ -36,10 +37,23 @@ def collapse_marks(text: str) -> str:
     return _RUN.sub(strongest, text)
 
 
+def chinese_dates(text: str) -> str:
+    """“2024-12-31” → “2024年12月31日” (dates in a paper's text are always written out)."""
+
+    def written(match: re.Match[str]) -> str:
+        year, _sep, month, day = match.groups()
+        if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+            return match.group()
+        return f"{year}年{int(month)}月{int(day)}日"
+
+    return _NUMERIC_DATE.sub(written, text)
+
+
 def entered(value: Any) -> Any:
-    """A context value as it enters a template (strings and list items' ``text`` as clauses)."""
+    """A context value as it enters a template (strings and list items' ``text`` as clauses,
+    numeric dates written out)."""
     if isinstance(value, str):
-        return collapse_marks(clause(value))
+        return collapse_marks(chinese_dates(clause(value)))
     if isinstance(value, list):
         return [entered(item) for item in value]
     if isinstance(value, dict):

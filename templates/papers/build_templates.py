@@ -24,7 +24,7 @@ Row = tuple[str, ...]  # a table row: label, value, label, value … ; "" = empt
 
 B = "Body"
 H1 = "Heading 1"
-TAIL: list[Para] = [("Signature", "{{ issuer }}"), ("DocDate", "{{ today }}")]
+TAIL: list[Para] = [("Signature", "{{ sender }}"), ("DocDate", "{{ today }}")]
 CONTACT: Para = ("Note", "（联系人：{{ contact }}，联系电话：{{ contact_phone }}）")
 RECEIPT = (
     "{{ you }}于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）"
@@ -63,7 +63,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         CONTACT,
     ]),
     "leader.docx": ("document", [
-        ("OrgMark", "{{ issuer }}文件"),
+        ("OrgMark", "{{ sender }}文件"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "关于{{ petitioners }}信访事项实行领导包案的通知"),
         ("Recipient", "{{ unit }}："),
@@ -104,7 +104,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("Imprint", "{{ org_name }}\t{{ today }}印发"),
     ]),
     "report.docx": ("document", [
-        ("OrgMark", "{{ issuer }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}　　签发人：{{ signer }}"),
         ("DocTitle", "关于{{ petitioners }}反映{{ category }}问题信访事项办理情况的报告"),
         ("Recipient", "{{ addressee }}："),
@@ -130,7 +130,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("Note", "（经办人：{{ handler }}，联系电话：{{ contact_phone }}）"),
     ]),
     "opinion.docx": ("document", [
-        ("OrgMark", "{{ issuer }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "信访事项处理意见书"),
         ("Recipient", "{{ addressee }}："),
@@ -153,7 +153,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("Cc", "抄送：{{ cc }}。"),
     ]),
     "accept.docx": ("document", [
-        ("OrgMark", "{{ issuer }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "信访事项受理告知书"),
         ("Recipient", "{{ petitioners }}："),
@@ -169,7 +169,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
     ]),
     "reject.docx": ("document", [
-        ("OrgMark", "{{ issuer }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "信访事项不予受理告知书"),
         ("Recipient", "{{ petitioners }}："),
@@ -181,7 +181,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
     ]),
     "extend.docx": ("document", [
-        ("OrgMark", "{{ issuer }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "信访事项延期办理告知书"),
         ("Recipient", "{{ petitioners }}："),
@@ -196,7 +196,10 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
     "agreement.docx": ("document", [
         ("DocTitle", "息诉罢访协议书"),
         ("Recipient", "甲方：{{ unit }}"),
-        ("Recipient", "乙方（信访人）：{{ petitioners }}，住址：{{ petitioner_address }}"),
+        ("Recipient", "{%p for p in parties %}"),
+        ("Recipient", "乙方{% if parties|length > 1 %}{{ p.n }}{% endif %}（信访人）：{{ p.name }}，"
+                      "身份证号码：{{ p.id_number }}，住址：{{ p.address }}"),
+        ("Recipient", "{%p endfor %}"),
         ("Recipient", "见证单位：{{ witness }}"),
         (B, "乙方于{{ registered_on }}起以{{ form }}形式反映{{ category }}问题（信访件编号："
             "{{ case_no }}），诉求为：{{ demand }}。经甲乙双方平等协商，乙方自愿达成如下协议："),
@@ -207,11 +210,15 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
             "通过诉讼、行政复议等法定途径维护自身合法权益。"),
         (B, "协议履行情况：{{ fulfilment }}。"),
         (B, "本协议一式三份，甲乙双方及见证单位各执一份，自双方签字（盖章）之日起生效。"),
-        ("Recipient", "甲方（盖章）：　　　　　　　　乙方（签字、按手印）："),
-        ("Recipient", "日期：　　　　　　　　　　　　日期："),
+        ("Signatory", "甲方（盖章）：{{ unit }}"),
+        ("Signatory", "{%p for p in parties %}"),
+        ("Signatory", "乙方（签字、按手印）：{{ p.name }}"),
+        ("Signatory", "{%p endfor %}"),
+        ("Signatory", "见证单位（盖章）：{{ witness }}"),
+        ("Signatory", "签订日期：　　　　年　　月　　日"),
     ]),
     "stability.docx": ("document", [
-        ("OrgMark", "{{ issuer }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "{{ petitioners }}信访事项稳控方案"),
         (B, "为做好{{ petitioners }}反映{{ category }}问题信访事项（信访件编号：{{ case_no }}）"
@@ -263,7 +270,7 @@ FORMS: dict[str, tuple[list[Para], list[Row], list[Para]]] = {
             ("送达地址", "{{ address }}"),
             ("受送达人签名或盖章", "", "送达时间", "{{ served_at }}"),
             ("代收人及代收理由", "{{ proxy }}　{{ proxy_reason }}", "代收时间", "年　月　日"),
-            ("见证人（留置送达）", "", "拒收理由", ""),
+            ("见证人（留置送达）", "{{ witness_person }}", "拒收理由", "{{ refusal }}"),
             ("送达人", "{{ server }}", "填发人", "{{ issuer }}"),
             ("备考", "{{ remarks }}"),
         ],
@@ -354,10 +361,13 @@ def _imprint_table(document, paras: list[Para]) -> None:  # type: ignore[no-unty
 
 
 def _keep_with_next(document) -> None:  # type: ignore[no-untyped-def]
-    """The paragraph before the 署名 keeps with it (GB/T 9704 7.3.5: no page of signature only)."""
+    """The paragraph before the 署名 (or the agreement's 签署栏) keeps with it (GB/T 9704 7.3.5:
+    no page holds only the signature)."""
     paragraphs = document.paragraphs
     for index, paragraph in enumerate(paragraphs[1:], 1):
-        if paragraph.style is None or paragraph.style.name != "Signature":
+        style = paragraph.style.name if paragraph.style is not None else ""
+        before = paragraphs[index - 1].style.name if paragraphs[index - 1].style else ""
+        if style not in ("Signature", "Signatory") or before == style:
             continue
         closing = paragraphs[index - 1]
         closing.paragraph_format.keep_with_next = True

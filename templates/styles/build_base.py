@@ -120,7 +120,15 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
             after_lines=100,
             snap_to_grid=False,  # LibreOffice gives a 22 pt line two grid rows otherwise
         ),
-        ParaStyle("Recipient", "主送机关，顶格，后加全角冒号"),
+        ParaStyle("Recipient", "主送机关，顶格，后加全角冒号", align="left"),
+        ParaStyle(
+            "Signatory",
+            "协议书签署栏（每方一行），缩进 2 字，上方空一行留出签字位置；各行同页",
+            align="left",
+            first_line_chars=200,
+            before_lines=100,
+            keep_next=True,
+        ),
         ParaStyle("Body", "正文，首行缩进 2 字，两端对齐", align="both", first_line_chars=200),
         ParaStyle(
             "Heading 1",
