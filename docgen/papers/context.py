@@ -171,7 +171,8 @@ def paper_context(
 
 
 def issuing(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
-    """发文机关, 主送 and 抄送 of ``paper`` from its registry rule, unless the clerk gave them.
+    """发文机关, 主送 and 抄送 of ``paper`` from its registry rule, unless the clerk gave them, and
+    the 附注's contact line from what the clerk gave (empty: no 附注).
 
     The issuer is never among the organs copied, and an organ is copied once.
     """
@@ -183,7 +184,10 @@ def issuing(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
         organ = str(ctx.get(key) or "").strip()
         if organ and organ != BLANK and organ != issuer and organ not in copied:
             copied.append(organ)
-    return {"sender": issuer, "addressee": addressee, "cc": "，".join(copied)}
+    contact = [f"{label}：{ctx[key]}" for key, label in (("contact", "联系人"),
+               ("contact_phone", "联系电话")) if ctx.get(key) not in (None, "", BLANK)]  # fmt: skip
+    return {"sender": issuer, "addressee": addressee, "cc": "，".join(copied),
+            "contact_line": "，".join(contact)}  # fmt: skip
 
 
 def check_outcome(paper: PaperType, ctx: Mapping[str, Any]) -> None:

@@ -64,6 +64,7 @@ CASE_FIELDS: dict[str, str] = {
     "catalog": "本案已登记文书",
     "addressee": "主送",
     "cc": "抄送",
+    "contact_line": "附注（联系人、联系电话）",
 }
 
 

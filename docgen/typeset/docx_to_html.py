@@ -40,9 +40,10 @@ def css_class(style_name: str) -> str:
     return "s-" + re.sub(r"[^A-Za-z0-9_-]", "", style_name)
 
 
-#: A date, or a number with its unit (“30日”, “189号”, “3.2亩”): one unbreakable piece (.nb).
+#: A date, a 文号's 〔年〕号, or a number with its unit (“30日”, “189号”, “3.2亩”): one
+#: unbreakable piece (.nb).
 _UNBROKEN = re.compile(
-    r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d+(?:\.\d+)?[年月日号天个条款份件亩元]"
+    r"〔\d{4}〕\d+号|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d+(?:\.\d+)?[年月日号天个条款份件亩元]"
 )
 
 
@@ -95,6 +96,19 @@ def _run_html(run_el, paragraph: Paragraph) -> tuple[list[str], bool]:  # type: 
     return wrapped, page_break
 
 
+#: An item of a 、/，-list short enough to be a name or a unit (“彭国华”): kept on one line.
+_SHORT_ITEM = re.compile(r"(?<![^、，,（）()\s])[^、，,（）()\s<>]{2,8}(?=[、，,（）()]|$)")
+
+
+def _short_items_unbroken(markup: str) -> str:
+    """Wrap short list items of the text (not of the tags) in ``.nb`` spans (table cells)."""
+    tokens = re.split(r"(<[^>]+>)", markup)
+    return "".join(
+        token if token.startswith("<") else _SHORT_ITEM.sub(r'<span class="nb">\g<0></span>', token)
+        for token in tokens
+    )
+
+
 def _paragraph_html(paragraph: Paragraph) -> str:
     style = paragraph.style.name if paragraph.style is not None else "Normal"
     classes = [css_class(style or "Normal")]
@@ -115,6 +129,8 @@ def _paragraph_html(paragraph: Paragraph) -> str:
             for run_el in child.iter(qn("w:r")):
                 pieces.extend(_run_html(run_el, paragraph)[0])
     open_tag = f'<p class="{" ".join(classes)}">'
+    if style == "FormCell":
+        pieces = [_short_items_unbroken(piece) for piece in pieces]
     parts = "".join(pieces).split("\x00PAGE\x00")
     out = []
     for index, part in enumerate(parts):

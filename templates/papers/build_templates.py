@@ -25,7 +25,12 @@ Row = tuple[str, ...]  # a table row: label, value, label, value … ; "" = empt
 B = "Body"
 H1 = "Heading 1"
 TAIL: list[Para] = [("Signature", "{{ sender }}"), ("DocDate", "{{ today }}")]
-CONTACT: Para = ("Note", "（联系人：{{ contact }}，联系电话：{{ contact_phone }}）")
+#: 附注 with the contact, only when the clerk gave one (no “联系人：____” on a finished paper).
+CONTACT: list[Para] = [
+    ("Note", "{%p if contact_line %}"),
+    ("Note", "（{{ contact_line }}）"),
+    ("Note", "{%p endif %}"),
+]
 RECEIPT = (
     "{{ you }}于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）"
     "反映{{ category }}问题，诉求为：{{ demand }}。本机关已收悉。"
@@ -46,7 +51,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
             "请依法调查核实、书面答复信访人，于{{ due_on }}前办结，并将办理结果以正式公文"
             "（主要负责人签发）报送本机关，附信访人签收的处理意见书及送达回证。逾期将予督办、通报。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
     ]),
     "supervise.docx": ("letter", [
         ("DocNumber", "{{ doc_no }}"),
@@ -60,7 +65,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (B, "逾期仍未办结或未报送的，本机关将按照《信访工作条例》有关规定予以通报，"
             "并提请有关部门追究相关人员责任。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
     ]),
     "leader.docx": ("document", [
         ("OrgMark", "{{ sender }}文件"),
@@ -68,7 +73,8 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("DocTitle", "关于{{ petitioners }}信访事项实行领导包案的通知"),
         ("Recipient", "{{ unit }}："),
         (B, "为推动{{ petitioners }}反映{{ category }}问题信访事项（信访件编号：{{ case_no }}）"
-            "依法及时就地解决，经研究，决定对该信访事项实行领导包案。现将有关事项通知如下。"),
+            "依法及时就地解决，根据《信访工作条例》第十八条关于领导干部包案化解群众反映强烈问题的"
+            "规定，经研究，决定对该信访事项实行领导包案。现将有关事项通知如下。"),
         (H1, "一、案件基本情况"),
         (B, "{{ facts }}。信访人诉求：{{ demand }}。"),
         (H1, "二、包案责任"),
@@ -82,7 +88,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (B, "包案期限为3个月，确需延长的，经批准可延长1个月。本信访事项应于{{ due_on }}前办结，"
             "办结后由包案领导签字报送查办报告。信访人再次信访的，仍由原包案领导负责。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
     ]),
     "minutes.docx": ("minutes", [
         ("OrgMark", "信访积案会商会议纪要"),
@@ -160,12 +166,12 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (B, RECEIPT),
         (B, "经审查，该信访事项符合受理条件，本机关决定于{{ accepted_on }}予以受理，"
             "由{{ unit }}负责办理。"),
-        (B, "依照《信访工作条例》有关规定，本信访事项自受理之日起60日内办结，即于{{ due_on }}前"
+        (B, "依照《信访工作条例》第三十四条，本信访事项自受理之日起60日内办结，即于{{ due_on }}前"
             "办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不超过30日，"
             "届时将另行书面告知延期理由。"),
         (B, "特此告知。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
         ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
     ]),
     "reject.docx": ("document", [
@@ -187,7 +193,8 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("Recipient", "{{ petitioners }}："),
         (B, "{{ you }}于{{ registered_on }}反映的{{ category }}问题信访事项（信访件编号："
             "{{ case_no }}），本机关已于{{ accepted_on }}受理，原定办结时限为{{ due_on }}。"),
-        (B, "因{{ reason }}，该信访事项不能在60日内办结。经本机关负责人批准，办理期限延长30日，"
+        (B, "因{{ reason }}，该信访事项不能在60日内办结。经本机关负责人批准，依照《信访工作条例》"
+            "第三十四条，办理期限延长30日，"
             "延长后的办结时限为{{ extended_due_on }}。"),
         (B, "特此告知。"),
         *TAIL,
@@ -202,7 +209,8 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("Recipient", "{%p endfor %}"),
         ("Recipient", "见证单位：{{ witness }}"),
         (B, "乙方于{{ registered_on }}起以{{ form }}形式反映{{ category }}问题（信访件编号："
-            "{{ case_no }}），诉求为：{{ demand }}。经甲乙双方平等协商，乙方自愿达成如下协议："),
+            "{{ case_no }}），诉求为：{{ demand }}。经甲乙双方平等协商，依照《信访工作条例》"
+            "第三十三条，双方自愿达成如下协议："),
         ("Heading 3", "{%p for item in clauses %}"),
         ("Heading 3", "第{{ item.cn }}条　{{ item.text }}。"),
         ("Heading 3", "{%p endfor %}"),
@@ -237,7 +245,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (H1, "五、责任追究"),
         (B, "因工作不力导致信访人赴省进京非正常上访的，依照有关规定追究相关人员责任。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
     ]),
 }  # fmt: skip
 
