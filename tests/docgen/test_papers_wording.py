@@ -12,7 +12,7 @@ import pytest
 
 from archive.workspace import Workspace
 from docgen.papers.wording import clause, collapse_marks, pronoun
-from tests.docgen.test_papers import CASE, VALUES, _call, _make, pdf_text
+from tests.docgen.test_papers import CASE, VALUES, _call, _make, document_xml, pdf_text
 
 
 def _part(docx: Path, name: str) -> str:
@@ -123,3 +123,84 @@ def test_imprint_at_foot_of_last_page(populated: Workspace, kind: str, mark: str
     # the 版记 sits on the foot of the text block (297 - 35 mm), not right under the date
     assert 240 < imprint < 262
     assert imprint - body_end > 15
+
+
+def test_agreement_has_a_line_per_petitioner_with_id_numbers(populated: Workspace) -> None:
+    sets = [
+        "--set",
+        "协议条款=甲方支付救助金一万元；乙方不再就同一事项信访",
+        "--set",
+        "见证单位=某街道司法所",
+    ]
+    result = _call(populated, "paper", "make", "息诉罢访协议书", "--case", "XF2024-0007", *sets,
+                   "--json")  # fmt: skip
+    import json
+
+    data = json.loads(result.output)
+    text = pdf_text(populated.root / data["pdf"])
+    with populated.session() as s:
+        from archive.cases import get_case
+
+        people = [(p.name, p.id_number) for p in get_case(s, "XF2024-0007").petitioners]
+    assert len(people) == 3
+    for n, (name, id_number) in enumerate(people, 1):
+        assert f"乙方{n}（信访人）：{name}，身份证号码：{id_number}" in text
+        assert f"乙方（签字、按手印）：{name}" in text
+    assert text.count("乙方（签字、按手印）：") == 3
+    assert "见证单位（盖章）：某街道司法所" in text and "甲方（盖章）：" in text
+    assert "第三十三条" in text
+
+
+def test_service_receipt_takes_the_served_paper_from_the_catalog(populated: Workspace) -> None:
+    opinion = _make(populated, "处理意见书")
+    sets = ["--set", "送达文书=处理意见书", "--set", "送达方式=留置送达",
+            "--set", "见证人=社区主任王芳", "--set", "拒收理由=拒绝签收"]  # fmt: skip
+    data = _make(populated, "送达回证", *sets)
+    cells = document_xml(populated.root / data["docx"])  # the PDF's text interleaves columns
+    assert opinion["文号"] and f"信访事项的处理意见书（{opinion['文号']}）" in cells
+    assert "社区主任王芳" in cells and "拒绝签收" in cells
+    text = pdf_text(populated.root / data["pdf"])
+    assert "社区主任王芳" in text and "拒绝签收" in text
+
+
+def test_contact_note_only_when_given_and_dates_written_out(populated: Workspace) -> None:
+    _make(populated, "交办函")  # a complete case: the 督办函 quotes the 交办函's 文号
+    bare = pdf_text(populated.root / _make(populated, "督办函")["pdf"])
+    assert "联系人" not in bare and "____" not in bare
+    given = _make(populated, "督办函", "--set", "联系人=周明", "--set", "报送时限=2024-12-31")
+    text = pdf_text(populated.root / given["pdf"])
+    assert "（联系人：周明）" in text
+    assert "于2024年12月31日前" in text and "2024-12-31" not in text
+
+
+def test_fonts_report_says_what_is_substituted(populated: Workspace) -> None:
+    from docgen.fonts import ROLES, resolve_fonts
+
+    result = _call(populated, "fonts")
+    body = resolve_fonts()["body"]
+    if not body.official:
+        assert f"未安装{ROLES['body'].official[0]}" in result.output
+        assert "并非仿宋" in result.output
+
+
+def test_dossier_pages_state_only_what_holds() -> None:
+    from types import SimpleNamespace
+
+    from archive.dossier.build import dossier_title
+    from archive.dossier.check import defect_text
+    from archive.export import _CaseEntry, dossier_statement
+
+    assert defect_text(
+        "送达回证《x》没有送达时间：请补填送达时间（--meta 送达时间=2024-6-12）"
+    ) == ("送达回证《x》没有送达时间")
+    assert "--" not in defect_text("案件已办结，但没有回访记录（--kind 回访记录）")
+    entry = _CaseEntry("A", "张三", "民生", "区民政局", "诉求", Path("a.pdf"), "0", 3)
+    unsealed = dossier_statement([entry])
+    assert "均按“六有”要求" in unsealed and "骑缝章" not in unsealed and "未加盖印章" in unsealed
+    sealed_incomplete = dossier_statement([entry.__class__(**{**entry.__dict__, "complete": False,
+                                                              "sealed": True})])  # fmt: skip
+    assert "六有”要求整理立卷" not in sealed_incomplete and "骑缝章" in sealed_incomplete
+    people = [SimpleNamespace(name="张三"), SimpleNamespace(name="李四")]
+    case = SimpleNamespace(petitioners=people, category="土地征用", case_no="XF2024-0001",
+                           demand="要求补发土地征收补偿款及安置补助费，并对未获分配的收益作出说明")  # fmt: skip
+    assert dossier_title(case) == "张三等2人反映土地征用问题信访事项（XF2024-0001）"
