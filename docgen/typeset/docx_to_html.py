@@ -109,6 +109,42 @@ def _short_items_unbroken(markup: str) -> str:
     )
 
 
+#: One “character” of an indent: a 16 pt character condensed by 0.25 pt, as on the grid.
+CHAR_PT = 15.75
+
+
+def _direct_indent_css(ppr) -> str:  # type: ignore[no-untyped-def]
+    """A paragraph's own indents (typed in Word: “首行缩进 2 字符”) as an inline style, so the PDF
+    keeps what the clerk set; character units win over twips as in Word."""
+    ind = ppr.find(qn("w:ind")) if ppr is not None else None
+    if ind is None:
+        return ""
+
+    def length(chars_attr: str, twips_attr: str) -> float | None:
+        chars, twips = ind.get(qn(f"w:{chars_attr}")), ind.get(qn(f"w:{twips_attr}"))
+        if chars is not None:
+            return int(chars) / 100 * CHAR_PT
+        return int(twips) / 20 if twips is not None else None
+
+    rules = []
+    first, hanging = length("firstLineChars", "firstLine"), length("hangingChars", "hanging")
+    left = length("leftChars", "left")
+    if left is None:
+        left = length("startChars", "start")
+    right = length("rightChars", "right")
+    if right is None:
+        right = length("endChars", "end")
+    if hanging:
+        rules.append(f"text-indent: -{hanging:g}pt")
+    elif first is not None:
+        rules.append(f"text-indent: {first:g}pt")
+    if left is not None:
+        rules.append(f"padding-left: {left:g}pt")
+    if right is not None:
+        rules.append(f"padding-right: {right:g}pt")
+    return f' style="{"; ".join(rules)}"' if rules else ""
+
+
 def _paragraph_html(paragraph: Paragraph) -> str:
     style = paragraph.style.name if paragraph.style is not None else "Normal"
     classes = [css_class(style or "Normal")]
@@ -121,6 +157,7 @@ def _paragraph_html(paragraph: Paragraph) -> str:
             classes.append("break-before")
         if align.find(qn("w:keepNext")) is not None:
             classes.append("keep-next")
+    style_attr = _direct_indent_css(align)
     pieces: list[str] = []
     for child in paragraph._p:
         if child.tag == qn("w:r"):
@@ -128,7 +165,7 @@ def _paragraph_html(paragraph: Paragraph) -> str:
         elif child.tag in (qn("w:hyperlink"), qn("w:ins"), qn("w:smartTag"), qn("w:fldSimple")):
             for run_el in child.iter(qn("w:r")):
                 pieces.extend(_run_html(run_el, paragraph)[0])
-    open_tag = f'<p class="{" ".join(classes)}">'
+    open_tag = f'<p class="{" ".join(classes)}"{style_attr}>'
     if style == "FormCell":
         pieces = [_short_items_unbroken(piece) for piece in pieces]
     parts = "".join(pieces).split("\x00PAGE\x00")

@@ -204,3 +204,28 @@ def test_dossier_pages_state_only_what_holds() -> None:
     case = SimpleNamespace(petitioners=people, category="土地征用", case_no="XF2024-0001",
                            demand="要求补发土地征收补偿款及安置补助费，并对未获分配的收益作出说明")  # fmt: skip
     assert dossier_title(case) == "张三等2人反映土地征用问题信访事项（XF2024-0001）"
+
+
+def test_paper_pdf_keeps_an_indent_set_in_word(populated: Workspace, tmp_path: Path) -> None:
+    from docx import Document as DocxDocument
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    data = _make(populated, "交办函")
+    edited = tmp_path / "edited.docx"
+    document = DocxDocument(str(populated.root / data["docx"]))
+    for text, indent in (("顶格的一段话", None), ("缩进两字的一段话", "200")):
+        paragraph = document.add_paragraph(text, style="Recipient")
+        if indent:  # Word: 段落 → 特殊格式 首行缩进 2 字符
+            ind = OxmlElement("w:ind")
+            ind.set(qn("w:firstLineChars"), indent)
+            ind.set(qn("w:firstLine"), "640")
+            paragraph._p.get_or_add_pPr().append(ind)
+    document.save(str(edited))
+    pdf = tmp_path / "edited.pdf"
+    _call(populated, "paper", "pdf", str(edited), "--out", str(pdf))
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    x = {w: float(v) for v, w in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]+)</word>', out)}
+    flush, indented = x["顶格的一段话"], x["缩进两字的一段话"]
+    assert abs((indented - flush) - 2 * 15.75) < 1.5  # two characters, in pt
