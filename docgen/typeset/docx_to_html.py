@@ -64,7 +64,7 @@ def _run_html(run_el, paragraph: Paragraph) -> tuple[list[str], bool]:  # type: 
         if tag == qn("w:t"):
             pieces.append(_text(child.text or ""))
         elif tag == qn("w:tab"):
-            pieces.append("\u3000")
+            pieces.append(_TAB)
         elif tag == qn("w:br"):
             if child.get(qn("w:type")) == "page":
                 pieces.append("\x00PAGE\x00")
@@ -111,6 +111,18 @@ def _short_items_unbroken(markup: str) -> str:
 
 #: One “character” of an indent: a 16 pt character condensed by 0.25 pt, as on the grid.
 CHAR_PT = 15.75
+
+
+_TAB = "\x00TAB\x00"
+
+
+def _has_right_tab(paragraph: Paragraph) -> bool:
+    from docx.enum.text import WD_TAB_ALIGNMENT
+
+    formats = [paragraph.paragraph_format]
+    if paragraph.style is not None:
+        formats.append(paragraph.style.paragraph_format)
+    return any(stop.alignment == WD_TAB_ALIGNMENT.RIGHT for f in formats for stop in f.tab_stops)
 
 
 def _direct_indent_css(ppr) -> str:  # type: ignore[no-untyped-def]
@@ -168,7 +180,11 @@ def _paragraph_html(paragraph: Paragraph) -> str:
     open_tag = f'<p class="{" ".join(classes)}"{style_attr}>'
     if style == "FormCell":
         pieces = [_short_items_unbroken(piece) for piece in pieces]
-    parts = "".join(pieces).split("\x00PAGE\x00")
+    joined = "".join(pieces)
+    if _TAB in joined and _has_right_tab(paragraph):  # “文号<tab>签发人：…”: the rest flush right
+        head, tail = joined.split(_TAB, 1)
+        joined = head + '<span class="tab-end">' + tail.replace(_TAB, "\u3000") + "</span>"
+    parts = joined.replace(_TAB, "\u3000").split("\x00PAGE\x00")
     out = []
     for index, part in enumerate(parts):
         if index:

@@ -111,7 +111,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
     ]),
     "report.docx": ("document", [
         ("OrgMark", "{{ sender }}"),
-        ("DocNumber", "{{ doc_no }}　　签发人：{{ signer }}"),
+        ("DocNumberUp", "{{ doc_no }}\t签发人：\v{{ signer }}"),
         ("DocTitle", "关于{{ petitioners }}反映{{ category }}问题信访事项办理情况的报告"),
         ("Recipient", "{{ addressee }}："),
         (B, "{{ org_name }}于{{ assigned_on }}以{{ assign_doc_no }}交办的{{ petitioners }}信访事项"
@@ -296,6 +296,11 @@ def _clear_body(document) -> None:  # type: ignore[no-untyped-def]
 
 def _add(document, style: str, text: str) -> None:  # type: ignore[no-untyped-def]
     paragraph = document.add_paragraph(style=style)
+    if "\v" in text:  # “…签发人：\v{{ signer }}”: the name in 楷体 (GB/T 9704 上行文)
+        text, name = text.split("\v", 1)
+        paragraph.add_run(text)
+        paragraph.add_run(name, style="Kai")
+        return
     if style == "Attendance":  # “出席：” in 黑体 (the Label character style), names after it
         label, colon, text = text.partition("：")
         paragraph.add_run(label + colon, style="Label")

@@ -71,6 +71,7 @@ class ParaStyle:
     borders: dict[str, tuple[str, int, int, str]] = field(default_factory=dict)
     # side → (w:val, size in eighths of a point, space in points, colour hex)
     ind_twips: tuple[int, int] = (0, 0)  # extra (left, right) indent in twips (negative allowed)
+    right_tab_twips: int | None = None  # a right-aligned tab stop (from the left margin)
 
 
 def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
@@ -110,6 +111,17 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
             before_lines=200 if variant.org_mark_top_mm and not variant.letter_rules else 0,
             after_lines=200 if variant.rule_under_number == "single" else 100,
             borders=number_borders,
+        ),
+        ParaStyle(
+            "DocNumberUp",
+            "上行文（报告）的发文字号：文号左空 1 字，签发人（制表符后）右空 1 字，同一行",
+            align="left",
+            left_chars=100,
+            right_chars=100,
+            before_lines=200 if variant.org_mark_top_mm and not variant.letter_rules else 0,
+            after_lines=200 if variant.rule_under_number == "single" else 100,
+            borders=number_borders,
+            right_tab_twips=mm_to_twips(v.TEXT_WIDTH_MM) - round(v.BODY_PT * 20),
         ),
         ParaStyle(
             "DocTitle",
@@ -238,7 +250,10 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
 
 
 #: Character styles (runs), mapped to CSS classes as well.
-CHAR_STYLES = {"Label": ("黑体 run，例如纪要中的“出席：”", HEITI)}
+CHAR_STYLES = {
+    "Label": ("黑体 run，例如纪要中的“出席：”", HEITI),
+    "Kai": ("楷体 run，例如上行文签发人的姓名", KAITI),
+}
 
 #: Ordered child tags of w:pPr (the schema's sequence), for inserting children in place.
 _PPR_ORDER = [
@@ -325,6 +340,10 @@ def _apply_ppr(ppr, spec: ParaStyle) -> None:  # type: ignore[no-untyped-def]
                 element = OxmlElement(f"w:{side}")
                 _set(element, val=val, sz=size, space=space, color=color)
                 bdr.append(element)
+    if spec.right_tab_twips is not None:
+        tab = OxmlElement("w:tab")
+        _set(tab, val="right", pos=spec.right_tab_twips)
+        _child(ppr, "w:tabs", _PPR_ORDER).append(tab)
     if not spec.snap_to_grid:
         _set(_child(ppr, "w:snapToGrid", _PPR_ORDER), val=0)
     spacing = _child(ppr, "w:spacing", _PPR_ORDER)

@@ -229,3 +229,18 @@ def test_paper_pdf_keeps_an_indent_set_in_word(populated: Workspace, tmp_path: P
     x = {w: float(v) for v, w in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]+)</word>', out)}
     flush, indented = x["顶格的一段话"], x["缩进两字的一段话"]
     assert abs((indented - flush) - 2 * 15.75) < 1.5  # two characters, in pt
+
+
+def test_report_number_line_left_and_signer_right(populated: Workspace) -> None:
+    data = _make(populated, "查办报告", "--set", "签发人=刘洋")
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(populated.root / data["pdf"]),
+                          "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]+)</word>', out
+    )
+    number = next(w for w in words if w[3] == data["文号"])
+    signer = next(w for w in words if w[3].startswith("签发人"))
+    mm = 25.4 / 72
+    assert abs(float(number[1]) - float(signer[1])) < 1  # one line
+    assert 28 + 4 < float(number[0]) * mm < 28 + 7  # 1 character from the left edge (28 mm)
+    assert 184 - 7 < float(signer[2]) * mm <= 184 - 4  # … and from the right edge
