@@ -109,6 +109,8 @@ class _CaseEntry:
     dossier: Path
     dossier_sha256: str
     pages: int | None
+    complete: bool = True  # built without missing 六有 material (meta["缺失"] empty)
+    sealed: bool = False  # every page carries the office seal (cover seal + 骑缝章)
 
 
 # --- step 1: collect -----------------------------------------------------------------------------
@@ -139,8 +141,50 @@ def collect(ws: Any, case_nos: Sequence[str], redact: bool) -> list[_CaseEntry]:
                 case_no, "、".join(_mask_name(n) if redact else n for n in names),
                 case.category or "", case.unit or "", text(case.demand or ""),
                 Path(ws.root) / doc.path, doc.sha256, doc.pages,
+                not (doc.meta or {}).get("缺失"), _sealed(Path(ws.root) / doc.path),
             ))  # fmt: skip
     return entries
+
+
+def _sealed(pdf: Path) -> bool:
+    """Whether every page of ``pdf`` carries a docgen seal drawing (the 骑缝章 spans them all)."""
+    from pypdf import PdfReader
+
+    from archive.seal.xobject import SEAL_RESOURCE_NAME
+
+    try:
+        pages = PdfReader(str(pdf)).pages
+    except (OSError, ValueError):
+        return False
+
+    def stamped(page: Any) -> bool:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        names = xobjects.get_object().keys() if xobjects is not None else ()
+        return any(str(name).startswith(SEAL_RESOURCE_NAME) for name in names)
+
+    return len(pages) > 0 and all(stamped(page) for page in pages)
+
+
+def dossier_statement(entries: list[_CaseEntry]) -> str:
+    """What the 报送函 says of the dossiers: only what holds (六有 complete? sealed?)."""
+    incomplete = sum(not c.complete for c in entries)
+    unsealed = sum(not c.sealed for c in entries)
+    if not incomplete:
+        arranged = "所报卷宗均按“六有”要求整理立卷"
+    elif incomplete == len(entries):
+        arranged = "所报卷宗材料不全，缺失事项已在各卷备考表中注明"
+    else:
+        arranged = (
+            f"所报卷宗按“六有”要求整理立卷，其中{incomplete}件材料不全，缺失事项已在其备考表中注明"
+        )
+    if not unsealed:
+        seals = "，加盖单位印章和骑缝章"
+    elif unsealed == len(entries):
+        seals = "，卷宗未加盖印章"
+    else:
+        seals = f"，其中{unsealed}件卷宗未加盖印章"
+    return arranged + seals + "；"
 
 
 # --- the sink ------------------------------------------------------------------------------------
@@ -218,7 +262,7 @@ def letter_html(org: str, doc_no: str, recipient: str, entries: list[_CaseEntry]
     body = [
         f"根据信访事项逐级报送要求，现将我单位办理的{len(entries)}件信访事项的卷宗材料报送你单位"
         "（案件清单见附件），请予审查。",
-        "所报卷宗均按“六有”要求整理立卷，加盖单位印章和骑缝章；各文件的SHA-256校验值列于随附的"
+        dossier_statement(entries) + "各文件的SHA-256校验值列于随附的"
         "文件清单，可据以核对文件完整、未被改动。",
         REDACTED_SCOPE + NOT_REDACTED if redact else UNREDACTED,
         "特此函告。",

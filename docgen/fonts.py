@@ -2,7 +2,7 @@
 
 Each GB/T 9704 element has a font role (title = 小标宋, body = 仿宋, heading1 = 黑体, ...). A role
 resolves to the official font when fontconfig knows one, else to an open fallback from Debian's
-fonts-noto-cjk / fonts-arphic-ukai. ``prepare_fonts()`` writes a small TrueType subset of each
+fonts-noto-cjk / fonts-lxgw-wenkai / fonts-arphic-ukai. ``prepare_fonts()`` writes a small TrueType subset of each
 resolved font (GB2312 repertoire plus punctuation, no layout or vertical tables) into a cache
 folder; subsetting the full 65k-glyph CFF font on every render would cost seconds per page.
 Characters outside the subset (𠮷, 龘 in names) are cut from the full font into tiny TrueType
@@ -46,6 +46,21 @@ class RoleSpec:
     official: tuple[str, ...]  # family names of the official fonts, best first
     fallback: tuple[str, str, int]  # (family, file name under the system font dirs, ttc index)
     bold: bool = False
+    better: tuple[str, str, int] | None = None  # an open face preferred when installed
+
+    @property
+    def open_face(self) -> tuple[str, str, int]:
+        """The open fallback to use: ``better`` when its file is installed, else ``fallback``."""
+        if self.better is not None and Path(self.better[1]).exists():
+            return self.better
+        return self.fallback
+
+    def substitution(self, family: str) -> str:
+        """What a report says when ``family`` stands in for the official face (Chinese)."""
+        note = f"未安装{self.official[0]}，以 {family} 代替"
+        if self.official[0] == "仿宋_GB2312":
+            note += "（宋体风格的字形，并非仿宋）"
+        return note
 
 
 _NOTO = "/usr/share/fonts/opentype/noto/"
@@ -53,6 +68,9 @@ _SERIF = ("Noto Serif CJK SC", _NOTO + "NotoSerifCJK-Regular.ttc", 2)
 _SERIF_BOLD = ("Noto Serif CJK SC Bold", _NOTO + "NotoSerifCJK-Bold.ttc", 2)
 _SANS = ("Noto Sans CJK SC", _NOTO + "NotoSansCJK-Regular.ttc", 2)
 _KAI = ("AR PL UKai CN", "/usr/share/fonts/truetype/arphic/ukai.ttc", 0)
+# 霞鹜文楷 (fonts-lxgw-wenkai) over AR PL UKai for 楷体: UKai centres “，。：” in the em box (the
+# Taiwan convention), WenKai sets them low left as GB/T 15834 wants; both cover GB2312.
+_WENKAI = ("LXGW WenKai", "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf", 0)
 _FANGSONG = ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong")
 _KAITI = ("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi")
 
@@ -68,7 +86,7 @@ ROLES: dict[str, RoleSpec] = {
         ),
         RoleSpec("body", "正文（仿宋）", _FANGSONG, _SERIF),
         RoleSpec("heading1", "一级标题（黑体）", ("黑体", "SimHei"), _SANS),
-        RoleSpec("heading2", "二级标题（楷体）", _KAITI, _KAI),
+        RoleSpec("heading2", "二级标题（楷体）", _KAITI, _KAI, better=_WENKAI),
         RoleSpec("heading3", "三级标题（仿宋）", _FANGSONG, _SERIF),
         RoleSpec("heading4", "四级标题（仿宋）", _FANGSONG, _SERIF),
         RoleSpec("page_number", "页码（宋体）", ("宋体", "SimSun"), _SERIF),
@@ -164,7 +182,7 @@ def resolve_fonts(directory: Path | None = None) -> dict[str, ResolvedFont]:
         source = _find_official(spec.official)
         official = source is not None
         if source is None:
-            family, file, index = spec.fallback
+            family, file, index = spec.open_face
             source = FontSource(family, Path(file), index)
             if not source.file.exists():
                 raise DependencyError(

@@ -48,6 +48,7 @@ from archive.dossier.check import (
     CheckReport,
     case_documents,
     check_case,
+    defect_text,
 )
 from archive.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
 from archive.dossier.fonts import share_font_programs
@@ -208,7 +209,7 @@ def load_plan(ws: Any, case_no: str, options: BuildOptions) -> DossierPlan:
         cover = {
             "archive_no": archive_number(ws.settings, year_from.year, case.id),
             "year": str(year_from.year),
-            "title": f"关于{(case.demand or case.category or '')[:40]}的信访事项（{case.case_no}）",
+            "title": dossier_title(case),
             "unit": case.unit or "",
             "leader": case.leader or "",
             "first": min(dates) if dates else None,
@@ -297,7 +298,9 @@ def back_note_statement(plan: DossierPlan, numbered: int) -> list[str]:
         lines.append("经检查，六有材料齐全。")
     else:
         lines.append("经检查，本卷材料不全，缺少：")
-        lines += [f"{n}. {item.message}" for n, item in enumerate(plan.report.errors, 1)]
+        lines += [
+            f"{n}. {defect_text(item.message)}" for n, item in enumerate(plan.report.errors, 1)
+        ]
     return lines
 
 
@@ -369,9 +372,18 @@ def frame_stylesheet(typesetter: Any) -> Any:
 
 
 def _current_user() -> str:
-    from archive.workspace import current_user
+    """The 立卷人 when none is given: the named user (DOCGEN_USER), never a login name such as
+    “root”; unknown → empty, for the filer to sign by hand."""
+    return os.environ.get("DOCGEN_USER", "").strip()
 
-    return current_user()
+
+def dossier_title(case: Any) -> str:
+    """案卷题名: who raised which problem, whole words only (a demand cut at N characters reads
+    “未获分的信访事项”): “张三等3人反映土地征用问题信访事项（XF2024-0001）”."""
+    names = [p.name for p in case.petitioners]
+    who = names[0] + (f"等{len(names)}人" if len(names) > 1 else "") if names else ""
+    problem = f"反映{case.category}问题" if case.category else "反映问题"
+    return f"{who}{problem}信访事项（{case.case_no}）"
 
 
 # --- step 6: one WeasyPrint write ------------------------------------------------------------

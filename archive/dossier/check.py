@@ -31,6 +31,7 @@ section 0) are ignored.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -291,3 +292,10 @@ def _overdue(case, docs, report, calendar, root, today) -> None:  # type: ignore
 
 
 RULES = (_files, _service_time, _report_signature, _implementation, _agreement, _closed, _overdue)
+
+
+def defect_text(message: str) -> str:
+    """A defect as a 备考表 states it: the fact, without the remedy and command hints after
+    “：请…” (“送达回证《…》没有送达时间：请补填送达时间（--meta …）” → “送达回证《…》没有送达时间”)."""
+    fact = message.split("：请", 1)[0]
+    return re.sub(r"（[^（）]*--[^（）]*）", "", fact).strip()

@@ -19,14 +19,19 @@ def fonts_group(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     rows = [
-        {"角色": ROLES[role].label, "字体": family, "文件": path, "官方字体": official}
+        {"角色": ROLES[role].label, "字体": family, "文件": path, "官方字体": official,
+         "替代说明": "" if official else ROLES[role].substitution(family)}
         for role, family, path, official in font_report()
-    ]
+    ]  # fmt: skip
 
     def text() -> None:
         for r in rows:
             kind = "官方字体" if r["官方字体"] else "开源替代"
             click.echo(f"{r['角色']:　<9}{r['字体']}（{kind}）  {r['文件']}")
+        for note in dict.fromkeys(r["替代说明"] for r in rows if r["替代说明"]):
+            click.echo(f"注意：{note}。")
+        if any(r["替代说明"] for r in rows):
+            click.echo("安装单位已授权的公文字体后，运行 docgen fonts prepare 即可改用。")
 
     emit(rows, as_json, text)
 

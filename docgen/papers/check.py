@@ -25,7 +25,15 @@ class Problem:
 
 
 def known_styles() -> set[str]:
-    names = {"Normal", "Header", "Footer", "FormTable", "Normal Table", *CHAR_STYLES}
+    names = {
+        "Normal",
+        "Header",
+        "Footer",
+        "FormTable",
+        "ImprintTable",
+        "Normal Table",
+        *CHAR_STYLES,
+    }
     for variant in VARIANTS.values():
         names |= {s.name for s in paragraph_styles(variant)}
     return names

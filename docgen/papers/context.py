@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from docgen.clocks import HolidayCalendar, handling_deadline
-from docgen.errors import ValidationError
+from docgen.errors import DocgenError, ValidationError
 from docgen.model import Case
-from docgen.papers.registry import BLANK, PaperType
+from docgen.papers.registry import BLANK, ORG, PETITIONER, UNIT, PaperType
+from docgen.papers.wording import pronoun
 
 # XML 1.0 forbids these; Word would refuse the file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -71,6 +72,9 @@ def case_context(
         "extended_due_on": cn_date(extended),
         "assign_doc_no": assign_doc_no or BLANK,
         "today": cn_date(today),
+        "you": pronoun(max(len(case.petitioners), case.head_count or 1)),
+        "parties": parties(case),
+        "catalog": catalog(case),
         "follow_ups": [
             {
                 "date": cn_date(f.visited_on),
@@ -158,7 +162,87 @@ def paper_context(
     if paper.name == "送达回证":
         ctx["recipient"] = ctx["recipient"] or case_ctx["petitioners"]
         ctx["address"] = ctx["address"] or case_ctx["petitioner_address"]
+    ctx |= issuing(paper, ctx) | served_document(paper, ctx)
+    check_outcome(paper, ctx)
     for key, value in ctx.items():
         if isinstance(value, str):
             check_value(key, value)
     return ctx
+
+
+def issuing(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
+    """发文机关, 主送 and 抄送 of ``paper`` from its registry rule, unless the clerk gave them, and
+    the 附注's contact line from what the clerk gave (empty: no 附注).
+
+    The issuer is never among the organs copied, and an organ is copied once.
+    """
+    names = {ORG: ctx["org_name"], UNIT: ctx["unit"], PETITIONER: ctx["petitioners"]}
+    issuer = ctx.get("sender") or names[paper.issuer]
+    addressee = ctx.get("addressee") or names.get(paper.addressee, "")
+    copied: list[str] = []
+    for key in paper.cc:
+        organ = str(ctx.get(key) or "").strip()
+        if organ and organ != BLANK and organ != issuer and organ not in copied:
+            copied.append(organ)
+    contact = [f"{label}：{ctx[key]}" for key, label in (("contact", "联系人"),
+               ("contact_phone", "联系电话")) if ctx.get(key) not in (None, "", BLANK)]  # fmt: skip
+    return {"sender": issuer, "addressee": addressee, "cc": "，".join(copied),
+            "contact_line": "，".join(contact)}  # fmt: skip
+
+
+def check_outcome(paper: PaperType, ctx: Mapping[str, Any]) -> None:
+    """A 处理意见书's 办理结果 must not contradict its per-demand 处理意见."""
+    items = ctx.get("opinion")
+    if paper.name != "处理意见书" or not isinstance(items, list):
+        return
+    texts = [item["text"] for item in items]
+    refused = any("不予支持" in t for t in texts)
+    granted = any("予以支持" in t or "部分支持" in t for t in texts)
+    outcome = ctx.get("outcome")
+    wanted = None
+    if refused and granted and outcome != "部分支持":
+        wanted = "部分支持"
+    elif refused and outcome == "支持":
+        wanted = "不予支持或部分支持"
+    elif granted and outcome == "不予支持":
+        wanted = "支持或部分支持"
+    if wanted:
+        raise ValidationError(
+            f"处理意见书的“办理结果”为“{outcome}”，与“处理意见”中的逐项答复不一致，应为“{wanted}”"
+        )
+
+
+def parties(case: Case) -> list[dict[str, Any]]:
+    """Each petitioner as a party of an agreement: name, ID number and address (blank if unknown)."""
+    return [
+        {"n": i, "name": p.name, "id_number": _text(p.id_number), "address": _text(p.address)}
+        for i, p in enumerate(case.petitioners, 1)
+    ]
+
+
+def catalog(case: Case) -> list[dict[str, str]]:
+    """The case's recorded papers (kind, 题名, 文号), oldest first, for papers that cite them."""
+    return [
+        {"kind": d.kind, "title": d.title or d.kind, "doc_no": d.doc_no or ""}
+        for d in sorted(case.documents, key=lambda d: d.id or 0)
+    ]
+
+
+def served_document(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
+    """送达回证: the served paper's 题名 and 文号 from the catalog (its latest paper of that type)."""
+    if paper.name != "送达回证" or not ctx.get("served_doc"):
+        return {}
+    from docgen.papers.registry import PAPER_TYPES, get_paper_type
+
+    named = ctx["served_doc"]
+    kinds = {named}
+    try:
+        kinds.add(get_paper_type(named).name)
+    except DocgenError:
+        kinds |= {p.name for p in PAPER_TYPES.values() if named in p.name}
+    found = [d for d in ctx.get("catalog", []) if d["kind"] in kinds]
+    if not found:
+        return {}
+    latest = found[-1]
+    number = f"（{latest['doc_no']}）" if latest["doc_no"] else ""
+    return {"served_doc": latest["title"] + number}

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
 from docgen.errors import NotFoundError, ValidationError
 from docgen.papers.title_breaks import balance_titles
+from docgen.papers.wording import collapse_marks, entered_context
 from templates import TEMPLATES_DIR
 
 PAPERS_DIR = TEMPLATES_DIR / "papers"
@@ -56,10 +58,13 @@ def _environment() -> jinja2.Environment:
 
 
 def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:
-    """Render ``template`` with ``context`` into ``out`` (a .docx)."""
+    """Render ``template`` with ``context`` into ``out`` (a .docx).
+
+    Values enter as clauses and doubled marks collapse afterwards (``docgen.papers.wording``).
+    """
     doc = DocxTemplate(str(template))
     try:
-        doc.render(dict(context), _environment(), autoescape=True)
+        doc.render(entered_context(context), _environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise ValidationError(f"模板 {template.name} 使用了未声明的字段：{exc.message}") from None
     except jinja2.TemplateSyntaxError as exc:
@@ -67,9 +72,17 @@ def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:
             f"模板 {template.name} 的标签有误（第 {exc.lineno} 行）：{exc.message}"
             "，可用 docgen paper check 检查"
         ) from None
+    _collapse_document_marks(doc.docx)
     balance_titles(doc.docx, _filled_values(context))
     doc.save(str(out))
     return out
+
+
+def _collapse_document_marks(document) -> None:  # type: ignore[no-untyped-def]
+    """Collapse marks that meet in the filled text, run by run (a tag and its text share a run)."""
+    for element in document.element.body.iter(qn("w:t")):
+        if element.text:
+            element.text = collapse_marks(element.text)
 
 
 def _filled_values(context: Mapping[str, Any]) -> list[str]:

@@ -28,12 +28,10 @@ from docgen.errors import DocgenError
 from docgen.model import Case, DocNumberCounter, Document
 from docgen.papers.context import case_context, paper_context, recorded_facts
 from docgen.papers.fill import render_paper, resolve_template
-from docgen.papers.registry import PaperType, get_paper_type
-from docgen.vocab import OUTCOMES
+from docgen.papers.registry import OUTCOME_TEXT, PaperType, get_paper_type
 
 Progress = Callable[[int, int, str], None]
 COMMIT_GROUP = 16  # rendered papers committed per catalog transaction in a batch
-_OUTCOME_TEXT = dict(zip(OUTCOMES, ("予以支持", "作出解释说明", "不予支持"), strict=True))
 
 
 @dataclass(frozen=True)
@@ -117,7 +115,7 @@ def plan_context(
     ctx = paper_context(paper, base, values)
     ctx["recorded_facts"] = recorded_facts(paper, values)
     if "outcome" in ctx:
-        ctx["outcome_text"] = _OUTCOME_TEXT.get(ctx["outcome"], ctx["outcome"])
+        ctx["outcome_text"] = OUTCOME_TEXT.get(ctx["outcome"], ctx["outcome"])
     return ctx
 
 

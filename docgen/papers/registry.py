@@ -10,11 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docgen.errors import NotFoundError
-from docgen.vocab import ATTITUDES, OUTCOMES, Section
+from docgen.vocab import ATTITUDES, Section
 
 BLANK = "________"  # printed where an optional value is missing, to be filled in by hand
 SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达")
 RISK_LEVELS = ("红", "黄", "绿")
+#: 处理意见书 outcomes: 部分支持 is its own answer (the ledger's OUTCOMES fold it into 支持).
+OPINION_OUTCOMES = ("支持", "部分支持", "解释说明", "不予支持")
+OUTCOME_TEXT = dict(
+    zip(
+        OPINION_OUTCOMES,
+        (
+            "予以支持",
+            "部分予以支持（支持与不予支持的部分见上述处理意见）",
+            "作出解释说明",
+            "不予支持",
+        ),
+        strict=True,
+    )
+)
+#: Who issues a paper / to whom: the workspace's 信访 organ, the case's 责任单位, the petitioner.
+ORG, UNIT, PETITIONER = "org", "unit", "petitioner"
 
 #: Case-derived context: key → Chinese label. Built in one place (``context.case_context``).
 CASE_FIELDS: dict[str, str] = {
@@ -42,6 +58,13 @@ CASE_FIELDS: dict[str, str] = {
     "assign_doc_no": "交办文号",
     "today": "成文日期",
     "follow_ups": "历次回访",
+    "you": "称谓（你/你们）",
+    "sender": "发文机关",
+    "parties": "协议乙方（每位信访人）",
+    "catalog": "本案已登记文书",
+    "addressee": "主送",
+    "cc": "抄送",
+    "contact_line": "附注（联系人、联系电话）",
 }
 
 
@@ -68,6 +91,9 @@ class PaperType:
     fields: tuple[Field, ...] = ()
     case_fields: tuple[str, ...] = ()  # the case context keys the text uses
     aliases: tuple[str, ...] = ()
+    issuer: str = ORG  # who issues it (ORG / UNIT); a clerk's 发文机关 value wins
+    addressee: str = ""  # to whom (ORG / UNIT / PETITIONER); a clerk's 主送 value wins
+    cc: tuple[str, ...] = ()  # context keys of the organs copied (抄送); the issuer is left out
 
     @property
     def required(self) -> tuple[Field, ...]:
@@ -86,6 +112,8 @@ def _opt(key: str, label: str, default: str = BLANK, **kw: object) -> Field:
 
 
 _CONTACT = (_opt("contact", "联系人"), _opt("contact_phone", "联系电话"))
+#: Who issues it and to whom, when this case differs from the paper type's rule.
+_ISSUING = (_opt("sender", "发文机关", ""), _opt("addressee", "主送", ""))
 _BASICS = ("case_no", "petitioners", "form", "category", "demand", "registered_on", "accepted_on")
 
 PAPER_TYPES: dict[str, PaperType] = {
@@ -124,20 +152,23 @@ PAPER_TYPES: dict[str, PaperType] = {
             "关于{petitioners}反映{category}问题信访事项办理情况的报告", "报",
             (Field("findings", "核查结果"), Field("opinion", "处理意见"),
              Field("implementation", "落实情况"), _opt("dissent", "不同意见", "无"),
-             _opt("attitude", "信访人态度"), *_CONTACT),
+             _opt("attitude", "信访人态度"), _opt("signer", "签发人"), *_ISSUING, *_CONTACT),
             (*_BASICS, "facts", "unit", "assign_doc_no", "assigned_on", "leader_name",
              "leader_post", "handler"),
-            ("办理情况报告",),
+            ("办理情况报告",), issuer=UNIT, addressee=ORG,
         ),
         PaperType(
             "处理意见书", "opinion.docx", "document", Section.REPLY_AND_FOLLOW_UP,
             "关于{petitioners}信访事项的处理意见书", "答",
-            (Field("facts_reasons", "事实和理由"), Field("opinion", "处理意见"),
-             Field("legal_basis", "法律依据"), Field("outcome", "办理结果", choices=OUTCOMES),
+            (Field("facts_reasons", "事实和理由"), Field("opinion", "处理意见", as_list=True),
+             Field("legal_basis", "法律依据"),
+             Field("outcome", "办理结果", choices=OPINION_OUTCOMES),
              Field("review_organ", "复查机关"),
-             _opt("investigation", "调查经过", "本机关调阅了有关材料，听取了信访人陈述，并向有关单位和人员进行了调查核实。")),
+             _opt("investigation", "调查经过", "本机关调阅了有关材料，听取了信访人陈述，并向有关单位和人员进行了调查核实。"),
+             *_ISSUING),
             (*_BASICS, "unit"),
-            ("信访事项处理意见书", "答复意见书"),
+            ("信访事项处理意见书", "答复意见书"), issuer=UNIT, addressee=PETITIONER,
+            cc=("review_organ", "org_name"),
         ),
         PaperType(
             "受理告知书", "accept.docx", "document", Section.REPLY_AND_FOLLOW_UP,
@@ -189,6 +220,7 @@ PAPER_TYPES: dict[str, PaperType] = {
              _opt("copies", "件数", "1"), _opt("proxy", "代收人", ""),
              _opt("proxy_reason", "代收理由", ""), _opt("server", "送达人", ""),
              _opt("issuer", "填发人", ""), _opt("served_at", "送达时间", "年　月　日"),
+             _opt("witness_person", "见证人", ""), _opt("refusal", "拒收理由", ""),
              _opt("remarks", "备考", "")),
             ("case_no", "petitioners", "petitioner_address", "category"),
         ),

@@ -40,8 +40,16 @@ def css_class(style_name: str) -> str:
     return "s-" + re.sub(r"[^A-Za-z0-9_-]", "", style_name)
 
 
+#: A date, a 文号's 〔年〕号, or a number with its unit (“30日”, “189号”, “3.2亩”): one
+#: unbreakable piece (.nb).
+_UNBROKEN = re.compile(
+    r"〔\d{4}〕\d+号|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d+(?:\.\d+)?[年月日号天个条款份件亩元]"
+)
+
+
 def _text(value: str) -> str:
-    return html.escape(_INVALID_XML.sub("", value), quote=True)
+    escaped = html.escape(_INVALID_XML.sub("", value), quote=True)
+    return _UNBROKEN.sub(lambda m: f'<span class="nb">{m.group()}</span>', escaped)
 
 
 def _run_html(run_el, paragraph: Paragraph) -> tuple[list[str], bool]:  # type: ignore[no-untyped-def]
@@ -56,7 +64,7 @@ def _run_html(run_el, paragraph: Paragraph) -> tuple[list[str], bool]:  # type: 
         if tag == qn("w:t"):
             pieces.append(_text(child.text or ""))
         elif tag == qn("w:tab"):
-            pieces.append("\u3000")
+            pieces.append(_TAB)
         elif tag == qn("w:br"):
             if child.get(qn("w:type")) == "page":
                 pieces.append("\x00PAGE\x00")
@@ -88,6 +96,67 @@ def _run_html(run_el, paragraph: Paragraph) -> tuple[list[str], bool]:  # type: 
     return wrapped, page_break
 
 
+#: An item of a 、/，-list short enough to be a name or a unit (“彭国华”): kept on one line.
+_SHORT_ITEM = re.compile(r"(?<![^、，,（）()\s])[^、，,（）()\s<>]{2,8}(?=[、，,（）()]|$)")
+
+
+def _short_items_unbroken(markup: str) -> str:
+    """Wrap short list items of the text (not of the tags) in ``.nb`` spans (table cells)."""
+    tokens = re.split(r"(<[^>]+>)", markup)
+    return "".join(
+        token if token.startswith("<") else _SHORT_ITEM.sub(r'<span class="nb">\g<0></span>', token)
+        for token in tokens
+    )
+
+
+#: One “character” of an indent: a 16 pt character condensed by 0.25 pt, as on the grid.
+CHAR_PT = 15.75
+
+
+_TAB = "\x00TAB\x00"
+
+
+def _has_right_tab(paragraph: Paragraph) -> bool:
+    from docx.enum.text import WD_TAB_ALIGNMENT
+
+    formats = [paragraph.paragraph_format]
+    if paragraph.style is not None:
+        formats.append(paragraph.style.paragraph_format)
+    return any(stop.alignment == WD_TAB_ALIGNMENT.RIGHT for f in formats for stop in f.tab_stops)
+
+
+def _direct_indent_css(ppr) -> str:  # type: ignore[no-untyped-def]
+    """A paragraph's own indents (typed in Word: “首行缩进 2 字符”) as an inline style, so the PDF
+    keeps what the clerk set; character units win over twips as in Word."""
+    ind = ppr.find(qn("w:ind")) if ppr is not None else None
+    if ind is None:
+        return ""
+
+    def length(chars_attr: str, twips_attr: str) -> float | None:
+        chars, twips = ind.get(qn(f"w:{chars_attr}")), ind.get(qn(f"w:{twips_attr}"))
+        if chars is not None:
+            return int(chars) / 100 * CHAR_PT
+        return int(twips) / 20 if twips is not None else None
+
+    rules = []
+    first, hanging = length("firstLineChars", "firstLine"), length("hangingChars", "hanging")
+    left = length("leftChars", "left")
+    if left is None:
+        left = length("startChars", "start")
+    right = length("rightChars", "right")
+    if right is None:
+        right = length("endChars", "end")
+    if hanging:
+        rules.append(f"text-indent: -{hanging:g}pt")
+    elif first is not None:
+        rules.append(f"text-indent: {first:g}pt")
+    if left is not None:
+        rules.append(f"padding-left: {left:g}pt")
+    if right is not None:
+        rules.append(f"padding-right: {right:g}pt")
+    return f' style="{"; ".join(rules)}"' if rules else ""
+
+
 def _paragraph_html(paragraph: Paragraph) -> str:
     style = paragraph.style.name if paragraph.style is not None else "Normal"
     classes = [css_class(style or "Normal")]
@@ -98,6 +167,9 @@ def _paragraph_html(paragraph: Paragraph) -> str:
             classes.append("a-" + _ALIGN[jc.get(qn("w:val"))])
         if align.find(qn("w:pageBreakBefore")) is not None:
             classes.append("break-before")
+        if align.find(qn("w:keepNext")) is not None:
+            classes.append("keep-next")
+    style_attr = _direct_indent_css(align)
     pieces: list[str] = []
     for child in paragraph._p:
         if child.tag == qn("w:r"):
@@ -105,8 +177,14 @@ def _paragraph_html(paragraph: Paragraph) -> str:
         elif child.tag in (qn("w:hyperlink"), qn("w:ins"), qn("w:smartTag"), qn("w:fldSimple")):
             for run_el in child.iter(qn("w:r")):
                 pieces.extend(_run_html(run_el, paragraph)[0])
-    open_tag = f'<p class="{" ".join(classes)}">'
-    parts = "".join(pieces).split("\x00PAGE\x00")
+    open_tag = f'<p class="{" ".join(classes)}"{style_attr}>'
+    if style == "FormCell":
+        pieces = [_short_items_unbroken(piece) for piece in pieces]
+    joined = "".join(pieces)
+    if _TAB in joined and _has_right_tab(paragraph):  # “文号<tab>签发人：…”: the rest flush right
+        head, tail = joined.split(_TAB, 1)
+        joined = head + '<span class="tab-end">' + tail.replace(_TAB, "\u3000") + "</span>"
+    parts = joined.replace(_TAB, "\u3000").split("\x00PAGE\x00")
     out = []
     for index, part in enumerate(parts):
         if index:
@@ -166,7 +244,19 @@ def _table_html(table: Table) -> str:
             column += span
         rows_html.append("<tr>" + "".join(tds) + "</tr>")
     cls = "t-" + re.sub(r"[^A-Za-z0-9_-]", "", style or "Table")
-    return f'<table class="{cls}"><colgroup>{cols}</colgroup>{"".join(rows_html)}</table>'
+    markup = f'<table class="{cls}"><colgroup>{cols}</colgroup>{"".join(rows_html)}</table>'
+    if _anchored_at_foot(table):  # the 版记: placed at the foot of the page it ends on
+        return f'<div class="foot">{markup}</div>'
+    return markup
+
+
+def _anchored_at_foot(table: Table) -> bool:
+    tbl_pr = table._tbl.tblPr
+    position = tbl_pr.find(qn("w:tblpPr")) if tbl_pr is not None else None
+    if position is None:
+        return False
+    style = table.style.name if table.style is not None else ""
+    return style == "ImprintTable" or position.get(qn("w:tblpYSpec")) == "bottom"
 
 
 def _blocks_html(container, parent) -> str:  # type: ignore[no-untyped-def]

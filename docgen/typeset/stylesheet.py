@@ -15,7 +15,7 @@ ROLE_SELECTORS: dict[str, str] = {
     "body": "body",
     "title": ".s-DocTitle, .s-OrgMark",
     "heading1": ".s-Heading1, .s-AttachmentHead, .c-Label",
-    "heading2": ".s-Heading2",
+    "heading2": ".s-Heading2, .c-Kai",
     "heading3": ".s-Heading3",
     "heading4": ".s-Heading4",
 }
@@ -44,7 +44,10 @@ def _page_number_css(fonts: dict[str, ResolvedFont], variant: v.FormatVariant) -
 
 def _variant_css(variant: v.FormatVariant) -> str:
     red = v.RED
-    rules = [f".s-DocNumber {{ text-align: {variant.doc_number_align}; letter-spacing: 0; }}"]
+    rules = [
+        f".s-DocNumber {{ text-align: {variant.doc_number_align}; letter-spacing: 0; }}",
+        ".s-DocNumberUp { text-align: left; letter-spacing: 0; padding: 0 15.75pt; }",
+    ]
     half_leading_mm = (LINE_MM - v.BODY_PT / 72 * 25.4) / 2
     if variant.org_mark_top_mm is not None:
         org_line_mm = variant.org_mark_pt * 1.2 / 72 * 25.4
@@ -55,7 +58,7 @@ def _variant_css(variant: v.FormatVariant) -> str:
         )
     if variant.rule_under_number == "single":
         rules.append(
-            f".s-DocNumber {{ margin-top: {2 * LINE_MM:.4f}mm; "
+            f".s-DocNumber, .s-DocNumberUp {{ margin-top: {2 * LINE_MM:.4f}mm; "
             f"padding-bottom: {v.RULE_GAP_MM - half_leading_mm:.2f}mm; "
             f"border-bottom: 1pt solid {red}; margin-bottom: {2 * LINE_MM:.4f}mm; }}"
         )

@@ -10,8 +10,12 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
 
-from templates.styles.build_base import base_path
+from docgen.typeset import variants as v
+from templates.styles.build_base import LINE_TWIPS, base_path, mm_to_twips
 
 PAPERS_DIR = Path(__file__).resolve().parent
 
@@ -20,11 +24,16 @@ Row = tuple[str, ...]  # a table row: label, value, label, value … ; "" = empt
 
 B = "Body"
 H1 = "Heading 1"
-TAIL: list[Para] = [("Signature", "{{ org_name }}"), ("DocDate", "{{ today }}")]
-CONTACT: Para = ("Note", "（联系人：{{ contact }}，联系电话：{{ contact_phone }}）")
+TAIL: list[Para] = [("Signature", "{{ sender }}"), ("DocDate", "{{ today }}")]
+#: 附注 with the contact, only when the clerk gave one (no “联系人：____” on a finished paper).
+CONTACT: list[Para] = [
+    ("Note", "{%p if contact_line %}"),
+    ("Note", "（{{ contact_line }}）"),
+    ("Note", "{%p endif %}"),
+]
 RECEIPT = (
-    "{{ petitioners }}：你（们）于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）"
-    "反映{{ category }}问题，请求{{ demand }}。本机关已收悉。"
+    "{{ you }}于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）"
+    "反映{{ category }}问题，诉求为：{{ demand }}。本机关已收悉。"
 )
 REVIEW = (
     "如对本处理意见不服，可自收到本意见书之日起30日内，向{{ review_organ }}书面提出复查请求"
@@ -37,12 +46,12 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("DocTitle", "关于交办{{ petitioners }}信访事项的函"),
         ("Recipient", "{{ unit }}："),
         (B, "{{ petitioners }}（信访件编号：{{ case_no }}）于{{ registered_on }}以{{ form }}形式"
-            "反映{{ category }}问题，现交你单位办理。基本案情：{{ facts }}诉求：{{ demand }}。"),
+            "反映{{ category }}问题，现交你单位办理。基本案情：{{ facts }}。诉求：{{ demand }}。"),
         (B, "包案领导为{{ leader_post }}{{ leader_name }}，责任人为{{ responsible_person }}。"
             "请依法调查核实、书面答复信访人，于{{ due_on }}前办结，并将办理结果以正式公文"
-            "（主要负责人签发）报送本机关，附信访人签收的处理意见书及送达回证。逾期将予督办、通报。"
-            "联系人：{{ contact }}，电话：{{ contact_phone }}。"),
+            "（主要负责人签发）报送本机关，附信访人签收的处理意见书及送达回证。逾期将予督办、通报。"),
         *TAIL,
+        *CONTACT,
     ]),
     "supervise.docx": ("letter", [
         ("DocNumber", "{{ doc_no }}"),
@@ -56,29 +65,30 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (B, "逾期仍未办结或未报送的，本机关将按照《信访工作条例》有关规定予以通报，"
             "并提请有关部门追究相关人员责任。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
     ]),
     "leader.docx": ("document", [
-        ("OrgMark", "{{ org_name }}文件"),
+        ("OrgMark", "{{ sender }}文件"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "关于{{ petitioners }}信访事项实行领导包案的通知"),
         ("Recipient", "{{ unit }}："),
         (B, "为推动{{ petitioners }}反映{{ category }}问题信访事项（信访件编号：{{ case_no }}）"
-            "依法及时就地解决，经研究，决定对该信访事项实行领导包案。现将有关事项通知如下。"),
+            "依法及时就地解决，根据《信访工作条例》第十八条关于领导干部包案化解群众反映强烈问题的"
+            "规定，经研究，决定对该信访事项实行领导包案。现将有关事项通知如下。"),
         (H1, "一、案件基本情况"),
-        (B, "{{ facts }}信访人诉求：{{ demand }}。"),
+        (B, "{{ facts }}。信访人诉求：{{ demand }}。"),
         (H1, "二、包案责任"),
         (B, "包案领导：{{ leader_post }}{{ leader_name }}；责任单位：{{ unit }}；"
             "具体责任人：{{ responsible_person }}；承办人：{{ handler }}。"),
         (B, "包案领导履行“包调查、包处理、包息诉罢访、包稳控”职责，亲自阅卷、约访信访人，"
             "研究化解方案，督促责任单位落实。"),
         (H1, "三、化解措施"),
-        (B, "{{ resolution_measures }}"),
+        (B, "{{ resolution_measures }}。"),
         (H1, "四、时限要求"),
         (B, "包案期限为3个月，确需延长的，经批准可延长1个月。本信访事项应于{{ due_on }}前办结，"
             "办结后由包案领导签字报送查办报告。信访人再次信访的，仍由原包案领导负责。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
     ]),
     "minutes.docx": ("minutes", [
         ("OrgMark", "信访积案会商会议纪要"),
@@ -87,36 +97,36 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (B, "{{ meeting_date }}，{{ chair }}主持召开会议（地点：{{ place }}），包案领导"
             "{{ leader_post }}{{ leader_name }}参加，专题会商{{ petitioners }}反映{{ category }}问题"
             "信访事项（信访件编号：{{ case_no }}）。现纪要如下："),
-        (B, "会议听取了{{ unit }}关于该信访事项的情况汇报。{{ facts }}"),
-        (B, "{{ views }}"),
+        (B, "会议听取了{{ unit }}关于该信访事项的情况汇报。{{ facts }}。"),
+        (B, "{{ views }}。"),
         (B, "会议认为，该信访事项应当依法依规、实事求是地处理，既要维护信访人合法权益，"
             "也要做好疏导教育工作。会议议定以下事项："),
         ("Heading 3", "{%p for item in decisions %}"),
-        ("Heading 3", "{{ item.n }}.{{ item.text }}"),
+        ("Heading 3", "{{ item.n }}.{{ item.text }}。"),
         ("Heading 3", "{%p endfor %}"),
         (B, "会议要求，各责任单位按照议定事项明确的责任和时限抓好落实，并及时报送进展情况。"),
         ("Attendance", "出席：{{ attendees }}"),
         ("Attendance", "列席：{{ observers }}"),
-        ("Imprint", "{{ org_name }}　　　　　　　　{{ today }}印发"),
+        ("Imprint", "{{ org_name }}\t{{ today }}印发"),
     ]),
     "report.docx": ("document", [
-        ("OrgMark", "{{ org_name }}"),
-        ("DocNumber", "{{ doc_no }}"),
+        ("OrgMark", "{{ sender }}"),
+        ("DocNumberUp", "{{ doc_no }}\t签发人：\v{{ signer }}"),
         ("DocTitle", "关于{{ petitioners }}反映{{ category }}问题信访事项办理情况的报告"),
-        ("Recipient", "{{ org_name }}信访工作领导小组："),
-        (B, "{{ assigned_on }}，以{{ assign_doc_no }}交办的{{ petitioners }}信访事项"
+        ("Recipient", "{{ addressee }}："),
+        (B, "{{ org_name }}于{{ assigned_on }}以{{ assign_doc_no }}交办的{{ petitioners }}信访事项"
             "（信访件编号：{{ case_no }}），由{{ unit }}办理，包案领导为{{ leader_post }}"
             "{{ leader_name }}。现将办理情况报告如下。"),
         (H1, "一、信访人及反映的主要问题"),
         (B, "信访人{{ petitioners }}于{{ registered_on }}以{{ form }}形式反映：{{ facts }}"
-            "其主要诉求为：{{ demand }}。"),
+            "。其主要诉求为：{{ demand }}。"),
         (H1, "二、调查核实情况"),
-        (B, "{{ findings }}"),
+        (B, "{{ findings }}。"),
         (B, "以上核查结果经核查组多数成员同意。不同意见：{{ dissent }}。"),
         (H1, "三、处理意见"),
-        (B, "{{ opinion }}"),
+        (B, "{{ opinion }}。"),
         (H1, "四、处理意见落实情况"),
-        (B, "{{ implementation }}"),
+        (B, "{{ implementation }}。"),
         (B, "信访人态度：{{ attitude }}。"),
         ("Attachment", "附件：信访人签收的处理意见书及送达回证"),
         *TAIL,
@@ -126,62 +136,65 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         ("Note", "（经办人：{{ handler }}，联系电话：{{ contact_phone }}）"),
     ]),
     "opinion.docx": ("document", [
-        ("OrgMark", "{{ org_name }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "信访事项处理意见书"),
-        ("Recipient", "{{ petitioners }}："),
-        (B, "你（们）于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）"
+        ("Recipient", "{{ addressee }}："),
+        (B, "{{ you }}于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）"
             "向本机关反映{{ category }}问题，本机关于{{ accepted_on }}依法受理。现答复如下。"),
         (H1, "一、信访请求"),
-        (B, "{{ demand }}"),
+        (B, "{{ demand }}。"),
         (H1, "二、事实和理由"),
-        (B, "{{ investigation }}"),
-        (B, "经查：{{ facts_reasons }}"),
+        (B, "{{ investigation }}。"),
+        (B, "{{ facts_reasons }}。"),
         (H1, "三、处理意见"),
-        (B, "{{ opinion }}"),
-        (B, "根据{{ legal_basis }}的规定，本机关对你（们）的信访请求{{ outcome_text }}。"),
+        (B, "{%p for item in opinion %}"),
+        (B, "{% if opinion|length > 1 %}（{{ item.cn }}）{% endif %}{{ item.text }}。"),
+        (B, "{%p endfor %}"),
+        (B, "根据{{ legal_basis }}的规定，本机关对{{ you }}的信访请求{{ outcome_text }}。"),
         (H1, "四、救济途径"),
         (B, REVIEW),
         (B, "特此答复。"),
         *TAIL,
-        ("Cc", "抄送：{{ review_organ }}，本级信访工作机构。"),
+        ("Cc", "抄送：{{ cc }}。"),
     ]),
     "accept.docx": ("document", [
-        ("OrgMark", "{{ org_name }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "信访事项受理告知书"),
         ("Recipient", "{{ petitioners }}："),
         (B, RECEIPT),
         (B, "经审查，该信访事项符合受理条件，本机关决定于{{ accepted_on }}予以受理，"
             "由{{ unit }}负责办理。"),
-        (B, "依照《信访工作条例》有关规定，本信访事项自受理之日起60日内办结，即于{{ due_on }}前"
+        (B, "依照《信访工作条例》第三十四条，本信访事项自受理之日起60日内办结，即于{{ due_on }}前"
             "办结；情况复杂的，经本机关负责人批准，可以适当延长办理期限，但延长期限不超过30日，"
             "届时将另行书面告知延期理由。"),
         (B, "特此告知。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
         ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
     ]),
     "reject.docx": ("document", [
-        ("OrgMark", "{{ org_name }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "信访事项不予受理告知书"),
         ("Recipient", "{{ petitioners }}："),
         (B, RECEIPT),
         (B, "经审查，{{ reason }}。根据{{ legal_basis }}的规定，本机关决定不予受理。"),
-        (B, "请你（们）向{{ proper_organ }}提出，或依照法律、法规规定的程序办理。"),
-        (B, "特此告知。感谢你（们）对信访工作的支持。"),
+        (B, "请{{ you }}向{{ proper_organ }}提出，或依照法律、法规规定的程序办理。"),
+        (B, "特此告知。感谢{{ you }}对信访工作的支持。"),
         *TAIL,
         ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
     ]),
     "extend.docx": ("document", [
-        ("OrgMark", "{{ org_name }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "信访事项延期办理告知书"),
         ("Recipient", "{{ petitioners }}："),
-        (B, "你（们）于{{ registered_on }}反映的{{ category }}问题信访事项（信访件编号："
+        (B, "{{ you }}于{{ registered_on }}反映的{{ category }}问题信访事项（信访件编号："
             "{{ case_no }}），本机关已于{{ accepted_on }}受理，原定办结时限为{{ due_on }}。"),
-        (B, "因{{ reason }}，该信访事项不能在60日内办结。经本机关负责人批准，办理期限延长30日，"
+        (B, "因{{ reason }}，该信访事项不能在60日内办结。经本机关负责人批准，依照《信访工作条例》"
+            "第三十四条，办理期限延长30日，"
             "延长后的办结时限为{{ extended_due_on }}。"),
         (B, "特此告知。"),
         *TAIL,
@@ -190,22 +203,30 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
     "agreement.docx": ("document", [
         ("DocTitle", "息诉罢访协议书"),
         ("Recipient", "甲方：{{ unit }}"),
-        ("Recipient", "乙方（信访人）：{{ petitioners }}，住址：{{ petitioner_address }}"),
+        ("Recipient", "{%p for p in parties %}"),
+        ("Recipient", "乙方{% if parties|length > 1 %}{{ p.n }}{% endif %}（信访人）：{{ p.name }}，"
+                      "身份证号码：{{ p.id_number }}，住址：{{ p.address }}"),
+        ("Recipient", "{%p endfor %}"),
         ("Recipient", "见证单位：{{ witness }}"),
         (B, "乙方于{{ registered_on }}起以{{ form }}形式反映{{ category }}问题（信访件编号："
-            "{{ case_no }}），诉求为：{{ demand }}。经甲乙双方平等协商，乙方自愿达成如下协议："),
+            "{{ case_no }}），诉求为：{{ demand }}。经甲乙双方平等协商，依照《信访工作条例》"
+            "第三十三条，双方自愿达成如下协议："),
         ("Heading 3", "{%p for item in clauses %}"),
-        ("Heading 3", "第{{ item.cn }}条　{{ item.text }}"),
+        ("Heading 3", "第{{ item.cn }}条　{{ item.text }}。"),
         ("Heading 3", "{%p endfor %}"),
         (B, "乙方承诺：本协议履行后，不再就同一事实和理由提出信访诉求。本协议不影响乙方依法"
             "通过诉讼、行政复议等法定途径维护自身合法权益。"),
-        (B, "协议履行情况：{{ fulfilment }}"),
+        (B, "协议履行情况：{{ fulfilment }}。"),
         (B, "本协议一式三份，甲乙双方及见证单位各执一份，自双方签字（盖章）之日起生效。"),
-        ("Recipient", "甲方（盖章）：　　　　　　　　乙方（签字、按手印）："),
-        ("Recipient", "日期：　　　　　　　　　　　　日期："),
+        ("Signatory", "甲方（盖章）：{{ unit }}"),
+        ("Signatory", "{%p for p in parties %}"),
+        ("Signatory", "乙方（签字、按手印）：{{ p.name }}"),
+        ("Signatory", "{%p endfor %}"),
+        ("Signatory", "见证单位（盖章）：{{ witness }}"),
+        ("Signatory", "签订日期：　　　　年　　月　　日"),
     ]),
     "stability.docx": ("document", [
-        ("OrgMark", "{{ org_name }}"),
+        ("OrgMark", "{{ sender }}"),
         ("DocNumber", "{{ doc_no }}"),
         ("DocTitle", "{{ petitioners }}信访事项稳控方案"),
         (B, "为做好{{ petitioners }}反映{{ category }}问题信访事项（信访件编号：{{ case_no }}）"
@@ -216,15 +237,15 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         (B, "包案领导：{{ leader_post }}{{ leader_name }}；稳控责任单位：{{ unit }}；"
             "稳控责任人：{{ keeper }}；具体责任人：{{ responsible_person }}。"),
         (H1, "三、稳控期间"),
-        (B, "{{ period }}"),
+        (B, "{{ period }}。"),
         (H1, "四、稳控措施"),
-        (B, "{{ stability_measures }}"),
+        (B, "{{ stability_measures }}。"),
         (B, "稳控期间，责任人每日掌握信访人动态，做到人动我知；每日10时、17时向本机关报告，"
             "无异常情况实行零报告，发现异常情况立即报告并就地做好劝返工作。"),
         (H1, "五、责任追究"),
         (B, "因工作不力导致信访人赴省进京非正常上访的，依照有关规定追究相关人员责任。"),
         *TAIL,
-        CONTACT,
+        *CONTACT,
     ]),
 }  # fmt: skip
 
@@ -257,7 +278,7 @@ FORMS: dict[str, tuple[list[Para], list[Row], list[Para]]] = {
             ("送达地址", "{{ address }}"),
             ("受送达人签名或盖章", "", "送达时间", "{{ served_at }}"),
             ("代收人及代收理由", "{{ proxy }}　{{ proxy_reason }}", "代收时间", "年　月　日"),
-            ("见证人（留置送达）", "", "拒收理由", ""),
+            ("见证人（留置送达）", "{{ witness_person }}", "拒收理由", "{{ refusal }}"),
             ("送达人", "{{ server }}", "填发人", "{{ issuer }}"),
             ("备考", "{{ remarks }}"),
         ],
@@ -275,7 +296,98 @@ def _clear_body(document) -> None:  # type: ignore[no-untyped-def]
 
 def _add(document, style: str, text: str) -> None:  # type: ignore[no-untyped-def]
     paragraph = document.add_paragraph(style=style)
+    if "\v" in text:  # “…签发人：\v{{ signer }}”: the name in 楷体 (GB/T 9704 上行文)
+        text, name = text.split("\v", 1)
+        paragraph.add_run(text)
+        paragraph.add_run(name, style="Kai")
+        return
+    if style == "Attendance":  # “出席：” in 黑体 (the Label character style), names after it
+        label, colon, text = text.partition("：")
+        paragraph.add_run(label + colon, style="Label")
     paragraph.add_run(text)  # one run: every tag stays whole
+
+
+#: 版记 styles: these paragraphs leave the body and go into the 版记 table at the page foot.
+IMPRINT_STYLES = ("Cc", "Imprint")
+#: GB/T 9704 7.4: the first and last 版记 rules 0.35 mm (1 pt = sz 8), the ones between 0.25 mm.
+_THICK_EIGHTHS, _THIN_EIGHTHS = 8, 6
+
+
+def _imprint_table(document, paras: list[Para]) -> None:  # type: ignore[no-untyped-def]
+    # The rows' height is fixed (exact lines) so that the offset below puts the table's last
+    # rule on the foot of the text block.
+    """The 版记 as a borderless two-column table anchored at the foot of the page, one row per
+    item, with rules between rows: the last thing on the last page, wherever the body ends."""
+    table = document.add_table(rows=0, cols=2)
+    table.style = "ImprintTable"
+    tbl_pr = table._tbl.tblPr
+    position = OxmlElement("w:tblpPr")
+    # The foot of the text block less the table's height (rows of exact lines plus the rules):
+    # an offset both Word and LibreOffice honour (LibreOffice ignores tblpYSpec="bottom").
+    height = len(paras) * LINE_TWIPS + (len(paras) + 1) * 20
+    top = mm_to_twips(v.TEXT_HEIGHT_MM) - height
+    for key, value in (
+        ("leftFromText", 0),
+        ("rightFromText", 0),
+        ("vertAnchor", "margin"),
+        ("horzAnchor", "margin"),
+        ("tblpXSpec", "center"),
+        ("tblpY", top),
+    ):
+        position.set(qn(f"w:{key}"), str(value))  # fmt: skip
+    tbl_pr.insert(1, position)
+    width = tbl_pr.find(qn("w:tblW"))
+    # Narrower than the text block with its cell margins: LibreOffice keeps a full-width
+    # floating table inline (measured, LibreOffice 7.4).
+    width.set(qn("w:w"), str(mm_to_twips(v.TEXT_WIDTH_MM) - 400))
+    width.set(qn("w:type"), "dxa")
+    borders = OxmlElement("w:tblBorders")
+    sides = (("top", _THICK_EIGHTHS), ("left", 0), ("bottom", _THICK_EIGHTHS), ("right", 0),
+             ("insideH", _THIN_EIGHTHS), ("insideV", 0))  # fmt: skip
+    for side, size in sides:
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            edge.set(qn("w:sz"), str(size))
+            edge.set(qn("w:space"), "0")
+            edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    width.addnext(borders)  # schema order: tblW, jc, …, tblBorders, …, tblLook
+    for style, text in paras:
+        cells = table.add_row().cells
+        left, _, right = text.partition("\t")
+        if right:
+            cells[0].paragraphs[0].style = style
+            cells[0].paragraphs[0].add_run(left)
+            cells[1].paragraphs[0].style = style
+            cells[1].paragraphs[0].alignment = 2  # right: 印发日期 flush with the right rule
+            cells[1].paragraphs[0].add_run(right)
+        else:
+            merged = cells[0].merge(cells[1])
+            merged.paragraphs[0].style = style
+            merged.paragraphs[0].add_run(text)
+    # A floating table is anchored to the paragraph after it: a 1-pt one, so it takes no line.
+    anchor = document.add_paragraph(style="Normal")
+    fmt = anchor.paragraph_format
+    fmt.line_spacing, fmt.space_before, fmt.space_after = Pt(1), Pt(0), Pt(0)
+    anchor.add_run().font.size = Pt(1)
+
+
+def _keep_with_next(document) -> None:  # type: ignore[no-untyped-def]
+    """The paragraph before the 署名 (or the agreement's 签署栏) keeps with it (GB/T 9704 7.3.5:
+    no page holds only the signature)."""
+    paragraphs = document.paragraphs
+    for index, paragraph in enumerate(paragraphs[1:], 1):
+        style = paragraph.style.name if paragraph.style is not None else ""
+        before = paragraphs[index - 1].style.name if paragraphs[index - 1].style else ""
+        if style not in ("Signature", "Signatory") or before == style:
+            continue
+        closing = paragraphs[index - 1]
+        closing.paragraph_format.keep_with_next = True
+        if closing.text.startswith("特此") and index > 1:  # “特此告知。” alone is no body text
+            previous = paragraphs[index - 2]
+            previous.paragraph_format.keep_with_next = True
+            previous.paragraph_format.widow_control = True  # its last two lines come along
 
 
 def _table(document, rows: list[Row]) -> None:  # type: ignore[no-untyped-def]
@@ -304,12 +416,18 @@ def build(name: str):  # type: ignore[no-untyped-def]
         before, rows, after = FORMS[name]
     document = Document(str(base_path(variant)))
     _clear_body(document)
+    imprint = [p for p in (*before, *after) if p[0] in IMPRINT_STYLES]
     for style, text in before:
-        _add(document, style, text)
+        if style not in IMPRINT_STYLES:
+            _add(document, style, text)
     if rows:
         _table(document, rows)
     for style, text in after:
-        _add(document, style, text)
+        if style not in IMPRINT_STYLES:
+            _add(document, style, text)
+    _keep_with_next(document)
+    if imprint:
+        _imprint_table(document, imprint)
     document.core_properties.title = name.removesuffix(".docx")
     return document
 

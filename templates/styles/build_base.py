@@ -67,9 +67,11 @@ class ParaStyle:
     outline_level: int | None = None
     page_break_before: bool = False
     keep_next: bool = False
+    keep_lines: bool = False
     borders: dict[str, tuple[str, int, int, str]] = field(default_factory=dict)
     # side → (w:val, size in eighths of a point, space in points, colour hex)
     ind_twips: tuple[int, int] = (0, 0)  # extra (left, right) indent in twips (negative allowed)
+    right_tab_twips: int | None = None  # a right-aligned tab stop (from the left margin)
 
 
 def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
@@ -111,6 +113,17 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
             borders=number_borders,
         ),
         ParaStyle(
+            "DocNumberUp",
+            "上行文（报告）的发文字号：文号左空 1 字，签发人（制表符后）右空 1 字，同一行",
+            align="left",
+            left_chars=100,
+            right_chars=100,
+            before_lines=200 if variant.org_mark_top_mm and not variant.letter_rules else 0,
+            after_lines=200 if variant.rule_under_number == "single" else 100,
+            borders=number_borders,
+            right_tab_twips=mm_to_twips(v.TEXT_WIDTH_MM) - round(v.BODY_PT * 20),
+        ),
+        ParaStyle(
             "DocTitle",
             "标题，2号小标宋，居中",
             font=XBS,
@@ -119,7 +132,15 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
             after_lines=100,
             snap_to_grid=False,  # LibreOffice gives a 22 pt line two grid rows otherwise
         ),
-        ParaStyle("Recipient", "主送机关，顶格，后加全角冒号"),
+        ParaStyle("Recipient", "主送机关，顶格，后加全角冒号", align="left"),
+        ParaStyle(
+            "Signatory",
+            "协议书签署栏（每方一行），缩进 2 字，上方空一行留出签字位置；各行同页",
+            align="left",
+            first_line_chars=200,
+            before_lines=100,
+            keep_next=True,
+        ),
         ParaStyle("Body", "正文，首行缩进 2 字，两端对齐", align="both", first_line_chars=200),
         ParaStyle(
             "Heading 1",
@@ -162,10 +183,11 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
         ),
         ParaStyle(
             "Signature",
-            "发文机关署名，右空 4 字；上方空两行留出盖章位置",
+            "发文机关署名，右空 4 字；上方空两行留出盖章位置；与成文日期同页",
             align="right",
             right_chars=400,
             before_lines=200,
+            keep_next=True,
         ),
         ParaStyle(
             "DocDate", "成文日期（2024年6月10日），右空 4 字", align="right", right_chars=400
@@ -179,28 +201,27 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
         ),
         ParaStyle(
             "Attendance",
-            "纪要出席/请假/列席，缩进 2 字，回行与冒号后对齐",
+            "纪要出席/请假/列席，缩进 2 字，回行与冒号后对齐；不跨页、与下一项同页",
             left_chars=500,
             hanging_chars=300,
+            keep_next=True,
+            keep_lines=True,
         ),
         ParaStyle(
             "Cc",
-            "抄送机关，4号仿宋，左右各空 1 字",
+            "版记：抄送机关 / 份数，4号仿宋，左右各空 1 字（在页脚处的版记表格 ImprintTable 中）",
             size_pt=14,
             left_chars=100,
             right_chars=100,
-            borders={"top": ("single", 4, 1, "000000")},
+            align="left",
         ),
         ParaStyle(
             "Imprint",
-            "印发机关和印发日期，4号仿宋，版记末条线",
+            "版记：印发机关和印发日期，4号仿宋，左右各空 1 字（版记表格 ImprintTable 中）",
             size_pt=14,
             left_chars=100,
             right_chars=100,
-            borders={
-                "top": ("single", 4, 1, "000000"),
-                "bottom": ("single", 8, 1, "000000"),
-            },
+            align="left",
         ),
         ParaStyle(
             "FormCell",
@@ -229,7 +250,10 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
 
 
 #: Character styles (runs), mapped to CSS classes as well.
-CHAR_STYLES = {"Label": ("黑体 run，例如纪要中的“出席：”", HEITI)}
+CHAR_STYLES = {
+    "Label": ("黑体 run，例如纪要中的“出席：”", HEITI),
+    "Kai": ("楷体 run，例如上行文签发人的姓名", KAITI),
+}
 
 #: Ordered child tags of w:pPr (the schema's sequence), for inserting children in place.
 _PPR_ORDER = [
@@ -301,9 +325,13 @@ def _apply_paragraph_style(document, spec: ParaStyle) -> None:  # type: ignore[n
 def _apply_ppr(ppr, spec: ParaStyle) -> None:  # type: ignore[no-untyped-def]
     if spec.keep_next:
         _child(ppr, "w:keepNext", _PPR_ORDER)
+    if spec.keep_lines:
+        _child(ppr, "w:keepLines", _PPR_ORDER)
     if spec.page_break_before:
         _child(ppr, "w:pageBreakBefore", _PPR_ORDER)
     _set(_child(ppr, "w:widowControl", _PPR_ORDER), val=0)
+    for tag, value in CJK_PARAGRAPH_SETTINGS.items():  # per style: LibreOffice reads them here
+        _set(_child(ppr, tag, _PPR_ORDER), val=value)
     if spec.borders:
         bdr = _child(ppr, "w:pBdr", _PPR_ORDER)
         for side in ("top", "left", "bottom", "right"):
@@ -312,6 +340,10 @@ def _apply_ppr(ppr, spec: ParaStyle) -> None:  # type: ignore[no-untyped-def]
                 element = OxmlElement(f"w:{side}")
                 _set(element, val=val, sz=size, space=space, color=color)
                 bdr.append(element)
+    if spec.right_tab_twips is not None:
+        tab = OxmlElement("w:tab")
+        _set(tab, val="right", pos=spec.right_tab_twips)
+        _child(ppr, "w:tabs", _PPR_ORDER).append(tab)
     if not spec.snap_to_grid:
         _set(_child(ppr, "w:snapToGrid", _PPR_ORDER), val=0)
     spacing = _child(ppr, "w:spacing", _PPR_ORDER)
@@ -378,6 +410,85 @@ def _set_defaults(document) -> None:  # type: ignore[no-untyped-def]
         _set_fonts(style.element.get_or_add_rPr(), font)
 
 
+#: The font table: official names with the alternative names Word and WPS match on, GB2312
+#: charset (86) and the panose class, so a reader without the font substitutes a Chinese face of
+#: the same kind (not MS 明朝, the python-docx default table's choice).
+FONT_TABLE: tuple[tuple[str, str, str, str], ...] = (
+    # name, altName, panose, family
+    (FANGSONG, "仿宋", "02010609030101010101", "modern"),
+    ("仿宋", "FangSong", "02010609060101010101", "modern"),
+    (XBS, "FZXiaoBiaoSong-B05S", "02000000000000000000", "script"),
+    (HEITI, "SimHei", "02010609060101010101", "modern"),
+    (KAITI, "楷体", "02010609030101010101", "modern"),
+    ("楷体", "KaiTi", "02010609060101010101", "modern"),
+    (SONGTI, "SimSun", "02010600030101010101", "auto"),
+)
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: Paragraph settings for Chinese text (element → w:val): no automatic space between CJK and
+#: Latin letters or digits (“2024年” not “2024 年”), no grid-driven right indent, and a closing
+#: “。” kept inside the text block. LibreOffice reads ``w:overflowPunct w:val="0"`` as *allow*
+#: hanging punctuation (its importer maps val 0 to ParaIsHangingPunctuation; measured: the “。”
+#: ran 5.7 mm into the margin), so the value that keeps it inside in LibreOffice is 1. LibreOffice
+#: ignores autoSpaceDE/DN on import (it keeps its own CJK/Latin spacing); Word honours them.
+CJK_PARAGRAPH_SETTINGS = {
+    "w:overflowPunct": 1,
+    "w:autoSpaceDE": 0,
+    "w:autoSpaceDN": 0,
+    "w:adjustRightInd": 0,
+}
+
+
+def _font_table_xml() -> bytes:
+    fonts = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>'
+        f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+        for name, alt, panose, family in FONT_TABLE
+    )
+    tnr = (
+        '<w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/>'
+        '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    )
+    head = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    return (head + f'<w:fonts xmlns:w="{_W_NS}">{fonts}{tnr}</w:fonts>').encode("utf-8")
+
+
+def _theme_xml(blob: bytes) -> bytes:
+    """The default theme with Chinese (Hans) east-Asian fonts and no Japanese entries."""
+    import re
+
+    text = blob.decode("utf-8")
+    text = re.sub(r'\s*<a:font script="Jpan" typeface="[^"]*"/>', "", text)
+    major, minor = text.split("<a:minorFont>", 1)
+    major = major.replace('<a:ea typeface=""/>', f'<a:ea typeface="{HEITI}"/>')
+    major = re.sub(r'<a:font script="Hans" typeface="[^"]*"/>',
+                   f'<a:font script="Hans" typeface="{HEITI}"/>', major)  # fmt: skip
+    minor = minor.replace('<a:ea typeface=""/>', f'<a:ea typeface="{FANGSONG}"/>')
+    minor = re.sub(r'<a:font script="Hans" typeface="[^"]*"/>',
+                   f'<a:font script="Hans" typeface="{FANGSONG}"/>', minor)  # fmt: skip
+    return (major + "<a:minorFont>" + minor).encode("utf-8")
+
+
+def _declare_chinese(document) -> None:  # type: ignore[no-untyped-def]
+    """zh-CN in the settings' theme language, the theme's east-Asian fonts and the font table."""
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is None:
+        theme_lang = OxmlElement("w:themeFontLang")
+        document.settings.element.append(theme_lang)
+    _set(theme_lang, val="en-US", eastAsia="zh-CN")
+    for part in document.part.package.iter_parts():
+        name = str(part.partname)
+        if name == "/word/fontTable.xml":
+            part._blob = _font_table_xml()
+        elif name.startswith("/word/theme/"):
+            part._blob = _theme_xml(part.blob)
+        elif name == "/word/stylesWithEffects.xml":  # Word 2010 reads its defaults here
+            part._blob = part.blob.replace(b'w:eastAsia="en-US"', b'w:eastAsia="zh-CN"')
+    ppr_default = document.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault"))
+    ppr = ppr_default.find(qn("w:pPr"))
+    for tag, value in CJK_PARAGRAPH_SETTINGS.items():
+        _set(_child(ppr, tag, _PPR_ORDER), val=value)
+
+
 def _add_table_style(document) -> None:  # type: ignore[no-untyped-def]
     """FormTable: 0.5 pt black borders on every cell edge, cells padded 0.1 cm."""
     style = document.styles.add_style("FormTable", WD_STYLE_TYPE.TABLE)
@@ -395,6 +506,12 @@ def _add_table_style(document) -> None:  # type: ignore[no-untyped-def]
     jc = OxmlElement("w:jc")
     _set(jc, val="center")
     tblpr.append(jc)
+
+
+def _add_imprint_table_style(document) -> None:  # type: ignore[no-untyped-def]
+    """ImprintTable: the 版记 (its rules are set on the table itself by the paper templates)."""
+    style = document.styles.add_style("ImprintTable", WD_STYLE_TYPE.TABLE)
+    style.base_style = document.styles["Normal Table"]
 
 
 def _set_page(document, variant: v.FormatVariant) -> None:  # type: ignore[no-untyped-def]
@@ -483,9 +600,11 @@ def build_base(variant_name: str = v.DEFAULT_VARIANT):  # type: ignore[no-untype
     variant = v.get_variant(variant_name)
     document = Document()
     _set_defaults(document)
+    _declare_chinese(document)
     for spec in paragraph_styles(variant):
         _apply_paragraph_style(document, spec)
     _add_table_style(document)
+    _add_imprint_table_style(document)
     _set_page(document, variant)
     _set_footers(document, variant)
     props = document.core_properties
