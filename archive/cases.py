@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from docgen import caseno
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
@@ -144,6 +145,7 @@ def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) ->
 
 
 def get_case(session: Session, case_no: str) -> Case:
+    case_no = caseno.clean(case_no)
     case = session.scalar(
         select(Case)
         .where(Case.case_no == case_no)

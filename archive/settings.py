@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from docgen import atomic
+from docgen import atomic, caseno
 from docgen.errors import WorkspaceError
 
 SETTINGS_FILE = "docgen.json"
@@ -44,7 +44,14 @@ class Settings:
         settings.check()
         return settings
 
+    def __post_init__(self) -> None:
+        self.code = caseno.clean(self.code)
+        self.fonds = caseno.clean(self.fonds)
+
     def check(self) -> None:
+        for bad in (caseno.code_problem(self.code), caseno.fonds_problem(self.fonds)):
+            if bad:
+                raise WorkspaceError(bad)
         if self.retention not in RETENTION_CODES:
             raise WorkspaceError(
                 f"保管期限“{self.retention}”无效，可选：{'、'.join(RETENTION_CODES)}"

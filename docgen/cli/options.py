@@ -92,6 +92,23 @@ class DocgenGroup(_ChineseHelp, click.Group):
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
+class CaseNumber(click.ParamType):
+    """A 案件编号 argument: trimmed and checked by the one rule (``docgen.caseno``)."""
+
+    name = "案件编号"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from docgen import caseno
+
+        value = caseno.clean(str(value))
+        if bad := caseno.problem(value):
+            self.fail(bad, param, ctx)
+        return value
+
+
+CASE_NO = CaseNumber()
+
+
 def workspace_option(f: F) -> F:
     return click.option(
         "-w",

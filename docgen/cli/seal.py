@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from docgen.cli.options import (
+    CASE_NO,
     DocgenGroup,
     UserError,
     emit,
@@ -150,7 +151,7 @@ def paper_command(pdf: Path, sign: bool, passphrase_env: str | None, workspace_p
 
 
 @seal_group.command("dossier")
-@click.argument("case_no", metavar="案件编号")
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.option("--sign", is_flag=True, help="封面印章作为电子签章外观并数字签名（最后一步）")
 @click.option(
     "--pdfa", is_flag=True, help="写入题名、档号、日期元数据并检查 PDF/A（卷宗须为 PDF/A）"
