@@ -146,8 +146,38 @@ def handle_errors(f: F) -> F:
             raise UserError(
                 f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
             ) from None
+        except Exception as exc:
+            message = library_error_message(exc)
+            if message is None:
+                raise
+            raise UserError(message) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def library_error_message(exc: BaseException) -> str | None:
+    """A Chinese message for a library's failure on bad input (corrupt XML, catalog, encoding)."""
+    import sqlite3
+    from xml.etree.ElementTree import ParseError
+
+    import sqlalchemy.exc
+
+    if isinstance(exc, ParseError | SyntaxError) and type(exc).__module__.startswith(
+        ("xml", "lxml")
+    ):
+        where = getattr(exc, "position", None) or (getattr(exc, "lineno", None), None)
+        line = f"（第 {where[0]} 行附近）" if where and where[0] else ""
+        return f"文件中的 XML 内容无效{line}：文件已损坏，或含有 XML 不允许的字符（如 &#11;）"
+    if type(exc).__module__.startswith("defusedxml"):
+        return "文件中的 XML 含有 DTD 或实体声明（Office 文件不会有），疑似恶意文件，已拒绝读取"
+    if isinstance(exc, sqlalchemy.exc.DatabaseError | sqlite3.DatabaseError):
+        return (
+            "案件目录数据库（catalog.sqlite）无法读取：文件已损坏或不是数据库。"
+            "请运行 docgen verify 检查，必要时从备份恢复"
+        )
+    if isinstance(exc, UnicodeError):
+        return "输入中含有无效的文字编码（不是有效的 UTF-8 或含有孤立的代理字符），请检查后重试"
+    return None
 
 
 def emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:

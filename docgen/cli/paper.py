@@ -39,6 +39,7 @@ def _types_data() -> list[dict[str, object]]:
             "案件字段": [CASE_FIELDS[k] for k in p.case_fields],
             "必填字段": [f.label for f in p.required],
             "可选字段": [f.label for f in p.optional],
+            "字段长度上限": {f.label: f.max_chars for f in p.fields},
         }
         for p in PAPER_TYPES.values()
     ]
