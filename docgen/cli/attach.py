@@ -19,7 +19,7 @@ from docgen.cli.options import (
 
 
 @click.command("attach")
-@click.argument("case_no", type=CASE_NO)
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--section", type=click.IntRange(1, 6), required=True, help="六有部分（1–6）")
 @click.option("--title", required=True, help="题名")

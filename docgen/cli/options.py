@@ -165,9 +165,7 @@ def library_error_message(exc: BaseException) -> str | None:
     if isinstance(exc, ParseError | SyntaxError) and type(exc).__module__.startswith(
         ("xml", "lxml")
     ):
-        where = getattr(exc, "position", None) or (getattr(exc, "lineno", None), None)
-        line = f"（第 {where[0]} 行附近）" if where and where[0] else ""
-        return f"文件中的 XML 内容无效{line}：文件已损坏，或含有 XML 不允许的字符（如 &#11;）"
+        return "文件中的 XML 内容无效：文件已损坏，或含有 XML 不允许的字符（如 &#11;），请用 Excel/WPS 打开后另存再试"
     if type(exc).__module__.startswith("defusedxml"):
         return "文件中的 XML 含有 DTD 或实体声明（Office 文件不会有），疑似恶意文件，已拒绝读取"
     if isinstance(exc, sqlalchemy.exc.DatabaseError | sqlite3.DatabaseError):
