@@ -10,6 +10,7 @@ import click
 from archive.attachments import DEFAULT_KIND, AttachRequest, attach, parse_meta
 from docgen.cli.options import (
     CASE_NO,
+    DocgenCommand,
     emit,
     handle_errors,
     json_option,
@@ -18,7 +19,7 @@ from docgen.cli.options import (
 )
 
 
-@click.command("attach")
+@click.command("attach", cls=DocgenCommand)
 @click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--section", type=click.IntRange(1, 6), required=True, help="六有部分（1–6）")

@@ -8,6 +8,7 @@ import click
 
 from docgen.cli.options import (
     CASE_NO,
+    DocgenCommand,
     emit,
     handle_errors,
     json_option,
@@ -17,7 +18,7 @@ from docgen.cli.options import (
 from docgen.cli.seal import passphrase_env_option, passphrase_for
 
 
-@click.command("export")
+@click.command("export", cls=DocgenCommand)
 @click.argument("case_nos", metavar="案件编号...", nargs=-1, required=True, type=CASE_NO)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="报送包目录（不存在或为空）")  # fmt: skip

@@ -10,6 +10,7 @@ import click
 from archive.settings import SEARCH_BACKENDS
 from docgen.cli.options import (
     CASE_NO,
+    DocgenCommand,
     DocgenGroup,
     UserError,
     emit,
@@ -20,7 +21,7 @@ from docgen.cli.options import (
 )
 
 
-@click.command("search")
+@click.command("search", cls=DocgenCommand)
 @click.argument("query")
 @click.option("--category", help="问题类别")
 @click.option("--unit", help="责任单位")
