@@ -47,9 +47,14 @@ class Settings:
     def __post_init__(self) -> None:
         self.code = caseno.clean(self.code)
         self.fonds = caseno.clean(self.fonds)
+        self.org_unit_code = caseno.clean(self.org_unit_code)
 
     def check(self) -> None:
-        for bad in (caseno.code_problem(self.code), caseno.fonds_problem(self.fonds)):
+        for bad in (
+            caseno.code_problem(self.code),
+            caseno.fonds_problem(self.fonds),
+            caseno.fonds_problem(self.org_unit_code, "机构（问题）代码", "XFB"),
+        ):
             if bad:
                 raise WorkspaceError(bad)
         if self.retention not in RETENTION_CODES:

@@ -62,10 +62,10 @@ def code_problem(code: str) -> str | None:
     return None
 
 
-def fonds_problem(fonds: str) -> str | None:
-    """What is wrong with a 全宗号 (``J021``, ``0001``), or None."""
+def fonds_problem(fonds: str, label: str = "全宗号", example: str = "J021") -> str | None:
+    """What is wrong with a 全宗号 (``J021``, ``0001``) or another 档号 part, or None."""
     if bad := _common(fonds, FONDS_MAX_LEN):
-        return f"全宗号{bad}"
+        return f"{label}{bad}"
     if len(fonds) > FONDS_MAX_LEN or not _FONDS_SHAPE.match(fonds):
-        return f"全宗号只能由字母、数字和“-”组成（如“J021”），最多 {FONDS_MAX_LEN} 位"
+        return f"{label}只能由字母、数字和“-”组成（如“{example}”），最多 {FONDS_MAX_LEN} 位"
     return None

@@ -29,13 +29,15 @@ CASE = ("--set", "信访人=张三", "--set", "问题类别=劳动保障", "--se
         ("--fonds", "../J021"),
         ("--fonds", "-1"),
         ("--fonds", "J 021"),
+        ("--unit-code", "../XFB"),
     ],
 )
 def test_init_refuses_unsafe_code_and_fonds(tmp_path: Path, option: str, value: str) -> None:
     root = tmp_path / "a" / "b" / "ws"
     result = Cli()("init", str(root), "--org", "某局", option, value, ok=False)
     assert result.exit_code == 1 and "错误：" in result.output
-    assert ("发文代字" if option == "--code" else "全宗号") in result.output
+    label = {"--code": "发文代字", "--fonds": "全宗号", "--unit-code": "机构（问题）代码"}[option]
+    assert label in result.output
     assert sorted(p.name for p in tmp_path.rglob("*")) == []
 
 
