@@ -82,3 +82,22 @@ def test_skip_invalid_with_a_control_character_writes_the_errors_file(
     assert "Traceback" not in out.output
     cells = [c for row in load_workbook(errors).active.iter_rows(values_only=True) for c in row]
     assert "追讨⟦U+0001⟧欠薪" in cells
+
+
+def test_xmp_with_entity_declarations_is_not_expanded(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    from archive.seal.pdfa import check_pdfa
+    from tests.hostile.corpus import LAUGHS
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    meta = StreamObject()
+    meta.set_data(LAUGHS)
+    meta[NameObject("/Type")] = NameObject("/Metadata")
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(meta)
+    pdf = tmp_path / "laughs.pdf"
+    writer.write(pdf)
+    report = check_pdfa(pdf)
+    assert "bad_xmp" in {item.code for item in report.items}, report
