@@ -38,3 +38,14 @@ def test_separators_and_fullwidth_are_normalised_before_masking(text: str, expec
     assert mask_personal(text) == expected
     assert find_leaks(text) and not find_leaks(mask_personal(text))
     assert not find_leaks(redact_text(text).text)
+
+
+def test_the_rules_load_without_the_search_engine() -> None:
+    """docgen imports the rules (``docgen.masking``); that must not load jieba or whoosh."""
+    import subprocess
+    import sys
+
+    code = "import sys, docgen.idnumber, docgen.masking; print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    heavy = {m.split(".")[0] for m in out.stdout.split()} & {"whoosh", "rjieba", "jieba", "tantivy"}
+    assert not heavy
