@@ -147,6 +147,10 @@ def count_pages(path: Path, file_type: FileType) -> int:
             with Image.open(path) as img:
                 frames = getattr(img, "n_frames", 1)
                 img.load()
+        except Image.DecompressionBombError:
+            raise AttachError(
+                f"图像文件 {name} 的像素数过大（疑似“解压炸弹”）：请缩小分辨率（如 200 dpi）后再附加"
+            ) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             raise AttachError(f"图像文件 {name} 已损坏，无法打开：{exc}") from None
         return frames

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx import Document
@@ -103,11 +104,25 @@ def write_office_files(folder: Path) -> dict[str, Path]:
         "not-xml.xlsx": replace_member(xlsx, sheet_part, NOT_XML),
         "vt-char.xlsx": replace_member(xlsx, sheet_part, sheet.replace(demand, b"&#11;", 1)),
     }
+    files["bomb.png"] = png_declaring(40_000, 40_000)
     paths = {}
     for name, data in files.items():
         (folder / name).write_bytes(data)
         paths[name] = folder / name
     return paths
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header declares ``width`` × ``height`` pixels (a decompression bomb)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def tree_state(*roots: Path) -> dict[str, tuple[int, int]]:

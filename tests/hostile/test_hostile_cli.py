@@ -102,6 +102,17 @@ def _tries(e: Env) -> dict[str, tuple[str, ...]]:
             )
             tries[f"paper pdf {name}"] = ("paper", "pdf", str(path), "--out", out)
             tries[f"paper check {name}"] = ("paper", "check", str(path))
+        elif name.endswith(".png"):
+            tries[f"attach {name}"] = (
+                *w,
+                "attach",
+                CASE,
+                str(path),
+                "--section",
+                "3",
+                "--title",
+                "扫描件",
+            )
         else:
             tries[f"ledger import {name}"] = (*w, "ledger", "import", str(path))
             tries[f"ledger import --skip-invalid {name}"] = (
@@ -245,13 +256,14 @@ def _tries(e: Env) -> dict[str, tuple[str, ...]]:
 
 TRY_NAMES = sorted(_tries(Env(Path("w"), Path("i"), Path("o"), dict.fromkeys(
     [f"{kind}.{ext}" for kind in ("bomb-declared", "laughs", "not-xml") for ext in ("docx", "xlsx")]
-    + ["bomb-ratio.docx", "many-members.docx", "vt-char.xlsx"], Path("x")))))  # fmt: skip
+    + ["bomb-ratio.docx", "many-members.docx", "vt-char.xlsx", "bomb.png"], Path("x")))))  # fmt: skip
 
 
 def _assert_refused(code: int, output: str) -> None:
     assert code in (1, 2), output
     assert "错误：" in output, output
     assert "Traceback" not in output and "Error:" not in output, output
+    assert "程序内部错误" not in output, output  # a clear message, not the last-resort one
 
 
 @pytest.mark.parametrize("name", TRY_NAMES)
