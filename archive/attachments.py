@@ -27,7 +27,7 @@ from archive.documents import NewDocument, document_transaction, sha256_file
 from docgen import chars
 from docgen.errors import ValidationError
 from docgen.model import Document
-from docgen.safezip import check_office_zip
+from docgen.safezip import check_word_zip
 from docgen.vocab import Section
 
 #: Default size limit; ``DOCGEN_ATTACH_MAX_MB`` or ``max_bytes=`` change it.
@@ -154,7 +154,7 @@ def count_pages(path: Path, file_type: FileType) -> int:
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             raise AttachError(f"图像文件 {name} 已损坏，无法打开：{exc}") from None
         return frames
-    check_office_zip(path, "附件")
+    check_word_zip(path, "附件")
     return 0  # .docx: counted after typesetting
 
 

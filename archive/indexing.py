@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from docgen.model import Case, Document
-from docgen.safezip import check_office_zip
+from docgen.safezip import check_word_zip
 from index import IndexDoc, SearchError, SearchIndex, open_index
 
 log = logging.getLogger("docgen.index")
@@ -36,7 +36,7 @@ def text_of(path: Path) -> str:
         if suffix == ".docx":
             from docx import Document as DocxDocument
 
-            check_office_zip(path, "文件")
+            check_word_zip(path, "文件")
             doc = DocxDocument(str(path))
             parts = [p.text for p in doc.paragraphs]
             for table in doc.tables:

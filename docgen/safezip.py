@@ -28,7 +28,10 @@ from pathlib import Path
 from docgen.errors import ValidationError
 
 MAX_MEMBERS = 5_000
-MAX_XML_BYTES = 64 * 1024 * 1024
+MAX_XML_BYTES = 64 * 1024 * 1024  # a 台账 sheet (openpyxl streams it in read-only mode)
+# A Word part is parsed whole by python-docx (16 MiB of XML: +130 MB measured) and then typeset:
+# 16 MiB is thousands of pages, far beyond any paper or attachment.
+MAX_WORD_XML_BYTES = 16 * 1024 * 1024
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 100
@@ -43,17 +46,25 @@ class UnsafeOfficeFile(ValidationError):
     code = "unsafe_office_file"
 
 
+def check_word_zip(path: Path, what: str = "Word 文件") -> None:
+    """:func:`check_office_zip` with the Word cap (python-docx parses each part whole)."""
+    check_office_zip(path, what, max_xml_bytes=MAX_WORD_XML_BYTES)
+
+
 def _mib(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
-def check_office_zip(path: Path, what: str = "文件") -> None:
+def check_office_zip(path: Path, what: str = "文件", *, max_xml_bytes: int = 0) -> None:
     """Refuse ``path`` (a .docx/.xlsx) when its zip structure could exhaust memory or time.
 
-    ``what`` names the file in the message (``附件``, ``台账``, ``模板``). Raises
+    ``what`` names the file in the message (``附件``, ``台账``, ``模板``); ``max_xml_bytes`` is
+    the cap per XML part (:data:`MAX_WORD_XML_BYTES` for Word files, default
+    :data:`MAX_XML_BYTES`). Raises
     :class:`UnsafeOfficeFile`; a file that is not a zip at all is left to the caller's reader.
     """
     name = Path(path).name
+    max_xml_bytes = max_xml_bytes or MAX_XML_BYTES
     refuse = f"{what} {name} 不能读取："
     try:
         zf = zipfile.ZipFile(path)
@@ -70,7 +81,7 @@ def check_office_zip(path: Path, what: str = "文件") -> None:
             size = info.file_size
             total += size
             is_xml = info.filename.lower().endswith(_XML_SUFFIXES)
-            limit = MAX_XML_BYTES if is_xml else MAX_MEMBER_BYTES
+            limit = max_xml_bytes if is_xml else MAX_MEMBER_BYTES
             if size > limit:
                 raise UnsafeOfficeFile(
                     f"{refuse}其中的 {info.filename[:80]} 解压后 {_mib(size)}，超过上限 {_mib(limit)}"

@@ -18,7 +18,7 @@ from lxml.etree import XMLSyntaxError
 
 from docgen.errors import NotFoundError, ValidationError
 from docgen.papers.title_breaks import balance_titles
-from docgen.safezip import check_office_zip
+from docgen.safezip import check_word_zip
 from templates import TEMPLATES_DIR
 
 PAPERS_DIR = TEMPLATES_DIR / "papers"
@@ -61,7 +61,7 @@ def _environment() -> jinja2.Environment:
 
 def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:
     """Render ``template`` with ``context`` into ``out`` (a .docx)."""
-    check_office_zip(template, "模板")
+    check_word_zip(template, "模板")
     try:
         doc = DocxTemplate(str(template))
         doc.init_docx()

@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
 from docgen.errors import ValidationError
-from docgen.safezip import check_office_zip
+from docgen.safezip import check_word_zip
 from docgen.typeset.variants import FormatVariant, get_variant, variant_from_category
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -199,7 +199,7 @@ def _first_page_header_html(document) -> str:  # type: ignore[no-untyped-def]
 
 def docx_to_html(path: Path, *, variant: str | None = None) -> HtmlPaper:
     """Read a filled .docx and return its body as HTML with its format variant."""
-    check_office_zip(Path(path), "Word 文件")
+    check_word_zip(Path(path), "Word 文件")
     try:
         document = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
