@@ -30,7 +30,17 @@ _CLICK_MESSAGES = [
 ]
 
 
+_CLICK_DETAILS = [
+    (re.compile(r"(?:File|Directory|Path) '(.*)' is a directory\."), r"“\1”是一个目录，需要文件"),
+    (re.compile(r"(?:File|Directory|Path) '(.*)' is a file\."), r"“\1”是一个文件，需要目录"),
+    (re.compile(r"(?:File|Directory|Path) '(.*)' does not exist\."), r"“\1”不存在"),
+    (re.compile(r"(?:File|Directory|Path) '(.*)' is not readable\."), r"“\1”无法读取（没有权限）"),
+]
+
+
 def chinese_click_message(message: str) -> str:
+    for pattern, replacement in _CLICK_DETAILS:
+        message = pattern.sub(replacement, message)
     for pattern, replacement in _CLICK_MESSAGES:
         if pattern.match(message):
             return pattern.sub(replacement, message)

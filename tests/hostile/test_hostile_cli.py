@@ -220,6 +220,9 @@ def _tries(e: Env) -> dict[str, tuple[str, ...]]:
         ),
         "search long": (*w, "search", "长" * 1000),
         "case show 256-byte number": (*w, "case", "show", "𠮷" * 64),
+        # paths that are not files
+        "ledger import a folder": (*w, "ledger", "import", str(e.inputs)),
+        "paper pdf missing file": ("paper", "pdf", str(e.inputs / "missing.docx")),
         # traversal names
         "init code traversal": (
             "init",
@@ -264,6 +267,8 @@ def _assert_refused(code: int, output: str) -> None:
     assert "错误：" in output, output
     assert "Traceback" not in output and "Error:" not in output, output
     assert "程序内部错误" not in output, output  # a clear message, not the last-resort one
+    for english in ("Usage:", "Invalid value", "does not exist", "is a directory"):
+        assert english not in output, output
 
 
 @pytest.mark.parametrize("name", TRY_NAMES)
