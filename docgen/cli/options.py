@@ -31,10 +31,19 @@ _CLICK_MESSAGES = [
 
 
 _CLICK_DETAILS = [
-    (re.compile(r"(?:File|Directory|Path) '(.*)' is a directory\."), r"“\1”是一个目录，需要文件"),
-    (re.compile(r"(?:File|Directory|Path) '(.*)' is a file\."), r"“\1”是一个文件，需要目录"),
-    (re.compile(r"(?:File|Directory|Path) '(.*)' does not exist\."), r"“\1”不存在"),
-    (re.compile(r"(?:File|Directory|Path) '(.*)' is not readable\."), r"“\1”无法读取（没有权限）"),
+    (re.compile(r"'([^']*)' does not match the formats? (.*)\."), r"“\1”不符合格式 \2"),
+    (re.compile(r"(\S+) is not in the range (.*)\."), r"\1 不在允许范围 \2 内"),
+    (re.compile(r"'([^']*)' is not a valid (integer|float)( range)?\."), r"“\1”不是有效的数字"),
+    (
+        re.compile(r"(?:File|Directory|Path) '([^']*)' is a directory\."),
+        r"“\1”是一个目录，需要文件",
+    ),
+    (re.compile(r"(?:File|Directory|Path) '([^']*)' is a file\."), r"“\1”是一个文件，需要目录"),
+    (re.compile(r"(?:File|Directory|Path) '([^']*)' does not exist\."), r"“\1”不存在"),
+    (
+        re.compile(r"(?:File|Directory|Path) '([^']*)' is not readable\."),
+        r"“\1”无法读取（没有权限）",
+    ),
 ]
 
 
@@ -119,6 +128,15 @@ class CaseNumber(click.ParamType):
 CASE_NO = CaseNumber()
 
 
+def finite_number(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: ``nan`` and ``inf`` pass click's FloatRange; refuse them here."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise click.BadParameter("不是有效的数字", ctx, param)
+    return value
+
+
 def workspace_option(f: F) -> F:
     return click.option(
         "-w",
@@ -176,6 +194,8 @@ def library_error_message(exc: BaseException) -> str | None:
         ("xml", "lxml")
     ):
         return "文件中的 XML 内容无效：文件已损坏，或含有 XML 不允许的字符（如 &#11;），请用 Excel/WPS 打开后另存再试"
+    if type(exc).__name__ == "DecompressionBombError":  # Pillow
+        return "图像的像素数过大（疑似“解压炸弹”），已拒绝读取：请缩小分辨率后重试"
     if type(exc).__module__.startswith("defusedxml"):
         return "文件中的 XML 含有 DTD 或实体声明（Office 文件不会有），疑似恶意文件，已拒绝读取"
     if isinstance(exc, sqlalchemy.exc.DatabaseError | sqlite3.DatabaseError):

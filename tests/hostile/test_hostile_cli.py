@@ -220,6 +220,12 @@ def _tries(e: Env) -> dict[str, tuple[str, ...]]:
         ),
         "search long": (*w, "search", "长" * 1000),
         "case show 256-byte number": (*w, "case", "show", "𠮷" * 64),
+        # seals, numbers, workspace settings
+        "seal register bomb.png": (*w, "seal", "register", str(e.inputs / "bomb.png")),
+        "seal make nan diameter": (*w, "seal", "make", "--diameter", "nan"),
+        "search bad date": (*w, "search", "欠薪", "--from", "2024-13-45"),
+        "init bidi org": ("init", str(e.outside / "new"), "--org", "某\u202e局"),
+        "init long org": ("init", str(e.outside / "new"), "--org", "局" * 5000),
         # paths that are not files
         "ledger import a folder": (*w, "ledger", "import", str(e.inputs)),
         "paper pdf missing file": ("paper", "pdf", str(e.inputs / "missing.docx")),
