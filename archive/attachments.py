@@ -24,8 +24,10 @@ from sqlalchemy import select
 
 from archive.cases import get_case
 from archive.documents import NewDocument, document_transaction, sha256_file
+from docgen import chars
 from docgen.errors import ValidationError
 from docgen.model import Document
+from docgen.safezip import check_word_zip
 from docgen.vocab import Section
 
 #: Default size limit; ``DOCGEN_ATTACH_MAX_MB`` or ``max_bytes=`` change it.
@@ -145,9 +147,14 @@ def count_pages(path: Path, file_type: FileType) -> int:
             with Image.open(path) as img:
                 frames = getattr(img, "n_frames", 1)
                 img.load()
+        except Image.DecompressionBombError:
+            raise AttachError(
+                f"图像文件 {name} 的像素数过大（疑似“解压炸弹”）：请缩小分辨率（如 200 dpi）后再附加"
+            ) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             raise AttachError(f"图像文件 {name} 已损坏，无法打开：{exc}") from None
         return frames
+    check_word_zip(path, "附件")
     return 0  # .docx: counted after typesetting
 
 
@@ -173,6 +180,13 @@ def attach(ws: Any, request: AttachRequest, *, max_bytes: int | None = None) -> 
         raise AttachError(f"六有部分应为 1–6，收到 {request.section}") from None
     if not request.title.strip():
         raise AttachError("请用 --title 给出题名")
+    for label, value in (
+        ("题名", request.title),
+        ("文号", request.doc_no),
+        ("责任者", request.author),
+    ):
+        if value and (bad := chars.problem(value, one_line=True)):
+            raise AttachError(f"“{label}”{bad}")
     limit = max_bytes if max_bytes is not None else max_bytes_setting()
     size = source.stat().st_size
     if size > limit:

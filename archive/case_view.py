@@ -5,17 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from archive.cases import CaseView
-from docgen import idnumber
+from archive.redact import redact_value
 from docgen.ledger.fields import FIELDS
-
-_PHONE_KEEP = 3
-
-
-def mask_phone(phone: str) -> str:
-    digits = phone.strip()
-    if len(digits) <= 7:
-        return "*" * len(digits)
-    return digits[:_PHONE_KEEP] + "*" * (len(digits) - 7) + digits[-4:]
+from docgen.masking import mask_id_number, mask_phone_number
 
 
 def case_dict(v: CaseView, *, show_personal: bool = False, full: bool = False) -> dict[str, Any]:
@@ -35,24 +27,30 @@ def case_dict(v: CaseView, *, show_personal: bool = False, full: bool = False) -
         return data
     for spec in FIELDS:
         if spec.target == "case" and spec.name not in {"seq", "case_no"}:
-            data[spec.label] = getattr(c, spec.name)
+            data[spec.label] = _free(getattr(c, spec.name), show_personal)
     data["归类"] = c.category_group
     data["标志"] = c.flag_labels
     data["信访人详情"] = [
         {
             "姓名": p.name,
-            "身份证号": _shown(p.id_number, idnumber.mask, show_personal),
-            "电话": _shown(p.phone, mask_phone, show_personal),
+            "身份证号": _shown(p.id_number, mask_id_number, show_personal),
+            "电话": _shown(p.phone, mask_phone_number, show_personal),
             "住址": p.address if show_personal else ("（已隐藏）" if p.address else None),
         }
         for p in c.petitioners
     ]
     data["回访记录"] = [
-        {"日期": f.visited_on, "方式": f.method, "回访人": f.visitors, "态度": f.attitude}
+        {"日期": f.visited_on, "方式": f.method, "回访人": _free(f.visitors, show_personal),
+         "态度": f.attitude}
         for f in c.follow_ups
-    ]
-    data["附加信息"] = c.extra or {}
+    ]  # fmt: skip
+    data["附加信息"] = _free(c.extra or {}, show_personal)
     return data
+
+
+def _free(value: Any, show: bool) -> Any:
+    """Free text (诉求, 办理情况, extra columns, ...) may hold IDs, phones and addresses too."""
+    return value if show else redact_value(value)
 
 
 def _shown(value: str | None, masker, show: bool) -> str | None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from docgen import caseno, chars
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
@@ -144,6 +145,7 @@ def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) ->
 
 
 def get_case(session: Session, case_no: str) -> Case:
+    case_no = caseno.clean(case_no)
     case = session.scalar(
         select(Case)
         .where(Case.case_no == case_no)
@@ -211,6 +213,11 @@ def add_follow_up(
     """Record a 回访 (follow-up visit) on a case."""
     if attitude is not None and attitude not in ATTITUDES:
         raise ValidationError(f"回访态度“{attitude}”无效，可选：{'、'.join(ATTITUDES)}")
+    for label, value, cap in (("回访人", visitors, 500), ("回访内容", content, 20_000)):
+        if value and (bad := chars.problem(value, one_line=label == "回访人")):
+            raise ValidationError(f"“{label}”{bad}")
+        if value and len(value) > cap:
+            raise ValidationError(f"“{label}”过长（{len(value)} 字，最多 {cap} 字）")
     case = get_case(session, case_no)
     visit = FollowUp(
         visited_on=visited_on, method=method, visitors=visitors, attitude=attitude, content=content

@@ -40,6 +40,7 @@ from archive.redact import find_leaks, pdf_leaks, redact_text
 from archive.seal.xobject import is_signed
 from archive.sealing import latest_dossier, office_keys, office_seal, seal_paper_file, seal_path
 from docgen.errors import DocgenError
+from docgen.masking import mask_name
 
 LETTER_FILE = "报送函.pdf"
 DOSSIER_DIR = "卷宗"
@@ -116,12 +117,6 @@ class _CaseEntry:
 # --- step 1: collect -----------------------------------------------------------------------------
 
 
-def _mask_name(name: str) -> str:
-    """张三丰 → 张某某 (the usual form in papers that leave the office)."""
-    name = name.strip()
-    return name[:1] + "某" * max(len(name) - 1, 1) if name else ""
-
-
 def collect(ws: Any, case_nos: Sequence[str], redact: bool) -> list[_CaseEntry]:
     if not case_nos:
         raise ExportError("请至少指定一个案件编号")
@@ -138,7 +133,7 @@ def collect(ws: Any, case_nos: Sequence[str], redact: bool) -> list[_CaseEntry]:
             names = [p.name for p in case.petitioners]
             text = (lambda s: redact_text(s).text) if redact else (lambda s: s)
             entries.append(_CaseEntry(
-                case_no, "、".join(_mask_name(n) if redact else n for n in names),
+                case_no, "、".join(mask_name(n) if redact else n for n in names),
                 case.category or "", case.unit or "", text(case.demand or ""),
                 Path(ws.root) / doc.path, doc.sha256, doc.pages,
                 not (doc.meta or {}).get("缺失"), _sealed(Path(ws.root) / doc.path),

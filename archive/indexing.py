@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from archive.dossier.check import DOSSIER_SECTION
 from archive.index_journal import applied, case_key, document_key, journal_head, save_applied
 from docgen.model import Case, Document, IndexJournalEntry
+from docgen.safezip import check_word_zip
 from index import IndexDoc, SearchError, SearchIndex, open_index
 
 log = logging.getLogger("docgen.index")
@@ -40,6 +41,7 @@ def text_of(path: Path) -> str:
         if suffix == ".docx":
             from docx import Document as DocxDocument
 
+            check_word_zip(path, "文件")
             doc = DocxDocument(str(path))
             parts = [p.text for p in doc.paragraphs]
             for table in doc.tables:

@@ -15,7 +15,7 @@ from archive.faults import crash_point
 from archive.index_journal import case_key, journal, writing
 from archive.outputs import check_output
 from archive.workspace import Workspace
-from docgen import atomic
+from docgen import atomic, chars
 from docgen.ledger import RowError, parse_rows, read_ledger
 from docgen.ledger.export import check_table_suffix, write_rows
 from docgen.ledger.fields import FIELDS
@@ -91,8 +91,19 @@ def _write_bad_rows(
         )
     headers = [(h or f"第{i + 1}列", "medium") for i, h in enumerate(sheet.headers)]
     headers = [("原行号", "short"), *headers, ("错误原因", "long")]
-    rows = ([r.number, *r.values, "；".join(reasons.get(r.number, []))] for r in bad_rows)
+    rows = (
+        [r.number, *(_visible(v) for v in r.values), "；".join(reasons.get(r.number, []))]
+        for r in bad_rows
+    )
     atomic.write_with(out, lambda tmp: write_rows(tmp, "错误行", headers, rows, suffix=out.suffix))
+
+
+def _visible(value: object) -> object:
+    """A bad row's cell as the clerk can see it: XML-illegal characters (Excel cannot store
+    them) are written as ``⟦U+000B⟧`` instead of failing the whole error workbook."""
+    if isinstance(value, str):
+        return chars.XML_CONTROL.sub(lambda m: f"⟦U+{ord(m.group()):04X}⟧", value)
+    return value
 
 
 # --- export -------------------------------------------------------------------------------------

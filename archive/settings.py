@@ -6,11 +6,12 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from docgen import atomic
+from docgen import atomic, caseno, chars
 from docgen.errors import WorkspaceError
 
 SETTINGS_FILE = "docgen.json"
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
+MAX_ORG_CHARS = 64  # 机关名称 is printed in every paper's 发文机关标志
 SEARCH_BACKENDS = ("tantivy", "whoosh")  # the names index.open_index accepts
 
 
@@ -46,7 +47,24 @@ class Settings:
         settings.check()
         return settings
 
+    def __post_init__(self) -> None:
+        self.org = self.org.strip()
+        self.code = caseno.clean(self.code)
+        self.fonds = caseno.clean(self.fonds)
+        self.org_unit_code = caseno.clean(self.org_unit_code)
+
     def check(self) -> None:
+        if bad := chars.problem(self.org, one_line=True):
+            raise WorkspaceError(f"机关名称{bad}")
+        if len(self.org) > MAX_ORG_CHARS:
+            raise WorkspaceError(f"机关名称过长（{len(self.org)} 字，最多 {MAX_ORG_CHARS} 字）")
+        for bad in (
+            caseno.code_problem(self.code),
+            caseno.fonds_problem(self.fonds),
+            caseno.fonds_problem(self.org_unit_code, "机构（问题）代码", "XFB"),
+        ):
+            if bad:
+                raise WorkspaceError(bad)
         if self.retention not in RETENTION_CODES:
             raise WorkspaceError(
                 f"保管期限“{self.retention}”无效，可选：{'、'.join(RETENTION_CODES)}"

@@ -129,7 +129,16 @@ class Workspace:
 
     def case_dir(self, case_no: str) -> Path:
         check_case_no(case_no)
-        return self.archive_dir / case_no
+        folder = self.archive_dir / case_no
+        if folder.is_symlink() or (
+            folder.exists() and folder.resolve().parent != self.archive_dir.resolve()
+        ):
+            raise WorkspaceError(
+                f"案件目录 archive/{case_no} 是符号链接或不在档案目录中：为防止文件写到工作区之外，"
+                "请把它换成普通文件夹后重试",
+                code="case_dir_symlink",
+            )
+        return folder
 
     def relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

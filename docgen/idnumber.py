@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from docgen.masking import mask_id_number
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
@@ -45,11 +47,8 @@ def is_valid(value: str) -> bool:
 
 
 def mask(value: str) -> str:
-    """Keep the first 6 and last 4 characters: 110105********002X."""
-    v = normalise(value)
-    if len(v) <= 10:
-        return "*" * len(v)
-    return v[:6] + "*" * (len(v) - 10) + v[-4:]
+    """Keep the first 6 and last 4 characters: 110105********002X (rule in docgen.masking)."""
+    return mask_id_number(value)
 
 
 def _bad_date(yyyymmdd: str) -> bool:

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from docgen import atomic
+from docgen.errors import ValidationError
 from docgen.fonts import (
     RARE_CHAR_SOURCES,
     SUBSET_VERSION,
@@ -118,6 +119,28 @@ def glyph_fonts(fonts: dict[str, ResolvedFont], chars: str) -> dict[ResolvedFont
                 if not glyph.path.exists():
                     cut_truetype(glyph.source, [ord(glyph.char)], glyph.path)
     return plan
+
+
+def missing_glyphs(fonts: dict[str, ResolvedFont], chars: str) -> str:
+    """The characters of ``chars`` that no configured font can draw (emoji, unassigned code
+    points): they would print as empty boxes."""
+    sources = [
+        *{f.source for f in fonts.values()},
+        *(s for s in RARE_CHAR_SOURCES if s.file.exists()),
+    ]
+    return "".join(ch for ch in chars if not any(_has(s, ch) for s in sources))
+
+
+def refuse_missing_glyphs(fonts: dict[str, ResolvedFont], text: str, what: str = "文书") -> None:
+    """Raise a Chinese ValidationError naming the characters of ``text`` no font has."""
+    missing = missing_glyphs(fonts, rare_characters(text))
+    if missing:
+        shown = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in missing[:10])
+        raise ValidationError(
+            f"{what}中有 {len(missing)} 个字符在已配置的字体中都没有字形，打印出来会是空白方框：{shown}。"
+            "请删除这些字符（如表情符号）或改用文字描述后重试（docgen fonts 可查看字体）",
+            code="missing_glyph",
+        )
 
 
 def glyph_css(fonts: dict[str, ResolvedFont], text: str) -> str:

@@ -59,8 +59,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from index.analysis import ANALYZER_NAME, get_segmenter
 from index.base import SearchIndex
 from index.errors import (
     IndexLocked,
@@ -70,8 +70,25 @@ from index.errors import (
     SearchError,
 )
 from index.model import Hit, IndexDoc, SearchQuery, SearchResult
-from index.query import MAX_QUERY_CHARS
-from index.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from index.analysis import ANALYZER_NAME
+    from index.query import MAX_QUERY_CHARS
+    from index.schema import SCHEMA_VERSION
+
+# Loaded on first use: the analysis (jieba, whoosh) costs ~1 s, and ``index.masking`` (imported by
+# docgen for its mask rules) must not pay it.
+_LAZY = {"ANALYZER_NAME": "index.analysis", "MAX_QUERY_CHARS": "index.query",
+         "SCHEMA_VERSION": "index.schema"}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'index' has no attribute {name!r}")
+
 
 __all__ = [
     "ANALYZER_NAME",
@@ -110,6 +127,8 @@ def open_index(
     ``check()`` then returns the reason and add/delete/search raise :class:`IndexNeedsRebuild`
     until ``rebuild`` succeeds. An unknown backend name raises ``ValueError``.
     """
+    from index.analysis import get_segmenter
+
     segmenter = get_segmenter(dictionary_words)
     if backend == "tantivy":
         from index.tantivy_backend import TantivyIndex

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
@@ -118,6 +120,11 @@ def _check_qpdf(path: Path, report: PdfaReport) -> None:
         report.add("qpdf", f"qpdf 结构检查未通过：{detail}")
 
 
+def _parse_xmp(data: bytes) -> ET.Element:
+    """XMP from a PDF we did not necessarily write: no DTD, no entity expansion (defusedxml)."""
+    return SafeET.fromstring(data)
+
+
 def _xmp_tree(reader: PdfReader, report: PdfaReport) -> ET.Element | None:
     meta = reader.trailer["/Root"].get("/Metadata")
     if meta is None:
@@ -125,8 +132,8 @@ def _xmp_tree(reader: PdfReader, report: PdfaReport) -> ET.Element | None:
         return None
     meta = meta.get_object()
     try:
-        return ET.fromstring(meta.get_data())
-    except ET.ParseError as exc:
+        return _parse_xmp(meta.get_data())
+    except (ET.ParseError, DefusedXmlException) as exc:
         report.add("bad_xmp", f"XMP 元数据不是有效的 XML：{exc}")
         return None
 
@@ -347,8 +354,8 @@ def set_archival_metadata(
     old_meta = reader.trailer["/Root"].get("/Metadata")
     if old_meta is not None:
         try:
-            old_tree = ET.fromstring(old_meta.get_object().get_data())
-        except ET.ParseError:
+            old_tree = _parse_xmp(old_meta.get_object().get_data())
+        except (ET.ParseError, DefusedXmlException):
             old_tree = None
     part = _xmp_value(old_tree, "pdfaid", "part") if old_tree is not None else None
     conformance = _xmp_value(old_tree, "pdfaid", "conformance") if old_tree is not None else None
@@ -451,7 +458,7 @@ def read_archival_metadata(pdf: Path) -> dict[str, object]:
     meta = reader.trailer["/Root"].get("/Metadata")
     if meta is None:
         return {}
-    tree = ET.fromstring(meta.get_object().get_data())
+    tree = _parse_xmp(meta.get_object().get_data())
     dates = [li.text or "" for li in tree.iter(f"{{{NS['rdf']}}}li") if _is_date_item(tree, li)]
     return {
         "title": _xmp_value(tree, "dc", "title"),

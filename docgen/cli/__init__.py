@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
@@ -20,6 +21,7 @@ from docgen.cli.options import (
     CONTEXT_SETTINGS,
     DocgenGroup,
     chinese_click_message,
+    library_error_message,
     workspace_option,
 )
 from docgen.cli.paper import paper_group
@@ -65,8 +67,25 @@ def _configure_logging() -> None:
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
+def _bad_argument() -> str | None:
+    """Invalid UTF-8 in an argument arrives as lone surrogates (U+DC80–U+DCFF): refuse it here."""
+    for n, arg in enumerate(sys.argv[1:], start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return (
+                f"第 {n} 个参数含有无效的文字编码（不是有效的 UTF-8 或含有孤立的代理字符）："
+                "请检查输入法或终端编码；文件名请改为 UTF-8 编码"
+            )
+    return None
+
+
 def main() -> None:
+    """The CLI's one error boundary: every failure leaves as a Chinese message, never a traceback."""
     _configure_logging()
+    if bad := _bad_argument():
+        click.echo(f"错误：{bad}", err=True)
+        sys.exit(2)
     try:
         cli.main(standalone_mode=False, prog_name="docgen")
     except click.exceptions.Abort:
@@ -82,3 +101,15 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except SystemExit:
         raise
+    except KeyboardInterrupt:
+        click.echo("已中断", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line: no traceback reaches a user
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        message = library_error_message(exc) or (
+            f"程序内部错误（{type(exc).__name__}），操作未完成。请把所用命令报告给维护人员"
+            "（设置环境变量 DOCGEN_DEBUG=1 可显示详细信息）"
+        )
+        click.echo(f"错误：{message}", err=True)
+        sys.exit(1)

@@ -8,11 +8,19 @@ from pathlib import Path
 import click
 
 from archive.attachments import DEFAULT_KIND, AttachRequest, attach, parse_meta
-from docgen.cli.options import emit, handle_errors, json_option, open_workspace, workspace_option
+from docgen.cli.options import (
+    CASE_NO,
+    DocgenCommand,
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    workspace_option,
+)
 
 
-@click.command("attach")
-@click.argument("case_no")
+@click.command("attach", cls=DocgenCommand)
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--section", type=click.IntRange(1, 6), required=True, help="六有部分（1–6）")
 @click.option("--title", required=True, help="题名")

@@ -17,6 +17,7 @@ from archive.cases import (
     view,
 )
 from docgen.cli.options import (
+    CASE_NO,
     DocgenGroup,
     UserError,
     emit,
@@ -62,7 +63,7 @@ def list_command(status, category, unit, leader, overdue, workspace_path, as_jso
 
 
 @case_group.command("show")
-@click.argument("case_no")
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.option("--show-personal", is_flag=True, help="显示完整的身份证号、电话和住址")
 @workspace_option
 @json_option
@@ -106,7 +107,7 @@ def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
 
 
 @case_group.command("edit")
-@click.argument("case_no")
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.option("--set", "pairs", multiple=True, required=True, metavar="字段=值",
               help="要修改的字段，可多次使用，如 --set 状态=已办结 --set 办结日期=2024-9-30")  # fmt: skip
 @workspace_option
@@ -124,7 +125,7 @@ def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | No
 
 
 @case_group.command("visit")
-@click.argument("case_no")
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.option("--date", "visited_on", required=True, help="回访日期，如 2024-9-30")
 @click.option("--method", type=click.Choice(["上门", "电话", "约见"]), help="回访方式")
 @click.option("--visitors", help="回访人（姓名、单位）")

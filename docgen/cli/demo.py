@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.options import handle_errors
+from docgen.cli.options import DocgenCommand, handle_errors
 
 
-@click.command("demo")
+@click.command("demo", cls=DocgenCommand)
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False),
                 default="demo-workspace")  # fmt: skip
 @handle_errors

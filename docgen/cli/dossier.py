@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from docgen.cli.options import (
+    CASE_NO,
     DocgenGroup,
     emit,
     handle_errors,
@@ -24,7 +25,7 @@ def dossier_group() -> None:
 
 
 @dossier_group.command("check")
-@click.argument("case_no")
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @workspace_option
 @json_option
 @handle_errors
@@ -38,7 +39,7 @@ def check_command(case_no: str, workspace_path: Path | None, as_json: bool) -> N
 
 
 @dossier_group.command("build")
-@click.argument("case_no")
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.option("--allow-incomplete", is_flag=True, help="材料不全也组卷（备考表中注明缺失）")
 @click.option("--archive-stamp", is_flag=True, help="在每件首页加盖归档章")
 @click.option("--filer", help="立卷人（默认：当前用户）")

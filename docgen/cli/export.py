@@ -6,12 +6,20 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.options import emit, handle_errors, json_option, open_workspace, workspace_option
+from docgen.cli.options import (
+    CASE_NO,
+    DocgenCommand,
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    workspace_option,
+)
 from docgen.cli.seal import passphrase_env_option, passphrase_for
 
 
-@click.command("export")
-@click.argument("case_nos", metavar="案件编号...", nargs=-1, required=True)
+@click.command("export", cls=DocgenCommand)
+@click.argument("case_nos", metavar="案件编号...", nargs=-1, required=True, type=CASE_NO)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="报送包目录（不存在或为空）")  # fmt: skip
 @click.option("--redact/--no-redact", default=True, show_default=True,

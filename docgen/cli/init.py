@@ -8,10 +8,10 @@ import click
 
 from archive.settings import RETENTION_CODES, SEARCH_BACKENDS, Settings
 from archive.workspace import Workspace, who_can_read
-from docgen.cli.options import handle_errors
+from docgen.cli.options import DocgenCommand, handle_errors
 
 
-@click.command("init")
+@click.command("init", cls=DocgenCommand)
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--org", required=True, help="机关名称，如：某区信访局")
 @click.option("--code", default="信访", show_default=True, help="发文代字，如：某信交")

@@ -31,7 +31,26 @@ _CLICK_MESSAGES = [
 ]
 
 
+_CLICK_DETAILS = [
+    (re.compile(r"'([^']*)' does not match the formats? (.*)\."), r"“\1”不符合格式 \2"),
+    (re.compile(r"(\S+) is not in the range (.*)\."), r"\1 不在允许范围 \2 内"),
+    (re.compile(r"'([^']*)' is not a valid (integer|float)( range)?\."), r"“\1”不是有效的数字"),
+    (
+        re.compile(r"(?:File|Directory|Path) '([^']*)' is a directory\."),
+        r"“\1”是一个目录，需要文件",
+    ),
+    (re.compile(r"(?:File|Directory|Path) '([^']*)' is a file\."), r"“\1”是一个文件，需要目录"),
+    (re.compile(r"(?:File|Directory|Path) '([^']*)' does not exist\."), r"“\1”不存在"),
+    (
+        re.compile(r"(?:File|Directory|Path) '([^']*)' is not readable\."),
+        r"“\1”无法读取（没有权限）",
+    ),
+]
+
+
 def chinese_click_message(message: str) -> str:
+    for pattern, replacement in _CLICK_DETAILS:
+        message = pattern.sub(replacement, message)
     for pattern, replacement in _CLICK_MESSAGES:
         if pattern.match(message):
             return pattern.sub(replacement, message)
@@ -93,6 +112,32 @@ class DocgenGroup(_ChineseHelp, click.Group):
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
+class CaseNumber(click.ParamType):
+    """A 案件编号 argument: trimmed and checked by the one rule (``docgen.caseno``)."""
+
+    name = "案件编号"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from docgen import caseno
+
+        value = caseno.clean(str(value))
+        if bad := caseno.problem(value):
+            self.fail(bad, param, ctx)
+        return value
+
+
+CASE_NO = CaseNumber()
+
+
+def finite_number(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: ``nan`` and ``inf`` pass click's FloatRange; refuse them here."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise click.BadParameter("不是有效的数字", ctx, param)
+    return value
+
+
 def workspace_option(f: F) -> F:
     return click.option(
         "-w",
@@ -134,8 +179,43 @@ def handle_errors(f: F) -> F:
             raise UserError(
                 f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
             ) from None
+        except Exception as exc:
+            message = library_error_message(exc)
+            if message is None:
+                raise
+            raise UserError(message) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def library_error_message(exc: BaseException) -> str | None:
+    """A Chinese message for a library's failure on bad input (corrupt XML, catalog, encoding)."""
+    import sqlite3
+    from xml.etree.ElementTree import ParseError
+
+    import sqlalchemy.exc
+
+    if isinstance(exc, ParseError | SyntaxError) and type(exc).__module__.startswith(
+        ("xml", "lxml")
+    ):
+        return "文件中的 XML 内容无效：文件已损坏，或含有 XML 不允许的字符（如 &#11;），请用 Excel/WPS 打开后另存再试"
+    if type(exc).__name__ == "DecompressionBombError":  # Pillow
+        return "图像的像素数过大（疑似“解压炸弹”），已拒绝读取：请缩小分辨率后重试"
+    if type(exc).__module__.startswith("defusedxml"):
+        return "文件中的 XML 含有 DTD 或实体声明（Office 文件不会有），疑似恶意文件，已拒绝读取"
+    if isinstance(exc, sqlalchemy.exc.DatabaseError | sqlite3.DatabaseError):
+        detail = str(getattr(exc, "orig", None) or exc).lower()
+        if "locked" in detail or "busy" in detail:
+            return "案件目录数据库正被其他操作占用，请稍后重试"
+        if any(s in detail for s in ("not a database", "malformed", "disk image", "corrupt")):
+            return (
+                "案件目录数据库（catalog.sqlite）无法读取：文件已损坏或不是数据库。"
+                "请运行 docgen verify 检查，必要时从备份恢复"
+            )
+        return f"案件目录数据库操作失败（{type(exc).__name__}），操作未完成，请稍后重试"
+    if isinstance(exc, UnicodeError):
+        return "输入中含有无效的文字编码（不是有效的 UTF-8 或含有孤立的代理字符），请检查后重试"
+    return None
 
 
 def emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:

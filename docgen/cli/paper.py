@@ -9,6 +9,7 @@ import click
 
 from archive.cases import CaseFilter
 from docgen.cli.options import (
+    CASE_NO,
     DocgenGroup,
     UserError,
     emit,
@@ -38,6 +39,7 @@ def _types_data() -> list[dict[str, object]]:
             "案件字段": [CASE_FIELDS[k] for k in p.case_fields],
             "必填字段": [f.label for f in p.required],
             "可选字段": [f.label for f in p.optional],
+            "字段长度上限": {f.label: f.max_chars for f in p.fields},
         }
         for p in PAPER_TYPES.values()
     ]
@@ -72,7 +74,7 @@ def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @paper_group.command("make")
 @click.argument("type_name", metavar="类型")
-@click.option("--case", "case_no", metavar="案件编号", help="为这件案件生成")
+@click.option("--case", "case_no", metavar="案件编号", type=CASE_NO, help="为这件案件生成")
 @click.option("--all", "all_cases", is_flag=True, help="批量：为台账中（筛选后的）每件案件生成")
 @click.option("--set", "pairs", multiple=True, metavar="字段=值", help="填写字段，可多次使用")
 @click.option("--status", type=click.Choice(STATUSES), help="批量时按状态筛选")

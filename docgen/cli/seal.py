@@ -14,9 +14,11 @@ from typing import Any, TypeVar
 import click
 
 from docgen.cli.options import (
+    CASE_NO,
     DocgenGroup,
     UserError,
     emit,
+    finite_number,
     handle_errors,
     json_option,
     open_workspace,
@@ -55,7 +57,7 @@ def seal_group() -> None:
 @seal_group.command("make")
 @click.option("--lower-text", default="", help="印章下方横排文字，如 信访专用章（最多 8 字）")
 @click.option("--diameter", default=42.0, show_default=True,
-              type=click.FloatRange(20, 45), help="直径（毫米，最大 45）")  # fmt: skip
+              type=click.FloatRange(20, 45), callback=finite_number, help="直径（毫米，最大 45）")  # fmt: skip
 @click.option("--texture", is_flag=True, help="模拟印泥不均匀的效果（默认不加）")
 @workspace_option
 @json_option
@@ -73,7 +75,7 @@ def make_command(lower_text: str, diameter: float, texture: bool, workspace_path
 @seal_group.command("register")
 @click.argument("png", metavar="印章.png", type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
 @click.option("--diameter", default=42.0, show_default=True,
-              type=click.FloatRange(20, 45), help="印章实际直径（毫米）")  # fmt: skip
+              type=click.FloatRange(20, 45), callback=finite_number, help="印章实际直径（毫米）")  # fmt: skip
 @workspace_option
 @json_option
 @handle_errors
@@ -150,7 +152,7 @@ def paper_command(pdf: Path, sign: bool, passphrase_env: str | None, workspace_p
 
 
 @seal_group.command("dossier")
-@click.argument("case_no", metavar="案件编号")
+@click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.option("--sign", is_flag=True, help="封面印章作为电子签章外观并数字签名（最后一步）")
 @click.option(
     "--pdfa", is_flag=True, help="写入题名、档号、日期元数据并检查 PDF/A（卷宗须为 PDF/A）"

@@ -9,6 +9,8 @@ import click
 
 from archive.settings import SEARCH_BACKENDS
 from docgen.cli.options import (
+    CASE_NO,
+    DocgenCommand,
     DocgenGroup,
     UserError,
     emit,
@@ -19,13 +21,13 @@ from docgen.cli.options import (
 )
 
 
-@click.command("search")
+@click.command("search", cls=DocgenCommand)
 @click.argument("query")
 @click.option("--category", help="问题类别")
 @click.option("--unit", help="责任单位")
 @click.option("--status", help="案件状态")
 @click.option("--kind", help="文书类型，如 交办函；台账记录为“台账”")
-@click.option("--case", "case_no", help="案件编号")
+@click.option("--case", "case_no", type=CASE_NO, help="案件编号")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="起始日期 YYYY-MM-DD")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="截止日期 YYYY-MM-DD")
 @click.option(

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.options import emit, handle_errors, json_option, open_workspace, workspace_option
+from docgen.cli.options import (
+    DocgenCommand,
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    workspace_option,
+)
 from docgen.errors import WorkspaceError
 
 
@@ -18,7 +25,7 @@ def _yes(value: bool | None) -> str:
     return {True: "是", False: "否", None: "未指定证书"}[value]
 
 
-@click.command("verify")
+@click.command("verify", cls=DocgenCommand)
 @click.argument("file", metavar="[文件.pdf]", required=False,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),

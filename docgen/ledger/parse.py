@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from docgen import caseno, idnumber
+from docgen import caseno, chars, idnumber
 from docgen.errors import ValidationError
 from docgen.ledger.fields import FIELDS, FieldSpec
 from docgen.ledger.reader import Cell, LedgerSheet, RawRow
@@ -34,7 +34,7 @@ from docgen.vocab import (
     normalise,
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = chars.REFUSED  # control, bidi (U+202E prints 张三 as 三张) and lone surrogates
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")

@@ -62,6 +62,9 @@ def _read_xlsx(path: Path) -> list[RawRow]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from docgen.safezip import check_office_zip
+
+    check_office_zip(path, "台账")
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

@@ -12,6 +12,7 @@ from jinja2 import meta
 
 from docgen.errors import ValidationError
 from docgen.papers.registry import PAPER_TYPES, all_field_keys
+from docgen.safezip import check_word_zip
 from docgen.typeset.variants import VARIANTS
 from templates.styles.build_base import CHAR_STYLES, paragraph_styles
 
@@ -52,6 +53,7 @@ def _paragraphs(document):  # type: ignore[no-untyped-def]
 
 def check_template(path: Path) -> list[Problem]:
     """Problems of the template at ``path``; an empty list means it is fine."""
+    check_word_zip(path, "模板")
     try:
         document = Document(str(path))
     except Exception as exc:

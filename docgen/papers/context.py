@@ -11,14 +11,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from docgen import chars
 from docgen.clocks import HolidayCalendar, handling_deadline
 from docgen.errors import DocgenError, ValidationError
 from docgen.model import Case
 from docgen.papers.registry import BLANK, ORG, PETITIONER, UNIT, PaperType
 from docgen.papers.wording import pronoun
 
-# XML 1.0 forbids these; Word would refuse the file.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ITEM_SPLIT = re.compile(r"[\n；;]+")
 
 
@@ -107,10 +106,10 @@ def numbered(value: str) -> list[dict[str, Any]]:
 
 
 def check_value(label: str, value: str) -> str:
-    """Refuse XML-invalid control characters, naming the field."""
-    if bad := _CONTROL.search(value):
+    """Refuse XML-invalid control characters and bidi controls, naming the field."""
+    if bad := chars.REFUSED.search(value):
         raise ValidationError(
-            f"字段“{label}”含有不可打印的控制字符（U+{ord(bad.group()):04X}），请删除后重试"
+            f"字段“{label}”含有不可打印的控制字符（{chars.describe(bad.group())}），请删除后重试"
         )
     return value
 
@@ -122,6 +121,13 @@ def clerk_values(paper: PaperType, given: Mapping[str, str]) -> dict[str, Any]:
     if unknown:
         labels = "、".join(f.label for f in paper.fields) or "（无）"
         raise ValidationError(f"{paper.name}没有字段：{'、'.join(unknown)}。可填写的字段：{labels}")
+    too_long = [
+        f"“{k}”{len(v)} 字（最多 {by_name[k].max_chars} 字）"
+        for k, v in given.items()
+        if len(v.strip()) > by_name[k].max_chars
+    ]
+    if too_long:
+        raise ValidationError(f"{paper.name}的字段过长：{'；'.join(too_long)}")
     values = {by_name[k].key: check_value(k, v) for k, v in given.items()}
     missing = [f.label for f in paper.required if not values.get(f.key, "").strip()]
     if missing:

@@ -6,17 +6,21 @@ of the same file name in the workspace's ``templates/`` folder wins over the bun
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from lxml.etree import XMLSyntaxError
 
 from docgen.errors import NotFoundError, ValidationError
 from docgen.papers.title_breaks import balance_titles
 from docgen.papers.wording import collapse_marks, entered_context
+from docgen.safezip import check_word_zip
 from templates import TEMPLATES_DIR
 
 PAPERS_DIR = TEMPLATES_DIR / "papers"
@@ -62,7 +66,14 @@ def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:
 
     Values enter as clauses and doubled marks collapse afterwards (``docgen.papers.wording``).
     """
-    doc = DocxTemplate(str(template))
+    check_word_zip(template, "模板")
+    try:
+        doc = DocxTemplate(str(template))
+        doc.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
+        raise ValidationError(
+            f"无法读取模板 {template.name}：文件已损坏或不是 .docx（{exc}）"
+        ) from None
     try:
         doc.render(entered_context(context), _environment(), autoescape=True)
     except jinja2.UndefinedError as exc:

@@ -68,6 +68,16 @@ CASE_FIELDS: dict[str, str] = {
 }
 
 
+#: ``--set`` length caps (characters) per field kind: names and short values, one-line values,
+#: and long text (the same cap as the ledger's long-text columns, 20,000).
+MAX_CHARS = {"short": 64, "line": 500, "text": 20_000}
+_SHORT = {"contact", "contact_phone", "copies", "issuer", "keeper", "proxy", "recipient", "server",
+          "chair", "meeting_date", "visit_date", "served_at", "report_by", "period", "risk",
+          "attitude", "method", "outcome", "visit_method"}  # fmt: skip
+_LINE = {"attendees", "observers", "visitors", "witness", "place", "proper_organ",
+         "review_organ", "served_doc", "address", "proxy_reason"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Field:
     key: str  # Jinja name in the template
@@ -76,6 +86,15 @@ class Field:
     default: str = BLANK
     choices: tuple[str, ...] = ()
     as_list: bool = False  # split on newlines / “；” into numbered items
+
+    @property
+    def size(self) -> str:
+        """``short`` (names, dates, 联系人), ``line`` (one line) or ``text`` (paragraphs)."""
+        return "short" if self.key in _SHORT else "line" if self.key in _LINE else "text"
+
+    @property
+    def max_chars(self) -> int:
+        return MAX_CHARS[self.size]
 
 
 @dataclass(frozen=True)

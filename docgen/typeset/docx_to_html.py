@@ -18,8 +18,10 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml.etree import XMLSyntaxError
 
 from docgen.errors import ValidationError
+from docgen.safezip import check_word_zip
 from docgen.typeset.variants import FormatVariant, get_variant, variant_from_category
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -287,9 +289,10 @@ def _first_page_header_html(document) -> str:  # type: ignore[no-untyped-def]
 
 def docx_to_html(path: Path, *, variant: str | None = None) -> HtmlPaper:
     """Read a filled .docx and return its body as HTML with its format variant."""
+    check_word_zip(Path(path), "Word 文件")
     try:
         document = Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
         raise ValidationError(
             f"无法读取 Word 文件 {Path(path).name}：文件已损坏或不是 .docx（{exc}）",
             code="bad_docx",

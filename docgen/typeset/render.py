@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.fonts import ensure_fonts, font_dir
-from docgen.rare_glyphs import glyph_css, rare_characters
+from docgen.rare_glyphs import glyph_css, rare_characters, refuse_missing_glyphs
 from docgen.typeset.docx_to_html import docx_to_html
 from docgen.typeset.fetcher import FolderFetcher
 from docgen.typeset.html_to_pdf import import_weasyprint, write_pdf
@@ -77,6 +77,7 @@ class Typesetter:
         if not chars:
             return []
         if chars not in self._glyph_sheets:
+            refuse_missing_glyphs(self.fonts, chars)
             self._glyph_sheets[chars] = self._weasyprint.CSS(
                 string=glyph_css(self.fonts, chars),
                 font_config=self.font_config,

@@ -117,3 +117,36 @@ def test_leak_check_ignores_digests_but_not_numbers(tmp_path: Path) -> None:
     (tmp_path / MANIFEST_TXT).write_text(f"联系电话 {PHONE}\n", "utf-8")
     with pytest.raises(ExportError, match="脱敏检查未通过"):
         check_no_leaks(tmp_path)
+
+
+FULLWIDTH_MOBILE = "１３８１２３４５６７８"
+
+
+def test_fullwidth_and_separated_numbers_are_redacted(office: Workspace, tmp_path: Path) -> None:
+    from archive.cases import get_case
+
+    with office.session() as session:
+        get_case(
+            session, CASE_NO
+        ).demand = (
+            f"手机{FULLWIDTH_MOBILE}，备用139-8765-4321，另139 8765 4322，证号110105-1949-1231-0021"
+        )
+    out = tmp_path / "报送包"
+    export_package(office, [CASE_NO], out, today=TODAY)
+    letter = _text(out / "报送函.pdf").replace("\n", "")
+    for shown in ("手机138****5678", "139****4321", "139****4322", "110105********0021"):
+        assert shown in letter
+    assert not find_leaks(letter)
+
+
+def test_leak_check_normalises_fullwidth_digits(tmp_path: Path) -> None:
+    from archive.export import LETTER_FILE, MANIFEST_JSON, MANIFEST_TXT, check_no_leaks
+
+    blank = PdfWriter()
+    blank.add_blank_page(width=595, height=842)
+    blank.write(tmp_path / LETTER_FILE)
+    (tmp_path / MANIFEST_JSON).write_text("{}", "utf-8")
+    for leak in (FULLWIDTH_MOBILE, "138 1234 5678", "138-1234-5678", "+86 138.1234.5678"):
+        (tmp_path / MANIFEST_TXT).write_text(f"联系电话 {leak}\n", "utf-8")
+        with pytest.raises(ExportError, match="脱敏检查未通过"):
+            check_no_leaks(tmp_path)
