@@ -33,7 +33,9 @@ from docgen.vocab import OUTCOMES
 
 Progress = Callable[[int, int, str], None]
 COMMIT_GROUP = 16  # rendered papers committed per catalog transaction in a batch
-_OUTCOME_TEXT = dict(zip(OUTCOMES, ("予以支持", "作出解释说明", "不予支持"), strict=True))
+_OUTCOME_TEXT = dict(
+    zip(OUTCOMES, ("予以支持", "部分予以支持", "作出解释说明", "不予支持"), strict=True)
+)
 
 
 @dataclass(frozen=True)
