@@ -128,7 +128,9 @@ def import_ledger(
         header_row=first.header_row,
         rows=sum(len(s.rows) for s in book.sheets),
         errors=errors,
-        unknown_columns=list(dict.fromkeys(h for s in book.sheets for h in s.unknown_columns.values())),
+        unknown_columns=list(
+            dict.fromkeys(h for s in book.sheets for h in s.unknown_columns.values())
+        ),
         sheets=reports,
         skipped_sheets=[{"name": s.name, "rows": s.rows, "reason": s.reason} for s in book.skipped],
         dry_run=dry_run,
@@ -139,6 +141,21 @@ def import_ledger(
     def report_of(record: CaseRecord) -> SheetReport:
         return by_sheet[record.sheet] if record.sheet else reports[0]
 
+    if dry_run:  # what an import with --skip-invalid would do; nothing is written
+        with ws.session() as session:
+            numbering = _number_cases(session, records, ws.settings.code, ctx.import_year)
+            existing = _existing(session, [r.case_no for r in records])
+            session.rollback()
+        result.notes += [numbering] if numbering else []
+        for r in records:
+            rep = report_of(r)
+            if r.case_no in existing:
+                rep.updated += 1
+            else:
+                rep.created += 1
+        result.created = sum(r.created for r in reports)
+        result.updated = sum(r.updated for r in reports)
+        return result
     if errors and not skip_invalid:
         for r in records:
             report_of(r).not_imported += 1
@@ -148,17 +165,6 @@ def import_ledger(
         numbering = _number_cases(session, records, ws.settings.code, ctx.import_year)
         if numbering:
             result.notes.append(numbering)
-        if dry_run:
-            existing = _existing(session, [r.case_no for r in records])
-            for r in records:
-                rep = report_of(r)
-                if r.case_no in existing:
-                    rep.updated += 1
-                else:
-                    rep.created += 1
-            result.created = sum(r.created for r in reports)
-            result.updated = sum(r.updated for r in reports)
-            return result
         if errors:
             out = errors_out or path.with_name(f"{path.stem}.错误行.xlsx")
             _write_bad_rows(out, bad, errors)
@@ -323,8 +329,20 @@ def _write_bad_rows(
         why = "；".join(reasons.get((sheet.label, raw.number), []))
         return [*first, *(cells.get(n) for n in names), why]
 
-    rows = [row(sheet, raw) for sheet, raw in bad]
+    rows = [[_visible(v) for v in row(sheet, raw)] for sheet, raw in bad]
     atomic.write_with(out, lambda tmp: write_table(tmp, "错误行", headers, rows))
+
+
+def _visible(value: object) -> object:
+    """A control character cannot go into a worksheet: show it as its control picture (␋)."""
+    if isinstance(value, str) and _ILLEGAL.search(value):
+        return _ILLEGAL.sub(
+            lambda m: chr(0x2400 + ord(m[0])) if ord(m[0]) < 32 else "\ufffd", value
+        )
+    return value
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -352,7 +352,7 @@ class Vocabularies:
         if not extensions:
             return cls.bundled()
         if not isinstance(extensions, Mapping):
-            raise ValidationError(f"{source} 应为 JSON 对象：{{\"状态\": {{\"写法\": \"规范值\"}}}}")
+            raise ValidationError(f'{source} 应为 JSON 对象：{{"状态": {{"写法": "规范值"}}}}')
         by_kind = dict(_BUNDLED)
         problems: list[str] = []
         for section, entries in extensions.items():
@@ -361,7 +361,7 @@ class Vocabularies:
                 problems.append(f"未知的词表“{section}”，可选：{'、'.join(VOCAB_SECTIONS)}")
                 continue
             if not isinstance(entries, Mapping):
-                problems.append(f"词表“{section}”应为对象：{{\"写法\": \"规范值\"}}")
+                problems.append(f'词表“{section}”应为对象：{{"写法": "规范值"}}')
                 continue
             base = by_kind[kind]
             synonyms = dict(base.synonyms)

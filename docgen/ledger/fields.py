@@ -36,7 +36,16 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "case_no",
         "案件编号",
-        ("信访件编号", "信访编号", "案件号", "件号", "信访件号", "登记编号", "登记号", "信访件登记号"),
+        (
+            "信访件编号",
+            "信访编号",
+            "案件号",
+            "件号",
+            "信访件号",
+            "登记编号",
+            "登记号",
+            "信访件登记号",
+        ),
         max_len=64,
     ),
     FieldSpec(
@@ -69,7 +78,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("head_count", "人数", ("信访人数", "涉及人数", "来访人数"), kind="int"),
     FieldSpec(
-        "form", "信访形式", ("形式", "信访方式", "反映渠道", "渠道", "信访渠道", "来信来访方式"), kind="form"
+        "form",
+        "信访形式",
+        ("形式", "信访方式", "反映渠道", "渠道", "信访渠道", "来信来访方式"),
+        kind="form",
     ),
     FieldSpec("source", "来源", ("交办层级", "案件来源", "来源层级", "交办来源"), kind="source"),
     FieldSpec(
@@ -98,7 +110,13 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("facts", "基本案情", ("案情", "案情简介", "简要案情", "基本情况")),
     FieldSpec("locality", "属地", ("问题发生地", "所属地", "所属镇街", "乡镇街道"), max_len=64),
-    FieldSpec("unit", "责任单位", ("承办单位", "主办单位", "责任主体", "办理单位", "责任部门", "承办部门"), required=True, max_len=128),
+    FieldSpec(
+        "unit",
+        "责任单位",
+        ("承办单位", "主办单位", "责任主体", "办理单位", "责任部门", "承办部门"),
+        required=True,
+        max_len=128,
+    ),
     FieldSpec("leader_name", "包案领导", ("包联领导", "责任领导", "包案领导姓名"), max_len=32),
     FieldSpec("leader_post", "包案领导职务", ("领导职务", "职务", "包案领导·职务"), max_len=64),
     FieldSpec("responsible_person", "责任人", ("具体责任人", "专办人员"), max_len=64),
@@ -113,13 +131,25 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("accepted_on", "受理日期", ("受理时间",), kind="date"),
     FieldSpec("assigned_on", "交办日期", ("交办时间",), kind="date"),
-    FieldSpec("due_on", "办结时限", ("限办日期", "办结期限", "限办时间", "办理时限", "办理期限", "化解时限"), kind="date"),
+    FieldSpec(
+        "due_on",
+        "办结时限",
+        ("限办日期", "办结期限", "限办时间", "办理时限", "办理期限", "化解时限"),
+        kind="date",
+    ),
     FieldSpec("extension_approved", "延期", ("是否延期", "延期批准"), kind="bool"),
     FieldSpec("extended_due_on", "延期时限", ("延期至", "延期后时限"), kind="date"),
     FieldSpec("closed_on", "办结日期", ("办结时间", "结案日期"), kind="date"),
-    FieldSpec("status", "状态", ("目前状态", "办理状态", "化解状态", "目前状况", "当前状态", "化解进展"), kind="status"),
+    FieldSpec(
+        "status",
+        "状态",
+        ("目前状态", "办理状态", "化解状态", "目前状况", "当前状态", "化解进展"),
+        kind="status",
+    ),
     FieldSpec("outcome", "办理结果", ("处理结果", "结果", "处理意见"), kind="outcome"),
-    FieldSpec("repeat_visit", "重复访", ("是否重复访", "是否重复信访"), kind="bool", target="flags"),
+    FieldSpec(
+        "repeat_visit", "重复访", ("是否重复访", "是否重复信访"), kind="bool", target="flags"
+    ),
     FieldSpec("group_visit", "集体访", ("是否集体访",), kind="bool", target="flags"),
     FieldSpec(
         "provincial_group_visit", "赴省集体访", ("是否赴省集体访",), kind="bool", target="flags"
@@ -130,8 +160,15 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "beijing_abnormal_visit", "进京非正常访", ("是否进京非正常访",), kind="bool", target="flags"
     ),
-    FieldSpec("three_cross", "三跨三分离", ("三跨三分离情况", "三跨", "三分离", "是否三跨三分离"), target="flags"),
-    FieldSpec("category_group", "归类", ("问题归类", "积案归类", "所属类别"), kind="group", max_len=16),
+    FieldSpec(
+        "three_cross",
+        "三跨三分离",
+        ("三跨三分离情况", "三跨", "三分离", "是否三跨三分离"),
+        target="flags",
+    ),
+    FieldSpec(
+        "category_group", "归类", ("问题归类", "积案归类", "所属类别"), kind="group", max_len=16
+    ),
     FieldSpec("remarks", "备注", ("说明",)),
 )
 

@@ -109,6 +109,7 @@ class ParseContext:
         key = (self.year, self.year_source or "未写明，按导入当年")
         self.inferred[key] = self.inferred.get(key, 0) + 1
         return self.year
+
     units: dict[tuple[str, str], int] = field(default_factory=dict)  # (as written, alias) → rows
 
 
@@ -120,7 +121,7 @@ def check_columns(sheet: LedgerSheet) -> None:
     present = {spec.name for spec in sheet.columns.values()} | set(sheet.defaults)
     missing = [spec.label for spec in REQUIRED if spec.name not in present]
     if missing:
-        where = f"工作表“{sheet.name}”" if sheet.name else sheet.path.name
+        where = f"工作表“{sheet.label}”" if sheet.label else sheet.path.name
         raise ValidationError(
             f"{where}：表头（第 {sheet.header_row} 行）缺少必填列：{'、'.join(missing)}。"
             "列名不同的，请用 --mapping 指定列映射文件"
@@ -190,7 +191,7 @@ def parse_row(
         except ValueError as exc:
             fail(header, str(exc))
     for name, value in sheet.defaults.items():
-        values.setdefault(name, value)
+        values.setdefault(name, ctx.vocab["unit"].lookup(value) if name == "unit" else value)
     extra: dict[str, str] = {}
     for index, header in sheet.unknown_columns.items():
         cell = raw.values[index] if index < len(raw.values) else None

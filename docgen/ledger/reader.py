@@ -45,9 +45,25 @@ _FOOTER_PREFIXES = (
 )  # fmt: skip
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-./]\d{1,2}[-./]\d{1,2})")
 _NAME_CHILDREN = {"姓名", "名称", "名字"}
-_GENERIC_SHEET = re.compile(r"^(sheet\d*|工作表\d*|表\d*|.*台账.*|.*统计.*|.*汇总.*|.*明细.*)$", re.I)
+_GENERIC_SHEET = re.compile(
+    r"^(sheet\d*|工作表\d*|表\d*|.*台账.*|.*统计.*|.*汇总.*|.*明细.*)$", re.I
+)
 _LOCALITY_SUFFIXES = ("镇", "乡", "街道", "街道办事处", "社区", "村", "县", "区", "开发区", "园区")
-_UNIT_SUFFIXES = ("局", "委", "办", "院", "所", "中心", "部", "公司", "处", "队", "站", "厅", "政府")
+_UNIT_SUFFIXES = (
+    "局",
+    "委",
+    "办",
+    "院",
+    "所",
+    "中心",
+    "部",
+    "公司",
+    "处",
+    "队",
+    "站",
+    "厅",
+    "政府",
+)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 Cell = str | int | float | dt.datetime | dt.date | bool | None
@@ -113,15 +129,15 @@ def read_ledger(path: Path, *, mapping_file: Path | None = None) -> LedgerBook:
         if not any(_text(v) for r in grid for v in r.values):
             skipped.append(SkippedSheet(name, 0, "空白工作表"))
             continue
+        label = name if len(grids) > 1 else ""
         try:
-            sheet = _locate_table(path, grid, mapping, name)
+            sheet = _locate_table(path, grid, mapping, name, label)
         except _NoHeader as exc:
             if len(grids) == 1:
                 raise ValidationError(str(exc)) from None
             rows = sum(1 for r in grid if any(_text(v) for v in r.values))
             skipped.append(SkippedSheet(name, rows, "不是台账：" + str(exc).split("：", 1)[-1]))
             continue
-        sheet.label = name if len(grids) > 1 else ""
         sheets.append(sheet)
     if not sheets:
         names = "、".join(f"“{s.name}”（{s.reason}）" for s in skipped)
@@ -188,7 +204,9 @@ def _formula_cells(path: Path) -> dict[str, dict[int, set[int]]]:
     an .xlsx whose sheet XML has any <f> element is looked at again with openpyxl."""
     try:
         with zipfile.ZipFile(path) as zf:
-            parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            parts = [
+                n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+            ]
             if not any(_FORMULA.search(zf.read(n)) for n in parts):
                 return {}
     except (zipfile.BadZipFile, OSError, KeyError):
@@ -262,7 +280,9 @@ def _load_mapping(path: Path) -> dict[str, FieldSpec | str]:
     for header, name in data.items():
         target = str(name).strip()
         if target in EXTRA_TARGETS or target in IGNORE_TARGETS:
-            mapping[normalise_header(str(header))] = "extra" if target in EXTRA_TARGETS else "ignore"
+            mapping[normalise_header(str(header))] = (
+                "extra" if target in EXTRA_TARGETS else "ignore"
+            )
             continue
         spec = field_by_name(target)
         if spec is None:
@@ -335,7 +355,7 @@ def _score(names: list[str], mapping: dict) -> int:
 
 
 def _locate_table(
-    path: Path, grid: list[RawRow], mapping: dict, sheet_name: str = ""
+    path: Path, grid: list[RawRow], mapping: dict, sheet_name: str = "", label: str = ""
 ) -> LedgerSheet:
     best: tuple[int, int, int, list[str]] | None = None  # (score, -rows, start, names)
     for i in range(min(HEADER_SCAN_ROWS, len(grid))):
@@ -349,7 +369,7 @@ def _locate_table(
             if key[0] >= MIN_HEADER_MATCHES and (best is None or key > best[:2]):
                 best = (key[0], key[1], i, names)
     if best is None:
-        where = f"工作表“{sheet_name}”" if sheet_name else path.name
+        where = f"工作表“{label}”" if label else path.name
         raise _NoHeader(
             f"{where}：前 {HEADER_SCAN_ROWS} 行中没有找到表头行（至少要能识别 {MIN_HEADER_MATCHES} 个列名，"
             "如 信访人、问题类别、诉求、责任单位）。列名不同的，请用 --mapping 指定列映射文件"
@@ -357,7 +377,7 @@ def _locate_table(
     _, neg_rows, start, headers = best
     last = start - neg_rows - 1
     header = grid[last]
-    sheet = LedgerSheet(path, header.number, headers, {}, {}, [], name=sheet_name)
+    sheet = LedgerSheet(path, header.number, headers, {}, {}, [], name=sheet_name, label=label)
     sheet.first_header_row = grid[start].number
     _assign_columns(sheet, mapping)
     sheet.total_rows = len(grid)
@@ -374,9 +394,7 @@ def _locate_table(
 
 def _looks_like_data(row: RawRow) -> bool:
     """A header row holds text only; a row with numbers or dates is data."""
-    return any(
-        isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in row.values
-    )
+    return any(isinstance(v, int | float | dt.date) and not isinstance(v, bool) for v in row.values)
 
 
 def _assign_columns(sheet: LedgerSheet, mapping: dict) -> None:
@@ -411,10 +429,12 @@ def _assign_columns(sheet: LedgerSheet, mapping: dict) -> None:
                     )
             continue
         names = "”与“".join(sheet.headers[i] for i in indexes)
-        where = f"工作表“{sheet.name}”" if sheet.name else sheet.path.name
+        where = f"工作表“{sheet.label}”" if sheet.label else sheet.path.name
         raise ValidationError(
             f"{where} 第 {sheet.header_row} 行表头：“{names}”都对应字段“{specs[indexes[0]].label}”，"
-            "请删除其一，或用 --mapping 指定（如 {\"" + sheet.headers[indexes[-1]] + "\": \"附加信息\"}）"
+            '请删除其一，或用 --mapping 指定（如 {"'
+            + sheet.headers[indexes[-1]]
+            + '": "附加信息"}）'
         )
     sheet.unknown_columns = dict(sorted(sheet.unknown_columns.items()))
 
