@@ -1,6 +1,6 @@
 """Ledger file ↔ catalog: import a 台账 (all or nothing, or good rows only) and export one.
 
-Import: read_ledger (every sheet) → parse_rows → number the cases of a ledger without 案件编号
+Import: iter_ledger (every sheet, one at a time) → parse_rows → number the cases of a ledger without 案件编号
 (matching earlier imports by petitioner identity) → upsert_records in ONE transaction. With errors
 and without ``skip_invalid`` nothing is written; with ``skip_invalid`` the good rows go in and the
 bad rows, with their reasons, go to an error workbook beside the input. ``dry_run`` reads,
@@ -24,11 +24,11 @@ from archive.faults import crash_point
 from archive.workspace import Workspace
 from docgen import atomic, caseno
 from docgen.errors import ValidationError
-from docgen.ledger import RowError, parse_rows, read_ledger
+from docgen.ledger import RowError, parse_rows
 from docgen.ledger.export import write_table
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import CaseRecord, ParseContext
-from docgen.ledger.reader import LedgerSheet, RawRow
+from docgen.ledger.reader import LedgerSheet, RawRow, SkippedSheet, iter_ledger
 from docgen.model import Case, Petitioner
 from docgen.vocab import FLAGS, VOCAB_FILE, Vocabularies
 
@@ -109,30 +109,35 @@ def import_ledger(
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> ImportResult:
-    book = read_ledger(path, mapping_file=mapping_file)
     ctx = ParseContext(load_vocabularies(ws), import_year=(today or dt.date.today()).year)
     records: list[CaseRecord] = []
     errors: list[RowError] = []
     bad: list[tuple[LedgerSheet, RawRow]] = []
     seen: dict = {}
     reports: list[SheetReport] = []
-    for sheet in book.sheets:
+    skipped: list[SkippedSheet] = []
+    unknown: dict[str, None] = {}
+    data_rows = 0
+    for sheet in iter_ledger(path, mapping_file=mapping_file):
+        if isinstance(sheet, SkippedSheet):
+            skipped.append(sheet)
+            continue
         good, errs, bad_rows = parse_rows(sheet, ctx, seen)
         records += good
         errors += errs
         bad += [(sheet, r) for r in bad_rows]
         reports.append(_sheet_report(sheet, len(bad_rows)))
-    first = book.sheets[0]
+        unknown.update(dict.fromkeys(sheet.unknown_columns.values()))
+        data_rows += len(sheet.rows)
+        sheet.rows = []  # parsed: only the bad rows are kept (for the error file)
     result = ImportResult(
         file=path.name,
-        header_row=first.header_row,
-        rows=sum(len(s.rows) for s in book.sheets),
+        header_row=reports[0].title_and_header,
+        rows=data_rows,
         errors=errors,
-        unknown_columns=list(
-            dict.fromkeys(h for s in book.sheets for h in s.unknown_columns.values())
-        ),
+        unknown_columns=list(unknown),
         sheets=reports,
-        skipped_sheets=[{"name": s.name, "rows": s.rows, "reason": s.reason} for s in book.skipped],
+        skipped_sheets=[{"name": s.name, "rows": s.rows, "reason": s.reason} for s in skipped],
         dry_run=dry_run,
     )
     result.notes += _value_notes(ctx)

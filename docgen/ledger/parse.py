@@ -508,11 +508,14 @@ def _header_of(sheet: LedgerSheet, name: str) -> str:
     return ""
 
 
-def parse_assignments(pairs: Iterable[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+def parse_assignments(
+    pairs: Iterable[str], vocab: Vocabularies | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """``字段=值`` pairs (Chinese labels or English names) → validated (case, petitioner) values.
 
-    Every bad pair is reported at once, like ledger rows.
+    Every bad pair is reported at once, like ledger rows; values are read as the ledger reads them.
     """
+    ctx = ParseContext(vocab or Vocabularies.bundled())
     from docgen.ledger.fields import field_by_name
 
     values: dict[str, Any] = {}
@@ -524,7 +527,7 @@ def parse_assignments(pairs: Iterable[str]) -> tuple[dict[str, Any], dict[str, A
             problems.append(f"“{pair[:40]}”：应写成 字段=值，字段名如 信访人、问题类别、办结时限")
             continue
         try:
-            values[spec.name] = parse_value(spec, raw)
+            values[spec.name] = parse_value(spec, raw, ctx)
         except ValueError as exc:
             problems.append(f"“{spec.label}”：{exc}")
     person = {k: values.pop(k) for k in ("name", "id_number", "phone", "address") if k in values}

@@ -17,7 +17,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,31 +118,50 @@ class LedgerBook:
 def read_ledger(path: Path, *, mapping_file: Path | None = None) -> LedgerBook:
     """Read every sheet. A sheet that holds no ledger is skipped (named, with the reason); a file
     with no ledger sheet at all is an error."""
+    sheets: list[LedgerSheet] = []
+    skipped: list[SkippedSheet] = []
+    for item in iter_ledger(path, mapping_file=mapping_file):
+        (sheets if isinstance(item, LedgerSheet) else skipped).append(item)
+    return LedgerBook(path, sheets, skipped)
+
+
+def iter_ledger(
+    path: Path, *, mapping_file: Path | None = None
+) -> Iterator[LedgerSheet | SkippedSheet]:
+    """The sheets one at a time, so a caller that drops each sheet's rows once parsed keeps
+    memory flat however many sheets the workbook has. Raises when no sheet is a ledger."""
     if not path.is_file():
         raise ValidationError(f"找不到台账文件：{path}")
     mapping = _load_mapping(mapping_file) if mapping_file else {}
-    sheets: list[LedgerSheet] = []
+    sources = list(_sheet_sources(path))
+    found = 0
     skipped: list[SkippedSheet] = []
-    grids = list(_sheet_names(path))
-    for name, load in grids:
+    for name, load in sources:
+        if load is None:
+            skipped.append(SkippedSheet(name, 0, "不是数据工作表（图表、对话框或宏表）"))
+            yield skipped[-1]
+            continue
         grid = load()
         if not any(_text(v) for r in grid for v in r.values):
             skipped.append(SkippedSheet(name, 0, "空白工作表"))
+            yield skipped[-1]
             continue
-        label = name if len(grids) > 1 else ""
+        label = name if len(sources) > 1 else ""
         try:
             sheet = _locate_table(path, grid, mapping, name, label)
         except _NoHeader as exc:
-            if len(grids) == 1:
+            if len(sources) == 1:
                 raise ValidationError(str(exc)) from None
             rows = sum(1 for r in grid if any(_text(v) for v in r.values))
             skipped.append(SkippedSheet(name, rows, "不是台账：" + str(exc).split("：", 1)[-1]))
+            yield skipped[-1]
             continue
-        sheets.append(sheet)
-    if not sheets:
+        del grid
+        found += 1
+        yield sheet
+    if not found:
         names = "、".join(f"“{s.name}”（{s.reason}）" for s in skipped)
         raise ValidationError(f"{path.name}：没有一个工作表是台账：{names}")
-    return LedgerBook(path, sheets, skipped)
 
 
 class _NoHeader(Exception):
@@ -152,18 +171,19 @@ class _NoHeader(Exception):
 # --- reading the file ---------------------------------------------------------------------------
 
 
-def _sheet_names(path: Path) -> Iterator[tuple[str, callable]]:
+def _sheet_sources(path: Path) -> Iterator[tuple[str, Callable[[], list[RawRow]] | None]]:
+    """(sheet name, a loader of its rows — None for a sheet that holds no cells)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         yield "", lambda: _read_csv(path)
         return
     if suffix not in SPREADSHEETS:
         raise ValidationError(f"不支持的台账格式“{suffix}”：请使用 .xlsx、.xls、.ods 或 .csv")
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        names = list(wb.sheet_names)
+        sheets = [(m.name, m.typ == SheetTypeEnum.WorkSheet) for m in wb.sheets_metadata]
     except (CalamineError, OSError, ValueError, zipfile.BadZipFile) as exc:
         raise ValidationError(
             f"无法读取 Excel 文件 {path.name}：文件已损坏或不是{_kind(suffix)}（{_short(exc)}）"
@@ -173,7 +193,10 @@ def _sheet_names(path: Path) -> Iterator[tuple[str, callable]]:
             f"无法读取 Excel 文件 {path.name}：文件已损坏或不是{_kind(suffix)}（{_short(exc)}）"
         ) from None
     formulas = _formula_cells(path) if suffix in (".xlsx", ".xlsm") else {}
-    for name in names:
+    for name, cells in sheets:
+        if not cells:
+            yield name, None
+            continue
         yield name, lambda name=name: _read_sheet(wb, path, name, formulas.get(name, {}))
 
 

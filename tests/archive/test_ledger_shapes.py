@@ -496,3 +496,98 @@ def test_ods_and_xls(workspace: Workspace, tmp_path: Path, kind: str) -> None:
         "某镇",
         VALID_IDS[0],
     )
+
+
+# --- the catalog and case edit speak the same vocabulary ---------------------------------------
+
+
+def test_migration_0003_splits_combined_flags(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from archive.catalog import _alembic_config, create_catalog_engine, migrate
+
+    engine = create_catalog_engine(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+    flags = ", ".join(
+        f"{n}"
+        for n in ("repeat_visit", "group_visit", "provincial_group_visit", "beijing_abnormal_visit")
+    )
+    more = ", ".join(
+        n
+        for n in (
+            "cross_region",
+            "cross_department",
+            "cross_industry",
+            "person_household_separated",
+            "person_matter_separated",
+            "person_matter_household_separated",
+            "extension_approved",
+        )
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                f"INSERT INTO cases (case_no, category, head_count, demand, status, extra, "
+                f"created_at, updated_at, {flags}, {more}) VALUES "
+                "('A', '三农', 1, 'x', '办理中', '{}', '2024-01-01', '2024-01-01', 0, 1, 1, 0, "
+                "0, 0, 0, 0, 0, 0, 0), "
+                "('B', '三农', 1, 'y', '办理中', '{}', '2024-01-01', '2024-01-01', 0, 0, 0, 1, "
+                "0, 0, 0, 0, 0, 0, 0)"
+            )
+        )
+    migrate(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT case_no, provincial_visit, beijing_visit, abnormal_visit FROM cases "
+                "ORDER BY case_no"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("A", 1, 0, 0), ("B", 0, 1, 1)]
+    engine.dispose()
+
+
+def test_case_edit_reads_values_as_the_ledger_does(run: Cli, workspace: Workspace) -> None:
+    (workspace.root / "vocabulary.json").write_text(
+        json.dumps({"状态": {"挂牌督办": "办理中"}}, ensure_ascii=False), "utf-8"
+    )
+    run("case", "add", "--set", "案件编号=XF-1", "--set", "信访人=张三", "--set", "问题类别=三农问题",
+        "--set", "诉求=修路", "--set", "责任单位=区法院", "--set", "信访形式=重复赴省集体访",
+        "--set", "联系电话=+86 139 0571 0003")  # fmt: skip
+    run("case", "edit", "XF-1", "--set", "状态=已答复", "--set", "办理结果=部分支持")
+    case = case_of(workspace, "XF-1")
+    assert (case.status, case.outcome, case.category, case.unit, case.form) == (
+        "已答复",
+        "部分支持",
+        "三农",
+        "区人民法院",
+        "来访",
+    )
+    assert case.flag_labels == ["重复访", "集体访", "赴省集体访", "赴省访"]
+    assert case.petitioners[0].phone == "13905710003"
+    run("case", "edit", "XF-1", "--set", "状态=挂牌督办")
+    assert case_of(workspace, "XF-1").status == "办理中"
+    # 已答复 (like 不予受理, 已导入法定程序) ends the time limit: never listed as overdue
+    run("case", "edit", "XF-1", "--set", "办结时限=2024-1-10")
+    assert [
+        r["案件编号"] for r in json.loads(run("case", "list", "--overdue", "--json").output)
+    ] == ["XF-1"]
+    run("case", "edit", "XF-1", "--set", "状态=已答复")
+    assert json.loads(run("case", "list", "--overdue", "--json").output) == []
+
+
+def test_json_report_accounts_for_every_row(run: Cli, tmp_path: Path) -> None:
+    path = towns_book(tmp_path / "towns.xlsx")
+    out = run("ledger", "import", str(path), "--skip-invalid", "--json", ok=False)
+    data = json.loads(out.output)
+    assert data["refused"] == 1 and data["created"] == 4
+    assert [(s["name"], s["rows"], s["accounted"]) for s in data["sheets"]] == [
+        ("甲镇", 4, 4),
+        ("乙镇", 5, 5),
+        ("区住建局", 2, 2),
+    ]
+    assert data["errors"][0]["text"].startswith("工作表“乙镇”第 3 行“问题类别”列")
