@@ -591,3 +591,19 @@ def test_json_report_accounts_for_every_row(run: Cli, tmp_path: Path) -> None:
         ("区住建局", 2, 2),
     ]
     assert data["errors"][0]["text"].startswith("工作表“乙镇”第 3 行“问题类别”列")
+
+
+def test_three_header_rows(workspace: Workspace, tmp_path: Path) -> None:
+    top = ["基本信息", None, None, None, "问题", None, "责任单位"]
+    mid = ["序号", "信访人", None, None, "类别", "诉求", None]
+    low = [None, "姓名", "公民身份号码", "手机", None, None, None]
+    data = [1, "甲", VALID_IDS[1], "13800000001", "涉军", "安置", "区退役军人局"]
+    merges = ["A1:D1", "E1:F1", "G1:G3", "A2:A3", "B2:D2", "E2:E3", "F2:F3"]
+    path = xlsx(tmp_path / "three.xlsx", {"表": [top, mid, low, data]}, {"表": merges})
+    result = import_ledger(workspace, path, today=TODAY)
+    assert result.errors == [] and result.sheets[0].header_rows == "第 1–3 行"
+    assert [f for _, f in result.sheets[0].columns] == [
+        "序号", "信访人", "身份证号", "联系电话", "问题类别", "诉求", "责任单位",
+    ]  # fmt: skip
+    (case,) = _all(workspace)
+    assert (case.unit, case.petitioners[0].phone) == ("区退役军人事务局", "13800000001")
