@@ -109,6 +109,8 @@ def _print_import(result: ImportResult, skip_invalid: bool) -> None:
             + ("" if s.accounted == s.rows else f"（核对不符：{s.accounted}）")
         )
     if result.dry_run:
+        if result.errors:
+            click.echo("有拒收的行：正式导入时不加 --skip-invalid 将不导入任何案件。")
         click.echo("试运行（--dry-run）：未写入任何内容。")
         return
     if result.errors and not skip_invalid:

@@ -166,6 +166,8 @@ def parse_rows(
             bad_rows.append(raw)
         elif record is not None:
             records.append(record)
+            if record.case.get("unit") and "unit" not in sheet.defaults:
+                _note_unit(sheet, raw, record.case["unit"], ctx)
     return records, errors, bad_rows
 
 
@@ -210,18 +212,17 @@ def parse_row(
         fail(_header_of(sheet, column) or column, message)
     if errors:
         return None, errors
-    if values.get("unit") and "unit" not in sheet.defaults:
-        _note_unit(sheet, raw, values, ctx)
     case = build_case_values(values)
     return CaseRecord(raw.number, case, petitioners, extra, label), []
 
 
-def _note_unit(sheet: LedgerSheet, raw: RawRow, values: dict[str, Any], ctx: ParseContext) -> None:
+def _note_unit(sheet: LedgerSheet, raw: RawRow, unit: str, ctx: ParseContext) -> None:
+    """Count a 责任单位 the alias table changed, for the report."""
     for index, spec in sheet.columns.items():
         if spec.name == "unit":
             written = str(raw.values[index]).strip() if index < len(raw.values) else ""
-            if written and written != values["unit"]:
-                key = (written, values["unit"])
+            if written and written != unit:
+                key = (written, unit)
                 ctx.units[key] = ctx.units.get(key, 0) + 1
             return
 

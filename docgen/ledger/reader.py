@@ -95,11 +95,6 @@ class LedgerSheet:
     defaults: dict[str, str] = field(default_factory=dict)  # field → value from the sheet name
     label: str = ""  # how messages name the sheet ("" when the file has one sheet)
 
-    @property
-    def above_rows(self) -> int:
-        """Title, 填报 and header rows: the rows before the data."""
-        return self.header_row
-
 
 @dataclass
 class SkippedSheet:
