@@ -232,16 +232,22 @@ def _formula_cells(path: Path) -> dict[str, dict[int, set[int]]]:
     from openpyxl import load_workbook
 
     found: dict[str, dict[int, set[int]]] = {}
-    wb = load_workbook(path, read_only=True, data_only=False)
     try:
-        for ws in wb.worksheets:
-            cells = found.setdefault(ws.title, {})
-            for number, row in enumerate(ws.iter_rows(), start=1):
-                for i, cell in enumerate(row):
-                    if getattr(cell, "data_type", None) == "f":
-                        cells.setdefault(number, set()).add(i)
-    finally:
-        wb.close()
+        wb = load_workbook(path, read_only=True, data_only=False)
+        try:
+            for ws in wb.worksheets:
+                cells = found.setdefault(ws.title, {})
+                for number, row in enumerate(ws.iter_rows(), start=1):
+                    for i, cell in enumerate(row):
+                        if getattr(cell, "data_type", None) == "f":
+                            cells.setdefault(number, set()).add(i)
+        finally:
+            wb.close()
+    except Exception as exc:  # broken XML (an &#11; reference, ...) in a sheet with formulas
+        raise ValidationError(
+            f"无法读取 Excel 文件 {path.name}：表中有公式，且文件内容不合规（{_short(exc)}）。"
+            "请在 Excel 中打开，把公式“粘贴为数值”后另存再导入"
+        ) from None
     return found
 
 

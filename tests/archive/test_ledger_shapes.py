@@ -607,3 +607,25 @@ def test_three_header_rows(workspace: Workspace, tmp_path: Path) -> None:
     ]  # fmt: skip
     (case,) = _all(workspace)
     assert (case.unit, case.petitioners[0].phone) == ("区退役军人事务局", "13800000001")
+
+
+@pytest.mark.parametrize("formula", [False, True])
+def test_xlsx_with_a_control_character_reference(
+    workspace: Workspace, tmp_path: Path, formula: bool
+) -> None:
+    rows = [TOWN, [1, "甲", None, "三农", "ZZVT", "区法院"]]
+    if formula:
+        rows.append([2, "乙", None, "三农", "=1+1", "区法院"])
+    plain = xlsx(tmp_path / "p.xlsx", {"Sheet1": rows})
+    path = tmp_path / "vt.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename).replace(b"ZZVT", b"a&#11;b"))
+    if formula:
+        with pytest.raises(ValidationError, match="表中有公式，且文件内容不合规"):
+            import_ledger(workspace, path)
+    else:
+        result = import_ledger(workspace, path)
+        assert [str(e) for e in result.errors] == [
+            "第 2 行“诉求”列：含不可见的控制字符，请删除后再导入"
+        ]
