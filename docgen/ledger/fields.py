@@ -165,6 +165,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         ("三跨三分离情况", "三跨", "三分离", "是否三跨三分离"),
         target="flags",
     ),
+    FieldSpec("flags", "标志", ("标记", "案件标志", "重点类别"), target="flags"),
     FieldSpec(
         "category_group", "归类", ("问题归类", "积案归类", "所属类别"), kind="group", max_len=16
     ),
@@ -176,6 +177,8 @@ FIELDS: tuple[FieldSpec, ...] = (
 WEAK_HEADERS: frozenset[str] = frozenset({"办理情况", "化解情况", "说明", "职务", "结果"})
 # Columns of our own 错误行 file: recognised on re-import and never stored.
 IGNORED_HEADERS: frozenset[str] = frozenset({"原行号", "错误原因", "原工作表"})
+# Columns our own ``ledger export`` derives (never input): recognised on re-import, not stored.
+DERIVED_HEADERS: frozenset[str] = frozenset({"是否超期", "剩余天数"})
 # --mapping targets that keep a column in 附加信息 (or drop it) instead of naming a field.
 EXTRA_TARGETS: frozenset[str] = frozenset({"附加信息", "extra"})
 IGNORE_TARGETS: frozenset[str] = frozenset({"忽略", "ignore"})

@@ -229,7 +229,7 @@ def _note_unit(sheet: LedgerSheet, raw: RawRow, unit: str, ctx: ParseContext) ->
 
 def build_case_values(values: dict[str, Any]) -> dict[str, Any]:
     """Parsed field values → Case column values (flags expanded, derived columns filled)."""
-    skip = {"seq", "name", "id_number", "phone", "address", "three_cross", "form"}
+    skip = {"seq", "name", "id_number", "phone", "address", "three_cross", "form", "flags"}
     case = {k: v for k, v in values.items() if k not in skip}
     flags: set[str] = set()
     for label in values.get("three_cross") or []:
@@ -240,6 +240,7 @@ def build_case_values(values: dict[str, Any]) -> dict[str, Any]:
         flags |= form_flags
     elif form is not None:
         case["form"] = form
+    flags |= set(values.get("flags") or ())
     if values.get("remarks"):
         flags |= tag_flags(values["remarks"])
     for name in flags:
@@ -304,6 +305,8 @@ def parse_value(spec: FieldSpec, cell: Cell, ctx: ParseContext | None = None) ->
         return ctx.vocab["unit"].lookup(text)
     if spec.name == "three_cross":
         return _parse_three_cross(text)
+    if spec.name == "flags":
+        return _parse_flag_tags(text)
     if spec.name == "case_no" and (bad := caseno.problem(text)):
         raise ValueError(bad)
     return text
@@ -392,6 +395,20 @@ def _parse_bool(cell: Cell) -> bool:
     if head in _FALSE - {"", "0", "n"}:
         return False
     raise ValueError(f"“{text[:20]}”应填“是”或“否”")
+
+
+def _parse_flag_tags(text: str) -> frozenset[str]:
+    """标志: 重复访、集体访、赴省集体访 (as ``ledger export`` writes them) → flag names."""
+    flags: set[str] = set()
+    for tag in _split(text):
+        if tag in _FLAG_BY_LABEL:
+            flags.add(_FLAG_BY_LABEL[tag])
+            continue
+        found = _flag_words(tag, FLAG_TAG_WORDS)
+        if found is None or found[0]:
+            raise ValueError(f"“{tag[:20]}”不是案件标志，可选：{'、'.join(_FLAG_BY_LABEL)}")
+        flags |= found[1]
+    return frozenset(flags)
 
 
 def _parse_three_cross(text: str) -> list[str]:

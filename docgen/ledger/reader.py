@@ -23,6 +23,7 @@ from pathlib import Path
 
 from docgen.errors import ValidationError
 from docgen.ledger.fields import (
+    DERIVED_HEADERS,
     EXTRA_TARGETS,
     HEADER_INDEX,
     IGNORE_TARGETS,
@@ -327,7 +328,7 @@ def _match(header: str, mapping: dict) -> FieldSpec | str | None:
     key = normalise_header(header)
     if key in mapping:
         return mapping[key]
-    if key in IGNORED_HEADERS:
+    if key in IGNORED_HEADERS or key in DERIVED_HEADERS:
         return "ignore"
     if key in HEADER_INDEX:
         return HEADER_INDEX[key]
