@@ -16,11 +16,10 @@ _COLUMNS = ("provincial_visit", "beijing_visit", "abnormal_visit")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        for name in _COLUMNS:
-            batch.add_column(
-                sa.Column(name, sa.Boolean(), nullable=False, server_default=sa.false())
-            )
+    for name in _COLUMNS:  # a plain ADD COLUMN with a constant default: fine on SQLite too
+        op.add_column(
+            "cases", sa.Column(name, sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     # the combined flags already stored imply their parts
     cases = sa.table(
         "cases",
