@@ -122,9 +122,11 @@ def check_columns(sheet: LedgerSheet) -> None:
     missing = [spec.label for spec in REQUIRED if spec.name not in present]
     if missing:
         where = f"工作表“{sheet.label}”" if sheet.label else sheet.path.name
+        unknown = "、".join(f"“{h}”" for h in sheet.unknown_columns.values())
         raise ValidationError(
             f"{where}：表头（第 {sheet.header_row} 行）缺少必填列：{'、'.join(missing)}。"
-            "列名不同的，请用 --mapping 指定列映射文件"
+            + (f"未识别的列：{unknown}。" if unknown else "")
+            + "列名不同的，请用 --mapping 指定列映射文件"
         )
 
 

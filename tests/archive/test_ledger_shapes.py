@@ -629,3 +629,18 @@ def test_xlsx_with_a_control_character_reference(
         assert [str(e) for e in result.errors] == [
             "第 2 行“诉求”列：含不可见的控制字符，请删除后再导入"
         ]
+
+
+def test_missing_required_columns_name_the_unknown_ones(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = xlsx(
+        tmp_path / "m.xlsx",
+        {"Sheet1": [["信访人", "问题类别", "诉求", "主办科室"], ["甲", "三农", "x", "y"]]},
+    )
+    with pytest.raises(ValidationError) as err:
+        import_ledger(workspace, path)
+    assert str(err.value) == (
+        "m.xlsx：表头（第 1 行）缺少必填列：责任单位。未识别的列：“主办科室”。"
+        "列名不同的，请用 --mapping 指定列映射文件"
+    )
