@@ -99,6 +99,13 @@ def load_vocabularies(ws: Workspace) -> Vocabularies:
     return Vocabularies.extended(data, VOCAB_FILE)
 
 
+INDEX_CHUNK = 2000  # cases re-indexed per index call, so memory does not grow with the file
+
+
+class _RollBack(Exception):
+    """Leave the import's transaction without writing (a dry run, or a refused row)."""
+
+
 def import_ledger(
     ws: Workspace,
     path: Path,
@@ -109,88 +116,92 @@ def import_ledger(
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> ImportResult:
+    """Import every sheet in ONE transaction, sheet by sheet (each sheet's records are written
+    and dropped before the next sheet is read, so memory stays flat however big the workbook).
+    Refused rows without ``skip_invalid``, or ``dry_run``, roll the whole import back."""
     ctx = ParseContext(load_vocabularies(ws), import_year=(today or dt.date.today()).year)
-    records: list[CaseRecord] = []
     errors: list[RowError] = []
     bad: list[tuple[LedgerSheet, RawRow]] = []
     seen: dict = {}
     reports: list[SheetReport] = []
     skipped: list[SkippedSheet] = []
     unknown: dict[str, None] = {}
+    touched: list[str] = []  # case numbers written, in order (for the index)
+    created: set[str] = set()
+    numbered = [0, 0]  # rows numbered here: [matched to an earlier case, given a new number]
+    prefix = ""
     data_rows = 0
-    for sheet in iter_ledger(path, mapping_file=mapping_file):
-        if isinstance(sheet, SkippedSheet):
-            skipped.append(sheet)
-            continue
-        good, errs, bad_rows = parse_rows(sheet, ctx, seen)
-        records += good
-        errors += errs
-        bad += [(sheet, r) for r in bad_rows]
-        reports.append(_sheet_report(sheet, len(bad_rows)))
-        unknown.update(dict.fromkeys(sheet.unknown_columns.values()))
-        data_rows += len(sheet.rows)
-        sheet.rows = []  # parsed: only the bad rows are kept (for the error file)
+    try:
+        with ws.session() as session:
+            for sheet in iter_ledger(path, mapping_file=mapping_file):
+                if isinstance(sheet, SkippedSheet):
+                    skipped.append(sheet)
+                    continue
+                records, errs, bad_rows = parse_rows(sheet, ctx, seen)
+                errors += errs
+                bad += [(sheet, r) for r in bad_rows]
+                report = _sheet_report(sheet, len(bad_rows))
+                reports.append(report)
+                unknown.update(dict.fromkeys(sheet.unknown_columns.values()))
+                data_rows += len(sheet.rows)
+                sheet.rows = []  # parsed: only the bad rows are kept (for the error file)
+                if errors and not skip_invalid and not dry_run:
+                    report.not_imported += len(records)
+                    continue  # all or nothing: nothing of this file will be written
+                prefix = _number_cases(
+                    session, records, ws.settings.code, ctx.import_year, set(touched), numbered
+                )
+                counts = upsert_records(session, records)
+                report.created, report.updated = counts.created, counts.updated
+                created |= counts.created_nos
+                touched += [r.case_no for r in records]
+                del records
+            if dry_run or (errors and not skip_invalid):
+                raise _RollBack
+            if errors:
+                out = errors_out or path.with_name(f"{path.stem}.错误行.xlsx")
+                _write_bad_rows(out, bad, errors)
+                error_file = str(out)
+            else:
+                error_file = None
+            ws.audit(
+                "ledger-import",
+                target=path.name,
+                detail=f"新增 {len(created)} 件，更新 {len(touched) - len(created)} 件，"
+                f"跳过 {len(bad)} 行",
+                session=session,
+            )
+            session.flush()
+            crash_point("import-before-commit")
+        committed = True
+    except _RollBack:
+        committed, error_file = False, None
     result = ImportResult(
         file=path.name,
         header_row=reports[0].title_and_header,
         rows=data_rows,
         errors=errors,
+        error_file=error_file,
         unknown_columns=list(unknown),
         sheets=reports,
         skipped_sheets=[{"name": s.name, "rows": s.rows, "reason": s.reason} for s in skipped],
         dry_run=dry_run,
     )
     result.notes += _value_notes(ctx)
-    by_sheet = {r.name: r for r in reports}
-
-    def report_of(record: CaseRecord) -> SheetReport:
-        return by_sheet[record.sheet] if record.sheet else reports[0]
-
-    if dry_run:  # what an import with --skip-invalid would do; nothing is written
-        with ws.session() as session:
-            numbering = _number_cases(session, records, ws.settings.code, ctx.import_year)
-            existing = _existing(session, [r.case_no for r in records])
-            session.rollback()
-        result.notes += [numbering] if numbering else []
-        for r in records:
-            rep = report_of(r)
-            if r.case_no in existing:
-                rep.updated += 1
-            else:
-                rep.created += 1
-        result.created = sum(r.created for r in reports)
-        result.updated = sum(r.updated for r in reports)
+    if prefix or any(numbered):
+        result.notes.append(_numbering_note(numbered, prefix))
+    if not committed and not dry_run:
+        for report in reports:  # rolled back: the good rows were not imported
+            report.not_imported += report.created + report.updated
+            report.created = report.updated = 0
         return result
-    if errors and not skip_invalid:
-        for r in records:
-            report_of(r).not_imported += 1
-        return result  # all or nothing: a ledger with any bad row writes nothing
+    result.created = sum(r.created for r in reports)
+    result.updated = sum(r.updated for r in reports)
+    if dry_run:
+        return result
     result.skipped = len(bad)
-    with ws.session() as session:
-        numbering = _number_cases(session, records, ws.settings.code, ctx.import_year)
-        if numbering:
-            result.notes.append(numbering)
-        if errors:
-            out = errors_out or path.with_name(f"{path.stem}.错误行.xlsx")
-            _write_bad_rows(out, bad, errors)
-            result.error_file = str(out)
-        counts = upsert_records(session, records)
-        ws.audit(
-            "ledger-import",
-            target=path.name,
-            detail=f"新增 {counts.created} 件，更新 {counts.updated} 件，跳过 {result.skipped} 行",
-            session=session,
-        )
-        session.flush()
-        crash_point("import-before-commit")
-    for r in records:
-        rep = report_of(r)
-        if r.case_no in counts.created_nos:
-            rep.created += 1
-        else:
-            rep.updated += 1
-    result.created, result.updated = counts.created, counts.updated
-    ws.cases_changed([r.case_no for r in records])
+    for start in range(0, len(touched), INDEX_CHUNK):
+        ws.cases_changed(touched[start : start + INDEX_CHUNK])
     return result
 
 
@@ -222,44 +233,51 @@ def _value_notes(ctx: ParseContext) -> list[str]:
     return notes
 
 
-def _existing(session: Session, case_nos: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(case_nos), _QUERY_CHUNK):
-        chunk = case_nos[start : start + _QUERY_CHUNK]
-        found.update(session.scalars(select(Case.case_no).where(Case.case_no.in_(chunk))))
-    return found
-
-
 def _number_cases(
-    session: Session, records: Sequence[CaseRecord], code: str, year: int
-) -> str | None:
+    session: Session,
+    records: Sequence[CaseRecord],
+    code: str,
+    year: int,
+    taken: set[str],
+    numbered: list[int],
+) -> str:
     """Give a 案件编号 to each record without one: the number of the case an earlier import
-    made for the same petitioner (ID number, else name + 诉求), else 代字+年份-序号."""
+    made for the same petitioner (ID number, else name + 诉求), else 代字+年份-序号. Cases this
+    import already wrote (``taken``) are never matched again. Returns the prefix used ("" when
+    every record had its number)."""
     todo = [r for r in records if not r.case_no]
     if not todo:
-        return None
-    matched = _match_identities(session, todo)
+        return ""
+    matched = _match_identities(session, todo, taken)
     prefix = f"{code}{year}-"
     if caseno.problem(prefix + "0001"):
         prefix = f"XF{year}-"
     used = session.scalars(select(Case.case_no).where(Case.case_no.like(f"{prefix}%")))
     seq = max((int(m[1]) for n in used if (m := re.fullmatch(r".*-(\d+)", n))), default=0)
-    new = 0
     for r in todo:
         if r.row in matched.get(r.sheet, {}):
             r.case["case_no"] = matched[r.sheet][r.row]
+            numbered[0] += 1
             continue
         seq += 1
-        new += 1
+        numbered[1] += 1
         r.case["case_no"] = f"{prefix}{seq:04d}"
+    return prefix
+
+
+def _numbering_note(numbered: list[int], prefix: str) -> str:
+    matched, new = numbered
+    first = f"（{prefix}0001 起，续接已有最大号）" if prefix else ""
     return (
-        f"表中没有案件编号：{len(todo)} 行中 {len(todo) - new} 行按信访人身份（身份证号，"
+        f"表中没有案件编号：{matched + new} 行中 {matched} 行按信访人身份（身份证号，"
         f"无身份证号时按姓名+诉求）对应到已导入的案件，{new} 件新编号，规则为“发文代字+导入年份-"
-        f"序号”（{prefix}0001 起，续接已有最大号）"
+        f"序号”{first}"
     )
 
 
-def _match_identities(session: Session, todo: Sequence[CaseRecord]) -> dict[str, dict[int, str]]:
+def _match_identities(
+    session: Session, todo: Sequence[CaseRecord], taken: set[str]
+) -> dict[str, dict[int, str]]:
     ids = sorted({p["id_number"] for r in todo for p in r.petitioners[:1] if p["id_number"]})
     names = sorted({p["name"] for r in todo for p in r.petitioners[:1] if not p["id_number"]})
     by_id: dict[str, dict[str, str]] = {}  # id → case_no → demand
@@ -273,7 +291,7 @@ def _match_identities(session: Session, todo: Sequence[CaseRecord]) -> dict[str,
                     by_id.setdefault(id_number, {})[case_no] = demand
                 by_name.setdefault((name, demand), set()).add(case_no)
     matched: dict[str, dict[int, str]] = {}
-    claimed: set[str] = set()
+    claimed: set[str] = set(taken)
 
     def take(r: CaseRecord, case_no: str) -> None:
         matched.setdefault(r.sheet, {})[r.row] = case_no

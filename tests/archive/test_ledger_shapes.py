@@ -644,3 +644,29 @@ def test_missing_required_columns_name_the_unknown_ones(
         "m.xlsx：表头（第 1 行）缺少必填列：责任单位。未识别的列：“主办科室”。"
         "列名不同的，请用 --mapping 指定列映射文件"
     )
+
+
+def test_same_person_two_cases_on_two_sheets(workspace: Workspace, tmp_path: Path) -> None:
+    def book(name: str, bad: bool = False) -> Path:
+        rows_b = [[1, "张一", VALID_IDS[0], "三农", "修桥", "乙镇政府"]]
+        if bad:
+            rows_b.append([2, "张二", None, "外星", "x", "乙镇政府"])
+        return xlsx(tmp_path / name, {
+            "甲镇": [TOWN, [1, "张一", VALID_IDS[0], "三农", "修路", "甲镇政府"]],
+            "乙镇": [TOWN, *rows_b],
+        })  # fmt: skip
+
+    refused = import_ledger(workspace, book("bad.xlsx", bad=True), today=TODAY)
+    assert [(s.name, s.created, s.not_imported, s.refused) for s in refused.sheets] == [
+        ("甲镇", 0, 1, 0),
+        ("乙镇", 0, 1, 1),
+    ]
+    assert count(workspace) == 0  # all or nothing, across sheets
+    first = import_ledger(workspace, book("a.xlsx"), today=TODAY)
+    assert (first.created, first.updated) == (2, 0)
+    again = import_ledger(workspace, book("b.xlsx"), today=TODAY)
+    assert (again.created, again.updated) == (0, 2) and count(workspace) == 2
+    assert {c.case_no: c.demand for c in _all(workspace)} == {
+        "某信交2025-0001": "修路",
+        "某信交2025-0002": "修桥",
+    }
