@@ -19,7 +19,7 @@ from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
 from docgen.model import Case, FollowUp, Petitioner, utcnow
-from docgen.vocab import ATTITUDES, CLOSED_STATUSES
+from docgen.vocab import ATTITUDES, ENDED_STATUSES, FLAGS
 
 UPSERT_BATCH = 1000
 
@@ -28,19 +28,21 @@ UPSERT_BATCH = 1000
 class UpsertCounts:
     created: int
     updated: int
+    created_nos: frozenset[str] = frozenset()
 
 
 def upsert_records(session: Session, records: Sequence[CaseRecord]) -> UpsertCounts:
     """Insert new cases and update existing ones (matched by 案件编号); petitioners are replaced."""
-    created = updated = 0
+    created: set[str] = set()
+    updated = 0
     for start in range(0, len(records), UPSERT_BATCH):
-        c, u = _upsert_batch(session, records[start : start + UPSERT_BATCH])
-        created += c
+        new, u = _upsert_batch(session, records[start : start + UPSERT_BATCH])
+        created |= new
         updated += u
-    return UpsertCounts(created, updated)
+    return UpsertCounts(len(created), updated, frozenset(created))
 
 
-def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[int, int]:
+def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[set[str], int]:
     numbers = [r.case_no for r in records]
     existing = dict(
         session.execute(select(Case.case_no, Case.id).where(Case.case_no.in_(numbers))).all()
@@ -60,25 +62,10 @@ def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[int,
     petitioners = [{"case_id": ids[r.case_no], **p} for r in records for p in r.petitioners]
     if petitioners:
         session.execute(insert(Petitioner), petitioners)
-    return len(new), len(old)
+    return {r.case_no for r in new}, len(old)
 
 
-_DEFAULTS: dict[str, Any] = {
-    name: False
-    for name in (
-        "repeat_visit",
-        "group_visit",
-        "provincial_group_visit",
-        "beijing_abnormal_visit",
-        "cross_region",
-        "cross_department",
-        "cross_industry",
-        "person_household_separated",
-        "person_matter_separated",
-        "person_matter_household_separated",
-        "extension_approved",
-    )
-}
+_DEFAULTS: dict[str, Any] = {name: False for name in (*FLAGS, "extension_approved")}
 
 
 def _case_row(record: CaseRecord, now: dt.datetime, *, created: bool) -> dict[str, Any]:
@@ -138,7 +125,7 @@ def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) ->
         accepted_on=case.accepted_on,
         due_on=case.due_on,
         extended_due_on=case.extended_due_on if case.extension_approved else None,
-        closed=case.status in CLOSED_STATUSES,
+        closed=case.status in ENDED_STATUSES,
         today=today or dt.date.today(),
     )
     return CaseView(case, deadlines)

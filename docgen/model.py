@@ -74,6 +74,9 @@ class Case(Base):
     group_visit: Mapped[bool] = mapped_column(Boolean, default=False)
     provincial_group_visit: Mapped[bool] = mapped_column(Boolean, default=False)
     beijing_abnormal_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    provincial_visit: Mapped[bool] = mapped_column(Boolean, default=False)  # 赴省
+    beijing_visit: Mapped[bool] = mapped_column(Boolean, default=False)  # 进京
+    abnormal_visit: Mapped[bool] = mapped_column(Boolean, default=False)  # 非正常访
     cross_region: Mapped[bool] = mapped_column(Boolean, default=False)
     cross_department: Mapped[bool] = mapped_column(Boolean, default=False)
     cross_industry: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -16,6 +16,7 @@ from archive.cases import (
     list_cases,
     view,
 )
+from archive.ledger_io import load_vocabularies
 from docgen.cli.options import (
     CASE_NO,
     DocgenGroup,
@@ -98,7 +99,7 @@ def show_command(
 def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
     """登记一件新案件（必填：案件编号、信访人、问题类别、诉求、责任单位）。"""
     ws = open_workspace(workspace_path)
-    values, person = parse_assignments(pairs)
+    values, person = parse_assignments(pairs, load_vocabularies(ws))
     with ws.session() as session:
         add_case(session, values, person)
         ws.audit("case-add", target=values.get("case_no"), session=session)
@@ -115,7 +116,7 @@ def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
 def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | None) -> None:
     """修改案件字段（按台账列名或字段名）。"""
     ws = open_workspace(workspace_path)
-    values, person = parse_assignments(pairs)
+    values, person = parse_assignments(pairs, load_vocabularies(ws))
     with ws.session() as session:
         edit_case(session, case_no, values, person)
         changed = "、".join(sorted(values | person))

@@ -7,9 +7,11 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from archive.ledger_io import export_ledger, import_ledger
 from archive.workspace import Workspace
+from docgen.model import Case
 from tests.conftest import good_row, write_ledger
 
 
@@ -52,5 +54,16 @@ def test_formula_like_text_never_becomes_a_formula(workspace: Workspace, tmp_pat
 def test_round_trip_through_export_and_reimport(populated: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     export_ledger(populated, out)
+    with populated.session() as s:
+        before = {c.case_no: (c.flag_labels, c.category_group) for c in s.scalars(select(Case))}
     result = import_ledger(populated, out)
     assert (result.created, result.updated, result.errors) == (0, 30, [])
+    # the derived columns are recognised and not stored; 标志 and 归类 come back as they were
+    assert (result.unknown_columns, result.sheets[0].ignored_columns) == (
+        [],
+        ["是否超期", "剩余天数"],
+    )
+    with populated.session() as s:
+        cases = list(s.scalars(select(Case)))
+        assert {c.case_no: (c.flag_labels, c.category_group) for c in cases} == before
+        assert all(c.extra == {} for c in cases)

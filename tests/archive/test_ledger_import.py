@@ -145,12 +145,16 @@ def test_csv_in_gbk_and_mapping_file(workspace: Workspace, tmp_path: Path) -> No
         lines.append(",".join("" if v is None else str(v) for v in values))
     path = tmp_path / "l.csv"
     path.write_bytes("\n".join(lines).encode("gbk"))
-    with pytest.raises(ValidationError, match="缺少必填列：案件编号"):
-        import_ledger(workspace, path)
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"群众编号": "案件编号"}, ensure_ascii=False), "utf-8")
     result = import_ledger(workspace, path, mapping_file=mapping)
     assert result.created == 2 and result.header_row == 1
+    # without the mapping the column is unknown and there is no 案件编号: the rows are matched
+    # to the cases just made by the petitioners' ID numbers, and updated
+    again = import_ledger(workspace, path)
+    assert (again.created, again.updated, again.unknown_columns) == (0, 2, ["群众编号"])
+    assert "2 行中 2 行按信访人身份" in again.notes[-1]
+    assert count(workspace, Case) == 2
 
 
 def test_unknown_columns_are_kept(workspace: Workspace, tmp_path: Path) -> None:
