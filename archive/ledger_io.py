@@ -9,10 +9,11 @@ checks and counts, and writes nothing. Every row of the file is accounted for in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,8 +125,20 @@ def import_ledger(
     if errors_out is not None:
         check_output(ws, errors_out)
         check_table_suffix(errors_out)
-    with writing(ws):  # until indexed: a reader opening meanwhile leaves the work to us
-        return _import(ws, path, mapping_file, skip_invalid, errors_out, dry_run, today)
+    with contextlib.ExitStack() as held:
+        # From the first write until indexed: a reader opening meanwhile leaves the work to us.
+        # Taken only when a row is about to be written, so a refused file leaves nothing behind.
+        taken = False
+
+        def hold_writing() -> None:
+            nonlocal taken
+            if not taken:
+                held.enter_context(writing(ws))
+                taken = True
+
+        return _import(
+            ws, path, mapping_file, skip_invalid, errors_out, dry_run, today, hold_writing
+        )
 
 
 def _import(
@@ -136,6 +149,7 @@ def _import(
     errors_out: Path | None,
     dry_run: bool,
     today: dt.date | None,
+    hold_writing: Callable[[], None],
 ) -> ImportResult:
     ctx = ParseContext(load_vocabularies(ws), import_year=(today or dt.date.today()).year)
     errors: list[RowError] = []
@@ -169,6 +183,7 @@ def _import(
                 prefix = _number_cases(
                     session, records, ws.settings.code, ctx.import_year, set(touched), numbered
                 )
+                hold_writing()
                 counts = upsert_records(session, records)
                 journal(session, [case_key(r.case_no) for r in records])  # bulk: no flush hook
                 report.created, report.updated = counts.created, counts.updated
