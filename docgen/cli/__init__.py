@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 
 import click
 
@@ -16,12 +15,7 @@ from docgen.cli.export import export_command
 from docgen.cli.fonts import fonts_group
 from docgen.cli.init import init_command
 from docgen.cli.ledger import ledger_group
-from docgen.cli.options import (
-    CONTEXT_SETTINGS,
-    DocgenGroup,
-    chinese_click_message,
-    workspace_option,
-)
+from docgen.cli.options import CONTEXT_SETTINGS, DocgenGroup, workspace_option
 from docgen.cli.paper import paper_group
 from docgen.cli.seal import seal_group
 from docgen.cli.search import index_group, search_command
@@ -66,19 +60,6 @@ def _configure_logging() -> None:
 
 
 def main() -> None:
+    """Run the CLI; click prints usage errors and our UserErrors (in Chinese, via the catalog)."""
     _configure_logging()
-    try:
-        cli.main(standalone_mode=False, prog_name="docgen")
-    except click.exceptions.Abort:
-        click.echo("已取消", err=True)
-        sys.exit(1)
-    except click.UsageError as exc:
-        if exc.ctx is not None:
-            click.echo(exc.ctx.get_usage(), err=True)
-        click.echo(f"错误：{chinese_click_message(exc.format_message())}", err=True)
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except SystemExit:
-        raise
+    cli.main(prog_name="docgen")
