@@ -63,7 +63,7 @@ def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, fil
         result = build_dossier(ws, case_no, options)
     except DossierIncomplete as exc:
         report, message = exc.report, exc.message
-        emit({"error": exc.code, **report.to_dict()}, as_json,
+        emit({"code": exc.code, "错误": message, **report.to_dict()}, as_json,
              lambda: click.echo("\n".join(report.lines()), err=True))  # fmt: skip
         click.echo(f"错误：{message}", err=True)
         sys.exit(1)

@@ -14,8 +14,8 @@ from docgen.cli.seal import passphrase_env_option, passphrase_for
 @click.argument("case_nos", metavar="案件编号...", nargs=-1, required=True)
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="报送包目录（不存在或为空）")  # fmt: skip
-@click.option("--redact/--no-redact", default=True, show_default=True,
-              help="报送函和清单中的身份证号、电话、住址打码（卷宗原件和扫描件不脱敏）")  # fmt: skip
+@click.option("--redact/--no-redact", default=True,
+              help="报送函和清单中的身份证号、电话、住址打码（默认打码；卷宗原件和扫描件不脱敏）")  # fmt: skip
 @click.option("--to", "recipient", default="上级机关", show_default=True, help="报送函的主送机关")
 @click.option("--sign", is_flag=True, help="报送函加盖电子签章（数字签名，需单位密钥口令）")
 @passphrase_env_option

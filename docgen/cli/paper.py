@@ -20,6 +20,7 @@ from docgen.cli.options import (
 from docgen.cli.seal import passphrase_env_option, passphrase_for
 from docgen.errors import ValidationError
 from docgen.papers.registry import CASE_FIELDS, PAPER_TYPES
+from docgen.typeset.variants import VARIANTS
 from docgen.vocab import CATEGORIES, STATUSES
 
 
@@ -32,7 +33,8 @@ def _types_data() -> list[dict[str, object]]:
     return [
         {
             "类型": p.name,
-            "格式": p.variant,
+            "格式": VARIANTS[p.variant].label,
+            "格式代码": p.variant,
             "六有分类": int(p.section),
             "文号": p.code_suffix is not None,
             "案件字段": [CASE_FIELDS[k] for k in p.case_fields],

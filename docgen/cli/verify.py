@@ -51,8 +51,9 @@ def verify_command(file: Path | None, cert: Path | None, workspace_path: Path | 
         for f in report.findings:
             click.echo(f"【{f.severity.label}】{f.path}：{f.message}")
         verdict = "通过" if report.ok else "未通过"
+        signatures = sum(s.signatures for s in report.signatures)
         click.echo(f"核验{verdict}：检查文件 {report.files_checked} 个，签名 "
-                   f"{len(report.signatures)} 个，错误 {report.count(Severity.ERROR)} 个，"
+                   f"{signatures} 个，错误 {report.count(Severity.ERROR)} 个，"
                    f"警告 {report.count(Severity.WARNING)} 个")  # fmt: skip
 
     emit(report.as_dict(), as_json, text)
