@@ -118,13 +118,15 @@ def chinese_params(command: click.Command) -> None:
         command.context_class = DocgenContext
     if command.options_metavar == "[OPTIONS]":
         command.options_metavar = "[选项]"
-    if isinstance(command, click.Group) and command.subcommand_metavar in (
-        "COMMAND [ARGS]...",
-        "COMMAND1 [ARGS]... [COMMAND2 [ARGS]...]...",
-    ):
-        command.subcommand_metavar = "命令 [参数]..."
+    if isinstance(command, click.Group) and command.subcommand_metavar:
+        words = {"COMMAND": "命令", "ARGS": "参数"}
+        for english, chinese in words.items():
+            command.subcommand_metavar = command.subcommand_metavar.replace(english, chinese)
     for param in command.params:
         param.type = _chinese_type(param.type)
+        text = isinstance(param.type, click.types.StringParamType)
+        if isinstance(param, click.Option) and param.metavar is None and text:
+            param.metavar = ARGUMENTS.get(param.name or "", (None,))[0]
         if isinstance(param, click.Argument):
             if param.metavar is None:
                 param.metavar = _argument_metavar(param)
@@ -140,7 +142,8 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-_WRAP_TOKEN = re.compile(r"[!-~]+|\s+|.")  # keep ASCII runs (options, codes) whole
+# keep ASCII runs (options, codes) and help extras ([必填]) whole
+_WRAP_TOKEN = re.compile(r"\[[^\]\s]{1,12}\]|[!-~]+|\s+|.")
 
 
 _NO_LINE_START = set("，。、；：？！）》」』”’")
