@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from docgen.model import Case, Document
 from index import IndexDoc, SearchError, SearchIndex, open_index
 
+Progress = Callable[[int, int, str], None]  # (done, total, stage), as docgen.papers.make's
+INDEX_STAGE = "更新索引"
 log = logging.getLogger("docgen.index")
 
 #: 信访 terms that jieba should keep whole, on top of the catalog's unit names and places.
@@ -121,8 +123,19 @@ def open_workspace_index(root: Path, session: Session, backend: str) -> SearchIn
     return open_index(root / "index", backend=backend, dictionary_words=dictionary_words(session))
 
 
-def index_cases(ix: SearchIndex, cases: Iterable[Case]) -> None:
-    _safely(lambda: ix.add([case_doc(c) for c in cases]))
+def index_cases(ix: SearchIndex, cases: Iterable[Case], progress: Progress | None = None) -> None:
+    """``progress(done, total, "更新索引")`` follows the records as the index takes them."""
+    cases = list(cases)
+
+    def docs() -> Iterator[IndexDoc]:
+        for done, case in enumerate(cases, start=1):
+            yield case_doc(case)
+            if progress:
+                progress(done, len(cases), INDEX_STAGE)
+
+    if progress:
+        progress(0, len(cases), INDEX_STAGE)
+    _safely(lambda: ix.add(docs()))
 
 
 def index_documents(ix: SearchIndex, root: Path, docs: Iterable[Document]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from archive.cases import CaseFilter, list_cases, upsert_records
 from archive.faults import crash_point
+from archive.indexing import Progress
 from archive.workspace import Workspace
 from docgen import atomic
 from docgen.ledger import RowError, parse_rows, read_ledger
@@ -41,8 +42,13 @@ def import_ledger(
     mapping_file: Path | None = None,
     skip_invalid: bool = False,
     errors_out: Path | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
+    """``progress(done, total, stage)`` follows reading, writing and indexing (for a bar)."""
+    tell = progress or (lambda done, total, stage: None)
+    tell(0, 1, "读取台账")
     sheet = read_ledger(path, mapping_file=mapping_file)
+    tell(1, 1, "读取台账")
     records, errors, bad_rows = parse_rows(sheet)
     result = ImportResult(
         file=path.name,
@@ -58,6 +64,7 @@ def import_ledger(
         _write_bad_rows(out, sheet, bad_rows, errors)
         result.error_file = str(out)
         result.skipped = len(bad_rows)
+    tell(0, len(records), "写入案件目录")
     with ws.session() as session:
         counts = upsert_records(session, records)
         ws.audit(
@@ -69,7 +76,8 @@ def import_ledger(
         session.flush()
         crash_point("import-before-commit")
     result.created, result.updated = counts.created, counts.updated
-    ws.cases_changed([r.case_no for r in records])
+    tell(len(records), len(records), "写入案件目录")
+    ws.cases_changed([r.case_no for r in records], progress)
     return result
 
 

@@ -30,6 +30,7 @@ from docgen.errors import ValidationError, WorkspaceError
 from docgen.model import AuditEntry, Case, Document
 
 if TYPE_CHECKING:
+    from archive.indexing import Progress
     from index import SearchIndex
 
 ENV_WORKSPACE = "DOCGEN_WORKSPACE"
@@ -160,8 +161,9 @@ class Workspace:
             ).all()
             index_documents(ix, self.root, docs)
 
-    def cases_changed(self, case_nos: list[str]) -> None:
-        """Re-index the ledger records of cases just added, imported or edited."""
+    def cases_changed(self, case_nos: list[str], progress: Progress | None = None) -> None:
+        """Re-index the ledger records of cases just added, imported or edited (``progress``: see
+        ``archive.indexing.index_cases``)."""
         if not case_nos:
             return
         from archive.indexing import index_cases
@@ -173,7 +175,7 @@ class Workspace:
                 .where(Case.case_no.in_(case_nos))
                 .options(selectinload(Case.petitioners))
             ).all()
-            index_cases(ix, cases)
+            index_cases(ix, cases, progress)
 
     def audit(
         self, action: str, *, target: str | None = None, detail: str | None = None, session=None

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.options import emit, handle_errors, json_option, open_workspace, workspace_option
+from docgen.cli.options import (
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    progress,
+    workspace_option,
+)
 from docgen.cli.seal import passphrase_env_option, passphrase_for
 
 
@@ -29,8 +36,10 @@ def export_command(case_nos: tuple[str, ...], out_dir: Path, redact: bool, recip
     from archive.export import export_package
 
     ws = open_workspace(workspace_path)
-    result = export_package(ws, case_nos, out_dir, redact=redact, recipient=recipient, sign=sign,
-                            passphrase=passphrase_for(sign, passphrase_env))  # fmt: skip
+    passphrase = passphrase_for(sign, passphrase_env)
+    with progress("生成报送包", as_json=as_json) as advance:
+        result = export_package(ws, case_nos, out_dir, redact=redact, recipient=recipient,
+                                sign=sign, passphrase=passphrase, progress=advance)  # fmt: skip
 
     def text() -> None:
         click.echo(f"报送包已生成：{result.out_dir}（{result.doc_no}，报 {result.recipient}）")

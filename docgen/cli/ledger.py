@@ -15,6 +15,7 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    progress,
     workspace_option,
 )
 
@@ -46,9 +47,9 @@ def import_command(
 ) -> None:
     """从 Excel（.xlsx）或 CSV 台账导入案件；按案件编号更新已有案件，不会重复。"""
     ws = open_workspace(workspace_path)
-    result = import_ledger(
-        ws, file, mapping_file=mapping, skip_invalid=skip_invalid, errors_out=errors_out
-    )
+    with progress("导入台账", as_json=as_json) as advance:
+        result = import_ledger(ws, file, mapping_file=mapping, skip_invalid=skip_invalid,
+                               errors_out=errors_out, progress=advance)  # fmt: skip
     emit(_as_dict(result), as_json, lambda: _print_import(result, skip_invalid))
     if result.errors and not skip_invalid:
         raise SystemExit(1)

@@ -342,24 +342,46 @@ def record_lines(data: dict[str, Any], indent: str = "") -> list[str]:
 
 
 def _on_terminal() -> bool:
-    return all(click.get_text_stream(name).isatty() for name in ("stdout", "stderr"))
+    return all(stream is not None and stream.isatty() for stream in (sys.stdout, sys.stderr))
+
+
+class _Bars:
+    """``advance(done, total, stage)``: one click progress bar per stage (a new one starts when
+    the total changes or the count starts again at 0), each with counts and the time left."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int | None = None, stage: str = "") -> None:
+        bar = self.bar
+        if bar is None or (total is not None and total != bar.length) or (done == 0 < bar.pos):
+            self.close()
+            label = f"{self.label}：{stage}" if stage else self.label
+            bar = self.bar = click.progressbar(length=max(total or 1, 1), label=label,
+                                               show_pos=True, show_eta=True, file=sys.stderr)  # fmt: skip
+            bar.__enter__()
+        elif stage:
+            bar.label = f"{self.label}：{stage}"
+        bar.update(done - bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @contextmanager
-def progress(label: str, total: int = 0, *, as_json: bool = False) -> Iterator[Progress]:
-    """A progress bar on standard error with counts and an estimate of the time left; quiet
-    (prints nothing at all) with ``--json`` or when the output is not a terminal.
+def progress(label: str, *, as_json: bool = False) -> Iterator[Progress]:
+    """Progress bars on standard error for long work, with counts and an estimate of the time
+    left; quiet (nothing printed at all) with ``--json`` or when the output is not a terminal.
 
-    Yields ``advance(done, total=None)``: ``done`` items so far, optionally a new total."""
+    Yields ``advance(done, total=None, stage="")``, the callback the domain functions take."""
     if as_json or not _on_terminal():
-        yield lambda done, total=None: None
+        yield lambda done, total=None, stage="": None
         return
-    with click.progressbar(length=max(total, 1), label=label, show_pos=True, show_eta=True,
-                           file=sys.stderr) as bar:  # fmt: skip
-
-        def advance(done: int, new_total: int | None = None) -> None:
-            if new_total is not None:
-                bar.length = max(new_total, 1)
-            bar.update(done - bar.pos)
-
-        yield advance
+    bars = _Bars(label)
+    try:
+        yield bars
+    finally:
+        bars.close()

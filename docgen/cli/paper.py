@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -15,12 +14,12 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    progress,
     workspace_option,
 )
 from docgen.cli.seal import passphrase_env_option, passphrase_for
 from docgen.errors import ValidationError
 from docgen.papers.registry import CASE_FIELDS, PAPER_TYPES
-from docgen.typeset.variants import VARIANTS
 from docgen.vocab import CATEGORIES, STATUSES
 
 
@@ -30,6 +29,8 @@ def paper_group() -> None:
 
 
 def _types_data() -> list[dict[str, object]]:
+    from docgen.typeset.variants import VARIANTS  # loads the typesetter: only when asked
+
     return [
         {
             "类型": p.name,
@@ -108,13 +109,8 @@ def make_command(type_name, case_no, all_cases, pairs, status, category, unit, l
             + ("，已签名" if sign else "，已盖章" if seal else "")))  # fmt: skip
         return
     flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
-    with click.progressbar(length=1, label="生成中", file=sys.stderr) as bar:
-
-        def progress(done: int, total: int, _case: str) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
-        result = make_papers(ws, type_name, flt, values, progress=progress)
+    with progress("生成中", as_json=as_json) as advance:
+        result = make_papers(ws, type_name, flt, values, progress=lambda d, t, _case: advance(d, t))
     if seal or sign:
         for made in result.made:
             seal_made(ws, made, sign, passphrase)

@@ -15,6 +15,7 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    progress,
     shown,
     workspace_option,
 )
@@ -86,13 +87,7 @@ def rebuild_command(backend: str | None, workspace_path: Path | None) -> None:
         ws.use_search_backend(backend)
     with ws.session() as session:
         total = count_indexable(session)
-    with click.progressbar(length=total, label="重建索引", show_pos=True) as bar:
-        done = 0
-
-        def step(count: int) -> None:
-            nonlocal done
-            bar.update(count - done)
-            done = count
-
-        count = rebuild_workspace_index(ws, progress=step)
+    with progress("重建索引") as advance:
+        advance(0, total)
+        count = rebuild_workspace_index(ws, progress=lambda done: advance(done, total))
     click.echo(f"索引已重建：{count} 条（检索后端：{ws.settings.search_backend}）")
