@@ -4,6 +4,7 @@ refusal of an incomplete dossier, atomic replacement, the catalog row."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -154,7 +155,9 @@ def test_incomplete_is_refused_then_allowed(built) -> None:  # type: ignore[no-u
     run = Cli(ws)
     refused = run("dossier", "build", "XF2024-0003", ok=False)
     assert refused.exit_code == 1
-    assert "材料不全" in refused.output and "section_empty" in refused.output
+    assert "材料不全" in refused.output and "section_empty" not in refused.output
+    as_json = json.loads(run("dossier", "build", "XF2024-0003", "--json", ok=False).stdout)
+    assert as_json["code"] and "section_empty" in {p["code"] for p in as_json["问题"]}
     assert not (ws.case_dir("XF2024-0003") / "卷宗-XF2024-0003.pdf").exists()
     run("dossier", "build", "XF2024-0003", "--allow-incomplete")
     back = page_texts(ws.case_dir("XF2024-0003") / "卷宗-XF2024-0003.pdf")[-1]
