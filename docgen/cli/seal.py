@@ -20,6 +20,7 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    shown,
     workspace_option,
 )
 
@@ -127,7 +128,7 @@ def keygen_command(p12: Path | None, p12_passphrase_env: str | None, passphrase_
         click.echo(f"证书：{data['证书']}（可提供给上级机关用于核验签名）")
         click.echo(f"证书主体：{pair.subject}")
         click.echo(f"SHA-256 指纹：{pair.fingerprint_sha256}")
-        click.echo(f"有效期至：{data['有效期至']}")
+        click.echo(f"有效期至：{shown(pair.not_after.date())}")
 
     emit(data, as_json, text)
 

@@ -5,17 +5,25 @@ Exit status follows the highest severity found: 0 passed, 1 warnings only, 2 err
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
-from docgen.cli.options import emit, handle_errors, json_option, open_workspace, workspace_option
+from docgen.cli.options import (
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    shown,
+    workspace_option,
+)
 from docgen.errors import WorkspaceError
 
 
 def _yes(value: bool | None) -> str:
-    return {True: "是", False: "否", None: "未指定证书"}[value]
+    return "未指定证书" if value is None else shown(value)
 
 
 @click.command("verify")
@@ -45,7 +53,10 @@ def verify_command(file: Path | None, cert: Path | None, workspace_path: Path | 
     def text() -> None:
         for s in report.signatures:
             click.echo(f"文件：{s.path}")
-            click.echo(f"  签名人：{s.signer or '—'}    签名时间：{s.signing_time or '—'}")
+            moment = (
+                dt.datetime.fromisoformat(s.signing_time).astimezone() if s.signing_time else None
+            )
+            click.echo(f"  签名人：{shown(s.signer)}    签名时间：{shown(moment)}")
             click.echo(f"  签名后未被改动：{_yes(s.intact)}    签名值有效：{_yes(s.valid)}    "
                        f"为指定单位证书所签：{_yes(s.trusted_by_given_cert)}")  # fmt: skip
         for f in report.findings:
