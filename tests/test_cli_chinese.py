@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # What may stay ASCII in Chinese text: option names, file names and paths, codes and product names.
 OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(?:/--?[\w-]+)?")
 FILE_OR_PATH = re.compile(r"[\w.-]*(?:/[\w.-]+)+/?|[\w-]*\.[A-Za-z][\w]*")
-CODE = re.compile(r"\b(?=[A-Za-z_]*[\d_])[\w#-]+\b")  # XF2024-0001, GB2312, DOCGEN_WORKSPACE
+# XF2024-0001, GB2312, DOCGEN_WORKSPACE, demo-workspace (a folder name)
+CODE = re.compile(r"\b(?=[A-Za-z_]*[\d_])[\w#-]+\b|\b[a-z]+(?:-[a-z]+)+\b")
 QUOTED = re.compile(r"'[^']*'")  # what the user typed, echoed back
 ACRONYMS = {"PDF", "JSON", "SHA", "CSV", "PNG", "AND", "OR", "NOT", "PKCS", "URL", "XFB"}
 ALLOWED = {"docgen", "Excel", "Word", "WPS", "TrueType", "whoosh", "tantivy", *ACRONYMS}

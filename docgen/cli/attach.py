@@ -19,7 +19,8 @@ from docgen.cli.options import (
 
 @click.command("attach")
 @click.argument("case_no")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
+                help="要附加的文件（PDF、图片或 .docx）")  # fmt: skip
 @click.option("--section", type=click.IntRange(1, 6), required=True, help="六有部分（1–6）")
 @click.option("--title", required=True, help="题名")
 @click.option("--kind", default=DEFAULT_KIND, show_default=True, help="材料种类，如 息诉罢访保证书")

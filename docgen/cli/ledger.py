@@ -28,7 +28,8 @@ def ledger_group() -> None:
 
 
 @ledger_group.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
+                help="台账文件（.xlsx 或 .csv）")  # fmt: skip
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
               help="列映射文件（JSON：{\"表头文字\": \"字段名\"}）")  # fmt: skip
 @click.option("--skip-invalid", is_flag=True, help="导入合格的行，错误行连同原因另存为文件")
@@ -83,7 +84,7 @@ def _print_import(result: ImportResult, skip_invalid: bool) -> None:
 
 
 @ledger_group.command("export")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), help="导出的 .xlsx 文件")
 @click.option("--status", help="只导出该状态的案件")
 @click.option("--category", help="只导出该问题类别")
 @click.option("--unit", help="只导出责任单位含此文字的案件")

@@ -130,8 +130,8 @@ def chinese_params(command: click.Command) -> None:
         if isinstance(param, click.Argument):
             if param.metavar is None:
                 param.metavar = _argument_metavar(param)
-            if param.help is None:
-                param.help = ARGUMENTS.get(param.name or "", ("", ""))[1] or None
+            if param.help is None:  # "" still lists the argument under 参数
+                param.help = ARGUMENTS.get(param.name or "", ("", ""))[1]
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             chinese_params(sub)

@@ -72,7 +72,8 @@ def make_command(lower_text: str, diameter: float, texture: bool, workspace_path
 
 
 @seal_group.command("register")
-@click.argument("png", metavar="印章.png", type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.argument("png", metavar="印章.png", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="扫描的印章图片（背景透明的 PNG）")  # fmt: skip
 @click.option("--diameter", default=42.0, show_default=True,
               type=click.FloatRange(20, 45), help="印章实际直径（毫米）")  # fmt: skip
 @workspace_option
@@ -134,7 +135,8 @@ def keygen_command(p12: Path | None, p12_passphrase_env: str | None, passphrase_
 
 
 @seal_group.command("paper")
-@click.argument("pdf", metavar="文书.pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.argument("pdf", metavar="文书.pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="要盖章的 PDF 文书")  # fmt: skip
 @click.option("--sign", is_flag=True, help="以印章为外观加盖电子签章（数字签名），代替普通盖章")
 @passphrase_env_option
 @workspace_option

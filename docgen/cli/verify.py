@@ -27,7 +27,7 @@ def _yes(value: bool | None) -> str:
 
 
 @click.command("verify")
-@click.argument("file", metavar="[文件.pdf]", required=False,
+@click.argument("file", metavar="[文件.pdf]", required=False, help="要核验的 PDF 文件（不指定则核验整个工作区）",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="核对签名所用的单位证书（默认：工作区的单位证书）")  # fmt: skip
