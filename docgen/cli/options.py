@@ -1,7 +1,9 @@
-"""Shared CLI pieces: Chinese help formatting, the --workspace/--json options, error translation.
+"""Shared CLI pieces: Chinese help (catalog, metavars, layout), the shared options, error
+translation, values for people (``shown``, ``record_lines``) and progress bars (``progress``).
 
 Every command spells the shared options the same way, and every expected failure (a DocgenError)
-becomes a Chinese message and a non-zero exit, never a traceback.
+becomes a Chinese message and a non-zero exit, never a traceback (with ``--json``, a JSON object
+carrying the error's ``code``).
 """
 
 from __future__ import annotations
