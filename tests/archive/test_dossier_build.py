@@ -16,7 +16,7 @@ from archive.attachments import AttachRequest, attach
 from archive.cases import get_case
 from archive.documents import sha256_file
 from archive.dossier import build as build_module
-from archive.dossier.build import BuildOptions, build_dossier
+from archive.dossier.build import BUILD_STEPS, BuildOptions, build_dossier
 from archive.dossier.check import case_documents
 from archive.dossier.samples import add_paper, make_pdf_scan, make_scan
 from archive.ledger_io import import_ledger
@@ -45,7 +45,11 @@ def built(tmp_path_factory):  # type: ignore[no-untyped-def]
     attach(ws, AttachRequest(CASE, scan_pdf, 1, "信访件（扫描）", "信访件", dt.date(2024, 6, 1)))
     jpg = make_scan(tmp / "photo.jpg", seed=4, dpi=100)
     attach(ws, AttachRequest(CASE, jpg, 6, "稳控照片", "照片", dt.date(2024, 6, 30)))
-    result = build_dossier(ws, CASE, BuildOptions(archive_stamp=True, filer="周明"))
+    told: list[tuple[int, int, str]] = []
+    result = build_dossier(ws, CASE, BuildOptions(archive_stamp=True, filer="周明"),
+                           progress=lambda *step: told.append(step))  # fmt: skip
+    assert [done for done, _, _ in told] == list(range(len(BUILD_STEPS) + 1))
+    assert told[0] == (0, len(BUILD_STEPS), "读取材料") and told[-1][:2] == (6, 6)
     yield ws, result, scan_pdf, jpg
     ws.close()
 
