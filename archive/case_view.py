@@ -26,7 +26,8 @@ def case_dict(v: CaseView, *, show_personal: bool = False, full: bool = False) -
     if not full:
         return data
     for spec in FIELDS:
-        if spec.target == "case" and spec.name not in {"seq", "case_no"}:
+        # 办结时限 is already there: the computed deadline (the ledger's own one when it has it)
+        if spec.target == "case" and spec.name not in {"seq", "case_no"} and spec.label not in data:
             data[spec.label] = _free(getattr(c, spec.name), show_personal)
     data["归类"] = c.category_group
     data["标志"] = c.flag_labels

@@ -27,7 +27,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,7 +214,8 @@ def _file(root: Path, path: Path, kind: str, case_no: str | None, redacted: bool
                        path.stat().st_size, signed, redacted)  # fmt: skip
 
 
-def copy_dossiers(root: Path, entries: list[_CaseEntry]) -> list[PackageFile]:
+def copy_dossiers(root: Path, entries: list[_CaseEntry],
+                  copied: Callable[[], None] = lambda: None) -> list[PackageFile]:  # fmt: skip
     files = []
     for entry in entries:
         if not entry.dossier.is_file():
@@ -230,6 +231,7 @@ def copy_dossiers(root: Path, entries: list[_CaseEntry]) -> list[PackageFile]:
                 code="dossier_changed",
             )
         files.append(_file(root, target, "卷宗", entry.case_no, False))
+        copied()
     return files
 
 
@@ -336,12 +338,24 @@ def export_package(
     sign: bool = False,
     passphrase: str | None = None,
     today: dt.date | None = None,
+    progress: Any = None,
 ) -> ExportResult:
-    """Write the package for ``case_nos`` to ``out_dir`` (which must not exist or be empty)."""
+    """Write the package for ``case_nos`` to ``out_dir`` (which must not exist or be empty).
+
+    ``progress(done, total, stage)`` is told per dossier copied and checked, and for the letter."""
     on = today or dt.date.today()
     recipient = recipient.strip() or DEFAULT_RECIPIENT
     check_output(ws, Path(out_dir))
     entries = collect(ws, case_nos, redact)
+    done, total = 0, len(entries) * (2 if redact else 1) + 1
+
+    def tick(stage: str, step: int = 1) -> None:
+        nonlocal done
+        done += step
+        if progress:
+            progress(done, total, stage)
+
+    tick("复制卷宗", 0)
     org = ws.settings.org
     with package_sink(Path(out_dir)) as root, ws.session() as session:
         doc_no = allocate_doc_no(session, ws.settings.code, on.year)
@@ -350,9 +364,10 @@ def export_package(
             result.notes += [REDACTED_SCOPE, NOT_REDACTED]
         else:
             result.notes.append(UNREDACTED)
-        dossiers = copy_dossiers(root, entries)
+        dossiers = copy_dossiers(root, entries, lambda: tick("复制卷宗"))
         body = letter_html(org, doc_no, recipient, entries, redact, on)
         letter = write_letter(ws, root, body, sign=sign, passphrase=passphrase, notes=result.notes)
+        tick("生成报送函")
         result.files = [_file(root, letter, "报送函", None, redact), *dossiers]
         write_manifest(root, result, org, on)
         if redact:
@@ -360,6 +375,7 @@ def export_package(
             for f in dossiers:
                 if count := len(pdf_leaks(root / f.path)):
                     result.warnings.append(f"{f.path} 含 {count} 处完整的身份证号或电话（卷宗原件未脱敏）")  # fmt: skip
+                tick("核对脱敏")
         ws.audit("export", target=doc_no, session=session,
                  detail=f"{len(entries)} cases, redact={redact}, sign={sign}")  # fmt: skip
     return result

@@ -23,6 +23,8 @@ from docgen.model import Case, Document, IndexJournalEntry
 from docgen.safezip import check_word_zip
 from index import IndexDoc, SearchError, SearchIndex, open_index
 
+Progress = Callable[[int, int, str], None]  # (done, total, stage), as docgen.papers.make's
+INDEX_STAGE = "更新索引"
 log = logging.getLogger("docgen.index")
 
 #: 信访 terms that jieba should keep whole, on top of the catalog's unit names and places.
@@ -128,8 +130,14 @@ def open_workspace_index(root: Path, session: Session, backend: str) -> SearchIn
     return open_index(root / "index", backend=backend, dictionary_words=dictionary_words(session))
 
 
-def index_cases(ix: SearchIndex, cases: Iterable[Case]) -> None:
-    _safely(lambda: ix.add([case_doc(c) for c in cases]))
+def _reported(docs: list[IndexDoc], progress: Progress | None) -> Iterator[IndexDoc]:
+    """``docs`` one by one, telling ``progress`` how many the index has taken."""
+    if progress:
+        progress(0, len(docs), INDEX_STAGE)
+    for done, doc in enumerate(docs, start=1):
+        yield doc
+        if progress:
+            progress(done, len(docs), INDEX_STAGE)
 
 
 def index_documents(ix: SearchIndex, root: Path, docs: Iterable[Document]) -> None:
@@ -208,10 +216,11 @@ def _catch_up_lock(ws: Any, *, block: bool) -> Iterator[bool]:
         yield True
 
 
-def catch_up(ws: Any, *, block: bool = True) -> int:
+def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -> int:
     """Index every case record and document journaled since the index last caught up (add what
     the catalog holds, delete what it no longer does); → how many entries were applied.
-    ``block=False``: return at once when another process is catching up."""
+    ``block=False``: return at once when another process is catching up. ``progress(done,
+    total, "更新索引")`` follows the records as the index takes them."""
     with _catch_up_lock(ws, block=block) as locked:
         if not locked:
             return 0
@@ -243,7 +252,7 @@ def catch_up(ws: Any, *, block: bool = True) -> int:
         try:
             ix = ws.search_index()
             if found:
-                ix.add(found)
+                ix.add(_reported(found, progress))
             if gone_docs:
                 ix.delete(gone_docs)
             for case_no in sorted(gone_cases):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from archive.cases import CaseFilter, list_cases, upsert_records
 from archive.faults import crash_point
 from archive.index_journal import case_key, journal, writing
+from archive.indexing import Progress
 from archive.outputs import check_output
 from archive.workspace import Workspace
 from docgen import atomic, caseno, chars
@@ -102,7 +103,7 @@ def load_vocabularies(ws: Workspace) -> Vocabularies:
     return Vocabularies.extended(data, VOCAB_FILE)
 
 
-INDEX_CHUNK = 2000  # cases re-indexed per index call, so memory does not grow with the file
+READ_STAGE, WRITE_STAGE = "读取台账", "写入案件目录"  # progress stages (then indexing's 更新索引)
 
 
 class _RollBack(Exception):
@@ -118,10 +119,12 @@ def import_ledger(
     errors_out: Path | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import every sheet in ONE transaction, sheet by sheet (each sheet's records are written
     and dropped before the next sheet is read, so memory stays flat however big the workbook).
-    Refused rows without ``skip_invalid``, or ``dry_run``, roll the whole import back."""
+    Refused rows without ``skip_invalid``, or ``dry_run``, roll the whole import back.
+    ``progress(done, total, stage)`` follows reading, writing and indexing (for a bar)."""
     if errors_out is not None:
         check_output(ws, errors_out)
         check_table_suffix(errors_out)
@@ -137,7 +140,7 @@ def import_ledger(
                 taken = True
 
         return _import(
-            ws, path, mapping_file, skip_invalid, errors_out, dry_run, today, hold_writing
+            ws, path, mapping_file, skip_invalid, errors_out, dry_run, today, hold_writing, progress
         )
 
 
@@ -150,7 +153,10 @@ def _import(
     dry_run: bool,
     today: dt.date | None,
     hold_writing: Callable[[], None],
+    progress: Progress | None,
 ) -> ImportResult:
+    tell = progress or (lambda done, total, stage: None)
+    tell(0, 1, READ_STAGE)
     ctx = ParseContext(load_vocabularies(ws), import_year=(today or dt.date.today()).year)
     errors: list[RowError] = []
     bad: list[tuple[LedgerSheet, RawRow]] = []
@@ -190,6 +196,7 @@ def _import(
                 created |= counts.created_nos
                 touched += [r.case_no for r in records]
                 del records
+            tell(1, 1, READ_STAGE)
             if dry_run or (errors and not skip_invalid):
                 raise _RollBack
             if errors:
@@ -209,6 +216,7 @@ def _import(
             crash_point("import-before-commit")
         committed = True
         crash_point("import-after-commit")
+        tell(len(touched), len(touched), WRITE_STAGE)
     except _RollBack:
         committed, error_file = False, None
     result = ImportResult(
@@ -235,8 +243,7 @@ def _import(
     if dry_run:
         return result
     result.skipped = len(bad)
-    for start in range(0, len(touched), INDEX_CHUNK):
-        ws.cases_changed(touched[start : start + INDEX_CHUNK])
+    ws.cases_changed(touched, progress)  # indexes what the import journaled
     return result
 
 

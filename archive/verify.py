@@ -107,7 +107,7 @@ class VerifyReport:
             "警告": self.count(Severity.WARNING),
             "签名": [s.__dict__ for s in self.signatures],
             "问题": [
-                {"级别": f.severity.label, "代码": f.code, "文件": f.path, "说明": f.message}
+                {"级别": f.severity.label, "code": f.code, "文件": f.path, "说明": f.message}
                 for f in self.findings
             ],
         }
@@ -142,7 +142,8 @@ def check_signatures(
     except SignatureError as exc:
         report.add(Severity.ERROR, exc.code, shown, exc.message)
         return None
-    report.signatures.append(_summary(shown, result))
+    if result.signatures:  # an unsigned file has no signature to summarise
+        report.signatures.append(_summary(shown, result))
     for problem in result.problems:
         report.add(Severity.ERROR, "signature", shown, problem)
     for check in result.signatures:

@@ -35,6 +35,7 @@ from docgen.errors import ValidationError, WorkspaceError
 from docgen.model import AuditEntry, Document
 
 if TYPE_CHECKING:
+    from archive.indexing import Progress
     from index import SearchIndex
 
 ENV_WORKSPACE = "DOCGEN_WORKSPACE"
@@ -181,12 +182,12 @@ class Workspace:
         self.settings.save(self.root)
         self._index = None
 
-    def catch_up_index(self, *, block: bool = True) -> int:
+    def catch_up_index(self, *, block: bool = True, progress: Progress | None = None) -> int:
         """Index what the catalog journaled since the index last caught up (see
         archive.index_journal); ``block=False`` skips it when another process is at it."""
         from archive.indexing import catch_up
 
-        return catch_up(self, block=block)
+        return catch_up(self, block=block, progress=progress)
 
     def documents_added(self, documents: list[Document]) -> None:
         """Index documents just committed (called by archive.documents.document_transaction):
@@ -194,10 +195,11 @@ class Workspace:
         if documents:
             self.catch_up_index()
 
-    def cases_changed(self, case_nos: list[str]) -> None:
-        """Re-index the ledger records of cases just added, imported or edited."""
+    def cases_changed(self, case_nos: list[str], progress: Progress | None = None) -> None:
+        """Re-index the ledger records of cases just added, imported or edited (``progress``: see
+        ``archive.indexing.catch_up``)."""
         if case_nos:
-            self.catch_up_index()
+            self.catch_up_index(progress=progress)
 
     def audit(
         self, action: str, *, target: str | None = None, detail: str | None = None, session=None

@@ -16,6 +16,7 @@ from archive.ledger_io import export_ledger, import_ledger
 from archive.settings import Settings
 from archive.workspace import Workspace
 from docgen.demo_seal import demo_seal
+from docgen.papers.context import cn_date
 from docgen.papers.demo import demo_papers
 from docgen.sample import write_sample_ledger
 
@@ -72,8 +73,8 @@ def _show_cases(ws: Workspace, echo: Echo) -> None:
     with ws.session() as session:
         views = list_cases(session, ws.calendar, CaseFilter(), today=DEMO_TODAY)
     overdue = [v for v in views if v.deadlines.overdue]
-    echo(f"三、案件共 {len(views)} 件，截至 {DEMO_TODAY:%Y年%-m月%-d日} 超期 {len(overdue)} 件：")
+    echo(f"三、案件共 {len(views)} 件，截至 {cn_date(DEMO_TODAY)} 超期 {len(overdue)} 件：")
     for v in overdue[:5]:
         c = v.case
-        echo(f"    {c.case_no}  {c.category}  {c.unit}  时限 {v.deadlines.due}  "
+        echo(f"    {c.case_no}  {c.category}  {c.unit}  时限 {cn_date(v.deadlines.due)}  "
              f"超期 {-(v.deadlines.days_left or 0)} 天")  # fmt: skip

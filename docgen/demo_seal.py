@@ -50,7 +50,6 @@ def demo_seal(
 
     A ``dossier`` stored in the workspace names its own case (``case_no`` is then only a default).
     """
-    echo("签章与上报：")
     if not (keys_dir(ws) / KEY_FILE).is_file():
         pair = make_office_keys(ws, DEMO_PASSPHRASE)
         echo(f"    生成单位密钥对与自签名证书：{ws.relative(pair.cert_path)}"

@@ -86,4 +86,8 @@ def test_visit_records_a_follow_up(populated: Workspace) -> None:
         {"日期": "2024-10-08", "方式": "上门", "回访人": "周明", "态度": "满意"}
     ]
     bad = cli("case", "visit", "XF2024-0001", "--date", "2024-2-30", ok=False)
-    assert bad.exit_code == 1 and "回访日期" in bad.output
+    assert (
+        bad.exit_code == 2
+        and "'--date' 的值无效" in bad.output
+        and "不是真实存在的日期" in bad.output
+    )

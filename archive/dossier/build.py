@@ -555,10 +555,20 @@ def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
                        numbered, total, tmp.stat().st_size, doc.sha256, missing, kept)  # fmt: skip
 
 
+BUILD_STEPS = ("读取材料", "编排页号", "排版封面与目录", "写出", "合并", "存档")
+
+
 def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
-                  typesetter: Any = None) -> BuildResult:  # fmt: skip
-    """The whole program: see the module docstring."""
+                  typesetter: Any = None, progress: Any = None) -> BuildResult:  # fmt: skip
+    """The whole program: see the module docstring. ``progress(done, total, step)`` is told as
+    each of the ``BUILD_STEPS`` begins and when the dossier is stored."""
     from docgen.typeset.render import default_typesetter
+
+    total = len(BUILD_STEPS)
+
+    def step(name: str) -> None:
+        if progress:
+            progress(BUILD_STEPS.index(name), total, name)
 
     options = options or BuildOptions()
     plan = load_plan(ws, case_no, options)
@@ -570,10 +580,15 @@ def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
     collecting = gc.isenabled()
     gc.disable()
     try:
+        step("读取材料")
         sources = open_sources(plan)
+        step("编排页号")
         numbered = paginate(plan)
+        step("排版封面与目录")
         frame = render_frame(plan, ts, options, numbered)
+        step("写出")
         generated = write_generated(frame, pdfa=options.pdfa)
+        step("合并")
         writer = assemble(plan, frame, generated, sources)
         share_font_programs(writer)
         if options.pdfa:
@@ -582,4 +597,8 @@ def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
     finally:
         if collecting:
             gc.enable()
-    return store(ws, plan, writer, numbered, options)
+    step("存档")
+    result = store(ws, plan, writer, numbered, options)
+    if progress:
+        progress(total, total, "完成")
+    return result

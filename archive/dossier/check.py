@@ -160,7 +160,7 @@ class CheckReport:
             out.append("材料齐全，未发现问题。")
         for item in self.items:
             tag = "缺失" if item.severity is Severity.ERROR else "提示"
-            out.append(f"  【{tag}】{item.message}（{item.rule}）")
+            out.append(f"  【{tag}】{item.message}")  # the rule's code is in --json only
         if self.items:
             out.append(
                 f"共 {len(self.errors)} 项缺失，{len(self.items) - len(self.errors)} 项提示。"

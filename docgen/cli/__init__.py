@@ -20,7 +20,6 @@ from docgen.cli.ledger import ledger_group
 from docgen.cli.options import (
     CONTEXT_SETTINGS,
     DocgenGroup,
-    chinese_click_message,
     library_error_message,
     workspace_option,
 )
@@ -94,7 +93,7 @@ def main() -> None:
     except click.UsageError as exc:
         if exc.ctx is not None:
             click.echo(exc.ctx.get_usage(), err=True)
-        click.echo(f"错误：{chinese_click_message(exc.format_message())}", err=True)
+        click.echo(f"错误：{exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from archive.attachments import DEFAULT_KIND, AttachRequest, attach, parse_meta
 from docgen.cli.options import (
     CASE_NO,
     DocgenCommand,
+    date_option,
     emit,
     handle_errors,
     json_option,
@@ -21,11 +21,12 @@ from docgen.cli.options import (
 
 @click.command("attach", cls=DocgenCommand)
 @click.argument("case_no", metavar="案件编号", type=CASE_NO)
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
+                help="要附加的文件（PDF、图片或 .docx）")  # fmt: skip
 @click.option("--section", type=click.IntRange(1, 6), required=True, help="六有部分（1–6）")
 @click.option("--title", required=True, help="题名")
 @click.option("--kind", default=DEFAULT_KIND, show_default=True, help="材料种类，如 息诉罢访保证书")
-@click.option("--date", "doc_date", type=click.DateTime(["%Y-%m-%d"]), help="日期（YYYY-MM-DD）")
+@date_option("--date", "doc_date", help="日期，如 2024-7-1、2024.7.1 或 2024年7月1日")
 @click.option("--author", help="责任者")
 @click.option("--doc-no", help="文号")
 @click.option("--meta", "meta", multiple=True, help="附加事实 键=值，可重复，如 送达时间=2024-6-12")
@@ -36,8 +37,7 @@ def attach_command(case_no, file, section, title, kind, doc_date, author, doc_no
                    workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
     """附加扫描件、签字 PDF、图片或 Word 文件到案件（按内容识别类型）。"""
     ws = open_workspace(workspace_path)
-    date: dt.date | None = doc_date.date() if doc_date else None
-    request = AttachRequest(case_no, file, section, title, kind, date, author, doc_no,
+    request = AttachRequest(case_no, file, section, title, kind, doc_date, author, doc_no,
                             parse_meta(meta))  # fmt: skip
     result = attach(ws, request)
     emit(

@@ -20,14 +20,16 @@ from archive.ledger_io import load_vocabularies
 from docgen.cli.options import (
     CASE_NO,
     DocgenGroup,
-    UserError,
+    date_option,
     emit,
     handle_errors,
     json_option,
     open_workspace,
+    record_lines,
+    shown,
     workspace_option,
 )
-from docgen.ledger.parse import parse_assignments, parse_date
+from docgen.ledger.parse import parse_assignments
 from docgen.vocab import ATTITUDES, CATEGORIES, STATUSES
 
 
@@ -54,7 +56,7 @@ def list_command(status, category, unit, leader, overdue, workspace_path, as_jso
 
     def text() -> None:
         for r in rows:
-            due = r["办结时限"] or "—"
+            due = shown(r["办结时限"])
             flag = "【超期】" if r["超期"] else ""
             click.echo(f"{r['案件编号']}  {r['信访人']}  {r['问题类别']}  {r['责任单位']}  "
                        f"{r['状态']}  时限 {due}{flag}")  # fmt: skip
@@ -79,16 +81,7 @@ def show_command(
             view(get_case(session, case_no), ws.calendar), show_personal=show_personal, full=True
         )
 
-    def text() -> None:
-        for key, value in data.items():
-            if key == "信访人详情":
-                for p in value:
-                    click.echo(f"  信访人：{p['姓名']}  身份证号：{p['身份证号'] or '—'}  "
-                               f"电话：{p['电话'] or '—'}  住址：{p['住址'] or '—'}")  # fmt: skip
-            elif value not in (None, "", [], {}):
-                click.echo(f"{key}：{value}")
-
-    emit(data, as_json, text)
+    emit(data, as_json, lambda: click.echo("\n".join(record_lines(data))))
 
 
 @case_group.command("add")
@@ -127,7 +120,7 @@ def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | No
 
 @case_group.command("visit")
 @click.argument("case_no", metavar="案件编号", type=CASE_NO)
-@click.option("--date", "visited_on", required=True, help="回访日期，如 2024-9-30")
+@date_option("--date", "visited_on", required=True, help="回访日期，如 2024-9-30 或 2024年9月30日")
 @click.option("--method", type=click.Choice(["上门", "电话", "约见"]), help="回访方式")
 @click.option("--visitors", help="回访人（姓名、单位）")
 @click.option("--attitude", type=click.Choice(list(ATTITUDES)), help="信访人态度")
@@ -137,12 +130,9 @@ def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | No
 def visit_command(case_no, visited_on, method, visitors, attitude, content, workspace_path) -> None:  # type: ignore[no-untyped-def]
     """登记一次回访。"""
     ws = open_workspace(workspace_path)
-    try:
-        day = parse_date(visited_on)
-    except ValueError as exc:
-        raise UserError(f"回访日期：{exc}") from None
+    day = visited_on
     with ws.session() as session:
         add_follow_up(session, case_no, visited_on=day, method=method, visitors=visitors,
                       attitude=attitude, content=content)  # fmt: skip
         ws.audit("case-visit", target=case_no, session=session)
-    click.echo(f"已登记案件 {case_no} 的回访（{day:%Y年%-m月%-d日}）")
+    click.echo(f"已登记案件 {case_no} 的回访（{shown(day)}）")

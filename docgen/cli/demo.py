@@ -11,7 +11,7 @@ from docgen.cli.options import DocgenCommand, handle_errors
 
 @click.command("demo", cls=DocgenCommand)
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False),
-                default="demo-workspace")  # fmt: skip
+                default="demo-workspace", help="演示工作区的目录（默认 demo-workspace）")  # fmt: skip
 @handle_errors
 def demo_command(directory: Path) -> None:
     """用内置样例台账（约 30 件虚构案件）建一个演示工作区，走一遍主要流程。"""

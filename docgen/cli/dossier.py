@@ -14,6 +14,7 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    progress,
     workspace_option,
 )
 from docgen.cli.seal import passphrase_env_option, passphrase_for, show_outcome
@@ -65,10 +66,11 @@ def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, fil
     options = BuildOptions(allow_incomplete, archive_stamp, filer, checker, pdfa=pdfa,
                            replace_signed=replace_signed)  # fmt: skip
     try:
-        result = build_dossier(ws, case_no, options)
+        with progress("组卷", as_json=as_json) as advance:
+            result = build_dossier(ws, case_no, options, progress=advance)
     except DossierIncomplete as exc:
         report, message = exc.report, exc.message
-        emit({"error": exc.code, **report.to_dict()}, as_json,
+        emit({"code": exc.code, "错误": message, **report.to_dict()}, as_json,
              lambda: click.echo("\n".join(report.lines()), err=True))  # fmt: skip
         click.echo(f"错误：{message}", err=True)
         sys.exit(1)

@@ -12,7 +12,8 @@ from docgen.cli.options import DocgenCommand, handle_errors
 
 
 @click.command("init", cls=DocgenCommand)
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False),
+                help="新工作区的目录（不存在或为空）")  # fmt: skip
 @click.option("--org", required=True, help="机关名称，如：某区信访局")
 @click.option("--code", default="信访", show_default=True, help="发文代字，如：某信交")
 @click.option("--fonds", default="0001", show_default=True, help="全宗号（档号第一段）")

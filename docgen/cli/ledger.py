@@ -15,6 +15,7 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    progress,
     workspace_option,
 )
 
@@ -27,7 +28,8 @@ def ledger_group() -> None:
 
 
 @ledger_group.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
+                help="台账文件（.xlsx 或 .csv）")  # fmt: skip
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
               help="列映射文件（JSON：{\"表头文字\": \"字段名\"}，字段名也可写“附加信息”或“忽略”）")  # fmt: skip
 @click.option("--skip-invalid", is_flag=True, help="导入合格的行，错误行连同原因另存为文件")
@@ -51,14 +53,9 @@ def import_command(
     有任何一行被拒收，退出码即为 1（加 --skip-invalid 时也是）。
     """
     ws = open_workspace(workspace_path)
-    result = import_ledger(
-        ws,
-        file,
-        mapping_file=mapping,
-        skip_invalid=skip_invalid,
-        errors_out=errors_out,
-        dry_run=dry_run,
-    )
+    with progress("导入台账", as_json=as_json) as advance:
+        result = import_ledger(ws, file, mapping_file=mapping, skip_invalid=skip_invalid,
+                               errors_out=errors_out, dry_run=dry_run, progress=advance)  # fmt: skip
     emit(_as_dict(result), as_json, lambda: _print_import(result, skip_invalid))
     if result.errors:
         raise SystemExit(1)
@@ -125,7 +122,7 @@ def _print_import(result: ImportResult, skip_invalid: bool) -> None:
 
 
 @ledger_group.command("export")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), help="导出的 .xlsx 文件")
 @click.option("--status", help="只导出该状态的案件")
 @click.option("--category", help="只导出该问题类别")
 @click.option("--unit", help="只导出责任单位含此文字的案件")

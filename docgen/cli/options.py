@@ -1,93 +1,210 @@
-"""Shared CLI pieces: Chinese help formatting, the --workspace/--json options, error translation.
+"""Shared CLI pieces: Chinese help (catalog, metavars, layout), the shared options, error
+translation, values for people (``shown``, ``record_lines``) and progress bars (``progress``).
 
 Every command spells the shared options the same way, and every expected failure (a DocgenError)
-becomes a Chinese message and a non-zero exit, never a traceback.
+becomes a Chinese message and a non-zero exit, never a traceback (with ``--json``, a JSON object
+carrying the error's ``code``).
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy.exc import DatabaseError
 
+from docgen.cli.catalog import install_catalog
 from docgen.errors import DocgenError
+from docgen.ledger.parse import parse_date
+from docgen.papers.context import cn_date
 
 F = TypeVar("F", bound=Callable[..., Any])
+Progress = Callable[..., None]
 
-_CLICK_MESSAGES = [
-    (re.compile(r"Missing option '([^']+)'.*"), r"缺少选项 \1"),
-    (re.compile(r"Missing argument '([^']+)'.*"), r"缺少参数 \1"),
-    (re.compile(r"No such option:? '?([^'\s]+)'?\.?"), r"没有这个选项：\1"),
-    (re.compile(r"No such command '([^']+)'\."), r"没有这个命令：\1"),
-    (re.compile(r"Option '([^']+)' requires an argument\."), r"选项 \1 需要一个值"),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), r"多余的参数：\1"),
-    (re.compile(r"Invalid value for '([^']+)': (.*)", re.S), r"\1 的值无效：\2"),
-]
-
-
-_CLICK_DETAILS = [
-    (re.compile(r"'([^']*)' does not match the formats? (.*)\."), r"“\1”不符合格式 \2"),
-    (re.compile(r"(\S+) is not in the range (.*)\."), r"\1 不在允许范围 \2 内"),
-    (re.compile(r"'([^']*)' is not a valid (integer|float)( range)?\."), r"“\1”不是有效的数字"),
-    (
-        re.compile(r"(?:File|Directory|Path) '([^']*)' is a directory\."),
-        r"“\1”是一个目录，需要文件",
-    ),
-    (re.compile(r"(?:File|Directory|Path) '([^']*)' is a file\."), r"“\1”是一个文件，需要目录"),
-    (re.compile(r"(?:File|Directory|Path) '([^']*)' does not exist\."), r"“\1”不存在"),
-    (
-        re.compile(r"(?:File|Directory|Path) '([^']*)' is not readable\."),
-        r"“\1”无法读取（没有权限）",
-    ),
-]
-
-
-def chinese_click_message(message: str) -> str:
-    for pattern, replacement in _CLICK_DETAILS:
-        message = pattern.sub(replacement, message)
-    for pattern, replacement in _CLICK_MESSAGES:
-        if pattern.match(message):
-            return pattern.sub(replacement, message)
-    return message
+install_catalog()
 
 
 class UserError(click.ClickException):
-    """A Chinese message for the user, printed as ``错误：…``."""
+    """A Chinese message for the user, printed as ``错误：…``; with ``--json``, as a JSON object
+    ``{"code": …, "错误": …}`` on standard output (``code`` is the stable English identifier)."""
+
+    def __init__(self, message: str, *, code: str = "usage", as_json: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.as_json = as_json
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"错误：{self.format_message()}", err=True)
+        if self.as_json:
+            click.echo(json.dumps({"code": self.code, "错误": self.format_message()},
+                                  ensure_ascii=False, indent=2))  # fmt: skip
+        else:
+            click.echo(f"错误：{self.format_message()}", err=True)
+
+
+class DateType(click.ParamType):
+    """A date as the ledger takes it: 2024-7-1, 2024.7.1, 2024/7/1, 2024年7月1日, 20240701."""
+
+    name = "日期"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "日期"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value.date() if isinstance(value, dt.datetime) else value
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateType()
+
+# click names its basic types in English ("text", "integer"): the name is the metavar and appears
+# in messages such as "'abc' 不是有效的integer", so each command's parameters get Chinese-named
+# copies (see ``chinese_params``).
+_TYPE_NAMES: list[tuple[type[click.ParamType], str]] = [
+    (click.types.BoolParamType, "是否"),
+    (click.types.IntParamType, "整数"),
+    (click.types.FloatParamType, "数值"),
+    (click.types.StringParamType, "文本"),
+    (click.types.UUIDParameterType, "编号"),
+    (click.File, "文件"),
+]
+
+
+def _chinese_type(ptype: click.ParamType) -> click.ParamType:
+    if isinstance(ptype, click.Path):
+        name = "文件" if not ptype.dir_okay else "目录" if not ptype.file_okay else "路径"
+    else:
+        name = next((n for cls, n in _TYPE_NAMES if isinstance(ptype, cls)), ptype.name)
+    if name == ptype.name:
+        return ptype
+    renamed = copy.copy(ptype)  # never rename click's shared instances (click.STRING, ...)
+    renamed.name = name
+    return renamed
+
+
+# Arguments are named by what they hold; click would show the Python name (CASE_NO).
+ARGUMENTS: dict[str, tuple[str, str]] = {
+    "case_no": ("案件编号", "案件编号，如 XF2024-0001"),
+    "case_nos": ("案件编号", "一个或多个案件编号"),
+    "file": ("文件", "文件路径"),
+    "directory": ("目录", "目录路径"),
+    "query": ("检索式", "检索的词语或条件"),
+    "docx": ("文件.docx", "Word 文件"),
+    "template": ("模板.docx", "文书模板（Word 文件）"),
+    "type_name": ("类型", "文书类型，见 docgen paper types"),
+}
+
+
+def _argument_metavar(param: click.Argument) -> str:
+    name = ARGUMENTS.get(param.name or "", ("", ""))[0] or _chinese_type(param.type).name
+    if not param.required:
+        name = f"[{name}]"
+    return f"{name}..." if param.nargs != 1 else name
+
+
+def chinese_params(command: click.Command) -> None:
+    """Chinese usage pieces and metavars for ``command`` (and a group's subcommands)."""
+    if command.context_class is click.Context:
+        command.context_class = DocgenContext
+    if command.options_metavar == "[OPTIONS]":
+        command.options_metavar = "[选项]"
+    if isinstance(command, click.Group) and command.subcommand_metavar:
+        words = {"COMMAND": "命令", "ARGS": "参数"}
+        for english, chinese in words.items():
+            command.subcommand_metavar = command.subcommand_metavar.replace(english, chinese)
+    for param in command.params:
+        param.type = _chinese_type(param.type)
+        text = isinstance(param.type, click.types.StringParamType)
+        if isinstance(param, click.Option) and param.metavar is None and text:
+            param.metavar = ARGUMENTS.get(param.name or "", (None,))[0]
+        if isinstance(param, click.Argument):
+            if param.metavar is None:
+                param.metavar = _argument_metavar(param)
+            if param.help is None:  # "" still lists the argument under 参数
+                param.help = ARGUMENTS.get(param.name or "", ("", ""))[1]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            chinese_params(sub)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# keep ASCII runs (options, codes) and help extras ([必填]) whole
+_WRAP_TOKEN = re.compile(r"\[[^\]\s]{1,12}\]|[!-~]+|\s+|.")
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’")
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns (Chinese breaks anywhere, ASCII at spaces)."""
+    lines, line = [], ""
+    for token in _WRAP_TOKEN.findall(" ".join(text.split())):
+        if line and display_width(line + token) > width and token not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines or [""]
+
+
+class ChineseFormatter(click.HelpFormatter):
+    """click's help layout measured in terminal columns, with full-width colons on headings."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        width = max(self.width - self.current_indent, 20)
+        for paragraph in text.split("\n\n"):
+            for line in wrap_columns(paragraph, width):
+                self.write(f"{indent}{line}\n")
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first = min(max((display_width(term) for term, _ in rows), default=0), col_max)
+        text_at = self.current_indent + first + col_spacing
+        width = max(self.width - text_at, 20)
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if display_width(term) > first:
+                self.write("\n" + " " * text_at)
+            else:
+                self.write(" " * (first - display_width(term) + col_spacing))
+            lines = wrap_columns(text, width)
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{text_at}}{line}\n")
+
+
+class DocgenContext(click.Context):
+    formatter_class = ChineseFormatter
 
 
 class _ChineseHelp:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", "[选项]")
-        if isinstance(self, click.Group):
-            kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "显示本帮助并退出"
-        return option
-
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        opts = [rv for p in self.get_params(ctx) if (rv := p.get_help_record(ctx))]  # type: ignore[attr-defined]
-        if opts:
-            with formatter.section("选项"):
-                formatter.write_dl(opts)
-        if isinstance(self, click.Group):
-            self.format_commands(ctx, formatter)
+        chinese_params(self)  # type: ignore[arg-type]
 
 
 class DocgenCommand(_ChineseHelp, click.Command):
@@ -95,18 +212,14 @@ class DocgenCommand(_ChineseHelp, click.Command):
 
 
 class DocgenGroup(_ChineseHelp, click.Group):
+    """Subcommands (whatever their class) get Chinese metavars when added."""
+
     command_class = DocgenCommand
     group_class = type  # subgroups are DocgenGroup too
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            cmd = self.get_command(ctx, name)
-            if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(60)))
-        if rows:
-            with formatter.section("命令"):
-                formatter.write_dl(rows)
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        chinese_params(cmd)
+        super().add_command(cmd, name)
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -162,22 +275,34 @@ def open_workspace(path: Path | None):  # type: ignore[no-untyped-def]
     return Workspace.find(path)
 
 
+def date_option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """A date option written as the ledger takes dates (2024-7-1, 2024.7.1, 2024年7月1日)."""
+    return click.option(*decls, type=DATE, **attrs)
+
+
 def handle_errors(f: F) -> F:
-    """Turn DocgenError into a Chinese message with exit status 1."""
+    """Turn DocgenError into a Chinese message with exit status 1 (with ``--json``: a JSON object
+    carrying the error's ``code``)."""
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
         try:
             return f(*args, **kwargs)
+        except UserError as exc:
+            exc.as_json = exc.as_json or as_json
+            raise
         except DocgenError as exc:
-            raise UserError(exc.message) from None
+            raise UserError(exc.message, code=exc.code, as_json=as_json) from None
         except DatabaseError as exc:  # a damaged catalog, found mid-command
             from archive.workspace import catalog_problem
 
-            raise UserError(catalog_problem(exc)) from None
+            raise UserError(catalog_problem(exc), code="catalog", as_json=as_json) from None
         except OSError as exc:
             raise UserError(
-                f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
+                f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）",
+                code="file",
+                as_json=as_json,
             ) from None
         except Exception as exc:
             message = library_error_message(exc)
@@ -221,6 +346,110 @@ def library_error_message(exc: BaseException) -> str | None:
 def emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
     """Print a result: as JSON (one object, UTF-8, for scripts) or as text for people."""
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
     else:
         text()
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- values as a clerk writes them ---------------------------------------------------------------
+
+EMPTY = "—"
+
+
+def shown(value: Any) -> str:
+    """One value for people: 是/否, 2024年10月8日, lists joined with 、, nothing as —."""
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return f"{cn_date(value.date())} {value:%H:%M}"
+    if isinstance(value, dt.date):
+        return cn_date(value)
+    if isinstance(value, dict):
+        return "，".join(f"{k}：{shown(v)}" for k, v in value.items() if not _blank(v))
+    if isinstance(value, list | tuple | set):
+        return "、".join(shown(v) for v in value)
+    return str(value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def record_lines(data: dict[str, Any], indent: str = "") -> list[str]:
+    """A record as ``键：值`` lines; nested records and lists of records as indented lines;
+    empty fields are left out."""
+    lines: list[str] = []
+    for key, value in data.items():
+        if _blank(value):
+            continue
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}：")
+            lines += record_lines(value, indent + "  ")
+        elif isinstance(value, list | tuple) and any(isinstance(v, dict) for v in value):
+            lines.append(f"{indent}{key}：")
+            for item in value:
+                if isinstance(item, dict):
+                    fields = (f"{k}：{shown(v)}" for k, v in item.items() if not _blank(v))
+                    lines.append(f"{indent}  " + "  ".join(fields))
+                else:
+                    lines.append(f"{indent}  {shown(item)}")
+        else:
+            lines.append(f"{indent}{key}：{shown(value)}")
+    return lines
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+
+def _on_terminal() -> bool:
+    return all(stream is not None and stream.isatty() for stream in (sys.stdout, sys.stderr))
+
+
+class _Bars:
+    """``advance(done, total, stage)``: one click progress bar per stage (a new one starts when
+    the total changes or the count starts again at 0), each with counts and the time left."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int | None = None, stage: str = "") -> None:
+        bar = self.bar
+        if bar is None or (total is not None and total != bar.length) or (done == 0 < bar.pos):
+            self.close()
+            label = f"{self.label}：{stage}" if stage else self.label
+            bar = self.bar = click.progressbar(length=max(total or 1, 1), label=label,
+                                               show_pos=True, show_eta=True, file=sys.stderr)  # fmt: skip
+            bar.__enter__()
+        elif stage:
+            bar.label = f"{self.label}：{stage}"
+        bar.update(done - bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@contextmanager
+def progress(label: str, *, as_json: bool = False) -> Iterator[Progress]:
+    """Progress bars on standard error for long work, with counts and an estimate of the time
+    left; quiet (nothing printed at all) with ``--json`` or when the output is not a terminal.
+
+    Yields ``advance(done, total=None, stage="")``, the callback the domain functions take."""
+    if as_json or not _on_terminal():
+        yield lambda done, total=None, stage="": None
+        return
+    bars = _Bars(label)
+    try:
+        yield bars
+    finally:
+        bars.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    progress,
     workspace_option,
 )
 from docgen.cli.seal import passphrase_env_option, passphrase_for
@@ -30,10 +30,13 @@ def paper_group() -> None:
 
 
 def _types_data() -> list[dict[str, object]]:
+    from docgen.typeset.variants import VARIANTS  # loads the typesetter: only when asked
+
     return [
         {
             "类型": p.name,
-            "格式": p.variant,
+            "格式": VARIANTS[p.variant].label,
+            "格式代码": p.variant,
             "六有分类": int(p.section),
             "文号": p.code_suffix is not None,
             "案件字段": [CASE_FIELDS[k] for k in p.case_fields],
@@ -108,13 +111,8 @@ def make_command(type_name, case_no, all_cases, pairs, status, category, unit, l
             + ("，已签名" if sign else "，已盖章" if seal else "")))  # fmt: skip
         return
     flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
-    with click.progressbar(length=1, label="生成中", file=sys.stderr) as bar:
-
-        def progress(done: int, total: int, _case: str) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
-        result = make_papers(ws, type_name, flt, values, progress=progress)
+    with progress("生成中", as_json=as_json) as advance:
+        result = make_papers(ws, type_name, flt, values, progress=lambda d, t, _case: advance(d, t))
     if seal or sign:
         for made in result.made:
             seal_made(ws, made, sign, passphrase)

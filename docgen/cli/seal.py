@@ -22,6 +22,7 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    shown,
     workspace_option,
 )
 
@@ -73,7 +74,8 @@ def make_command(lower_text: str, diameter: float, texture: bool, workspace_path
 
 
 @seal_group.command("register")
-@click.argument("png", metavar="印章.png", type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.argument("png", metavar="印章.png", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="扫描的印章图片（背景透明的 PNG）")  # fmt: skip
 @click.option("--diameter", default=42.0, show_default=True,
               type=click.FloatRange(20, 45), callback=finite_number, help="印章实际直径（毫米）")  # fmt: skip
 @workspace_option
@@ -129,13 +131,14 @@ def keygen_command(p12: Path | None, p12_passphrase_env: str | None, passphrase_
         click.echo(f"证书：{data['证书']}（可提供给上级机关用于核验签名）")
         click.echo(f"证书主体：{pair.subject}")
         click.echo(f"SHA-256 指纹：{pair.fingerprint_sha256}")
-        click.echo(f"有效期至：{data['有效期至']}")
+        click.echo(f"有效期至：{shown(pair.not_after.date())}")
 
     emit(data, as_json, text)
 
 
 @seal_group.command("paper")
-@click.argument("pdf", metavar="文书.pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.argument("pdf", metavar="文书.pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="要盖章的 PDF 文书")  # fmt: skip
 @click.option("--sign", is_flag=True, help="以印章为外观加盖电子签章（数字签名），代替普通盖章")
 @passphrase_env_option
 @workspace_option

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -13,10 +12,13 @@ from docgen.cli.options import (
     DocgenCommand,
     DocgenGroup,
     UserError,
+    date_option,
     emit,
     handle_errors,
     json_option,
     open_workspace,
+    progress,
+    shown,
     workspace_option,
 )
 
@@ -28,8 +30,8 @@ from docgen.cli.options import (
 @click.option("--status", help="案件状态")
 @click.option("--kind", help="文书类型，如 交办函；台账记录为“台账”")
 @click.option("--case", "case_no", type=CASE_NO, help="案件编号")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="起始日期 YYYY-MM-DD")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="截止日期 YYYY-MM-DD")
+@date_option("--from", "date_from", help="起始日期，如 2024-6-1 或 2024年6月1日")
+@date_option("--to", "date_to", help="截止日期，如 2024.6.30")
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(1, 500), help="最多显示条数"
 )
@@ -44,7 +46,7 @@ def search_command(query, category, unit, status, kind, case_no, date_from, date
 
     ws = open_workspace(workspace_path)
     q = SearchQuery(query, category=category, unit=unit, status=status, kind=kind,
-                    case_no=case_no, date_from=_day(date_from), date_to=_day(date_to),
+                    case_no=case_no, date_from=date_from, date_to=date_to,
                     limit=limit, show_personal=show_personal)  # fmt: skip
     try:
         result = ws.search_index().search(q)
@@ -58,7 +60,7 @@ def search_command(query, category, unit, status, kind, case_no, date_from, date
 
     def text() -> None:
         for n, h in enumerate(result.hits, start=1):
-            date = f"  {h.date:%Y年%-m月%-d日}" if h.date else ""
+            date = f"  {shown(h.date)}" if h.date else ""
             click.echo(f"{n}. 【{h.case_no}】{h.title}（{h.kind}）{date}")
             click.echo(f"   {h.marked()}")
             if h.path:
@@ -66,10 +68,6 @@ def search_command(query, category, unit, status, kind, case_no, date_from, date
         click.echo(f"共找到 {result.total} 条，显示 {len(result.hits)} 条")
 
     emit(rows, as_json, text)
-
-
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
 
 
 @click.group("index", cls=DocgenGroup)
@@ -91,13 +89,7 @@ def rebuild_command(backend: str | None, workspace_path: Path | None) -> None:
         ws.use_search_backend(backend)
     with ws.read_session() as session:
         total = count_indexable(session)
-    with click.progressbar(length=total, label="重建索引", show_pos=True) as bar:
-        done = 0
-
-        def step(count: int) -> None:
-            nonlocal done
-            bar.update(count - done)
-            done = count
-
-        count = rebuild_workspace_index(ws, progress=step)
+    with progress("重建索引") as advance:
+        advance(0, total)
+        count = rebuild_workspace_index(ws, progress=lambda done: advance(done, total))
     click.echo(f"索引已重建：{count} 条（检索后端：{ws.settings.search_backend}）")

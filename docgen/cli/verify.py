@@ -5,6 +5,7 @@ Exit status follows the highest severity found: 0 passed, 1 warnings only, 2 err
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -16,17 +17,18 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    shown,
     workspace_option,
 )
 from docgen.errors import WorkspaceError
 
 
 def _yes(value: bool | None) -> str:
-    return {True: "是", False: "否", None: "未指定证书"}[value]
+    return "未指定证书" if value is None else shown(value)
 
 
 @click.command("verify", cls=DocgenCommand)
-@click.argument("file", metavar="[文件.pdf]", required=False,
+@click.argument("file", metavar="[文件.pdf]", required=False, help="要核验的 PDF 文件（不指定则核验整个工作区）",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="核对签名所用的证书（单个文件）；核验工作区时，另外信任此证书所签的签名")  # fmt: skip
@@ -52,14 +54,18 @@ def verify_command(file: Path | None, cert: Path | None, workspace_path: Path | 
     def text() -> None:
         for s in report.signatures:
             click.echo(f"文件：{s.path}")
-            click.echo(f"  签名人：{s.signer or '—'}    签名时间：{s.signing_time or '—'}")
+            moment = (
+                dt.datetime.fromisoformat(s.signing_time).astimezone() if s.signing_time else None
+            )
+            click.echo(f"  签名人：{shown(s.signer)}    签名时间：{shown(moment)}")
             click.echo(f"  签名后未被改动：{_yes(s.intact)}    签名值有效：{_yes(s.valid)}    "
                        f"为指定单位证书所签：{_yes(s.trusted_by_given_cert)}")  # fmt: skip
         for f in report.findings:
             click.echo(f"【{f.severity.label}】{f.path}：{f.message}")
         verdict = "通过" if report.ok else "未通过"
+        signatures = sum(s.signatures for s in report.signatures)
         click.echo(f"核验{verdict}：检查文件 {report.files_checked} 个，签名 "
-                   f"{len(report.signatures)} 个，错误 {report.count(Severity.ERROR)} 个，"
+                   f"{signatures} 个，错误 {report.count(Severity.ERROR)} 个，"
                    f"警告 {report.count(Severity.WARNING)} 个")  # fmt: skip
 
     emit(report.as_dict(), as_json, text)

@@ -4,6 +4,7 @@ refusal of an incomplete dossier, atomic replacement, the catalog row."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from archive.attachments import AttachRequest, attach
 from archive.cases import get_case
 from archive.documents import sha256_file
 from archive.dossier import build as build_module
-from archive.dossier.build import BuildOptions, build_dossier
+from archive.dossier.build import BUILD_STEPS, BuildOptions, build_dossier
 from archive.dossier.check import case_documents
 from archive.dossier.samples import add_paper, make_pdf_scan, make_scan
 from archive.ledger_io import import_ledger
@@ -44,7 +45,11 @@ def built(tmp_path_factory):  # type: ignore[no-untyped-def]
     attach(ws, AttachRequest(CASE, scan_pdf, 1, "信访件（扫描）", "信访件", dt.date(2024, 6, 1)))
     jpg = make_scan(tmp / "photo.jpg", seed=4, dpi=100)
     attach(ws, AttachRequest(CASE, jpg, 6, "稳控照片", "照片", dt.date(2024, 6, 30)))
-    result = build_dossier(ws, CASE, BuildOptions(archive_stamp=True, filer="周明"))
+    told: list[tuple[int, int, str]] = []
+    result = build_dossier(ws, CASE, BuildOptions(archive_stamp=True, filer="周明"),
+                           progress=lambda *step: told.append(step))  # fmt: skip
+    assert [done for done, _, _ in told] == list(range(len(BUILD_STEPS) + 1))
+    assert told[0] == (0, len(BUILD_STEPS), "读取材料") and told[-1][:2] == (6, 6)
     yield ws, result, scan_pdf, jpg
     ws.close()
 
@@ -154,7 +159,9 @@ def test_incomplete_is_refused_then_allowed(built) -> None:  # type: ignore[no-u
     run = Cli(ws)
     refused = run("dossier", "build", "XF2024-0003", ok=False)
     assert refused.exit_code == 1
-    assert "材料不全" in refused.output and "section_empty" in refused.output
+    assert "材料不全" in refused.output and "section_empty" not in refused.output
+    as_json = json.loads(run("dossier", "build", "XF2024-0003", "--json", ok=False).stdout)
+    assert as_json["code"] and "section_empty" in {p["code"] for p in as_json["问题"]}
     assert not (ws.case_dir("XF2024-0003") / "卷宗-XF2024-0003.pdf").exists()
     run("dossier", "build", "XF2024-0003", "--allow-incomplete")
     back = page_texts(ws.case_dir("XF2024-0003") / "卷宗-XF2024-0003.pdf")[-1]

@@ -43,7 +43,11 @@ def office(workspace: Workspace, tmp_path: Path) -> Workspace:
 
 def test_redacted_package(office: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "报送包"
-    result = export_package(office, [CASE_NO, SECOND], out, recipient="某市信访局", today=TODAY)
+    told: list[tuple[int, int, str]] = []
+    result = export_package(office, [CASE_NO, SECOND], out, recipient="某市信访局", today=TODAY,
+                            progress=lambda *step: told.append(step))  # fmt: skip
+    assert told[0] == (0, 5, "复制卷宗") and told[-1] == (5, 5, "核对脱敏")
+    assert [done for done, _, _ in told] == list(range(6))
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert names == sorted(["报送函.pdf", f"卷宗/卷宗-{CASE_NO}.pdf", f"卷宗/卷宗-{SECOND}.pdf",
                             "文件清单.json", "文件清单.txt"])  # fmt: skip

@@ -31,6 +31,7 @@ def test_demo_seal_end_to_end(workspace: Workspace, tmp_path: Path) -> None:
     result = demo_seal(workspace, "XF2024-9999", lines.append, stored, today=dt.date(2024, 12, 20))
     text = "\n".join(lines)
     assert "仅供演示" in text and "核验签名" in text and "全部通过" in text
+    assert "签章与上报" not in text  # the demo's own heading 八、签章与上报 introduces this step
     assert "PDF/A：已检查通过" in text
     assert DEMO_PASSPHRASE not in text
     assert verify_pdf(stored, keys_dir(workspace) / "office-cert.pem").ok
