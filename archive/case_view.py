@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from archive.cases import CaseView
+from archive.timeline import case_timeline
 from docgen import idnumber
 from docgen.ledger.fields import FIELDS
+from docgen.model import SUPERSEDED, VOID, Case, Document
 
 _PHONE_KEEP = 3
 
@@ -52,6 +57,36 @@ def case_dict(v: CaseView, *, show_personal: bool = False, full: bool = False) -
         for f in c.follow_ups
     ]
     data["附加信息"] = c.extra or {}
+    return data
+
+
+def case_papers(session: Session, case: Case) -> list[dict[str, Any]]:
+    """The case's documents (dossiers aside) with their 状态, oldest first."""
+    docs = session.scalars(
+        select(Document).where(Document.case_id == case.id, Document.section != 0)
+        .order_by(Document.doc_date, Document.id)
+    ).all()  # fmt: skip
+    out = []
+    for d in docs:
+        if d.signed_of_id is not None:
+            state = "签字件"
+        elif d.state == VOID:
+            state = f"作废（{d.void_reason}）"
+        elif d.state == SUPERSEDED:
+            state = f"旧版（第{d.version}版）"
+        else:
+            state = "有效" if d.version == 1 else f"有效（第{d.version}版，已更正）"
+        number = d.doc_no or (d.meta or {}).get("文号") or (d.meta or {}).get("签字件")
+        out.append({"文书": d.kind, "文号": number, "成文日期": d.doc_date, "状态": state,
+                    "题名": d.title, "文件": d.path})  # fmt: skip
+    return out
+
+
+def case_detail(session: Session, v: CaseView, *, show_personal: bool = False) -> dict[str, Any]:
+    """``case_dict(full=True)`` plus the timeline and the papers with their 状态."""
+    data = case_dict(v, show_personal=show_personal, full=True)
+    data["时间线"] = [e.as_dict() for e in case_timeline(session, v.case)]
+    data["文书"] = case_papers(session, v.case)
     return data
 
 

@@ -43,7 +43,7 @@ class Event:
                 "经办人": self.who, "文号": self.doc_no}  # fmt: skip
 
 
-def _current_user() -> str:
+def current_actor() -> str:
     from archive.workspace import current_user
 
     return current_user()
@@ -57,7 +57,7 @@ def record_status_change(
     if old == new:
         return None
     event = CaseEvent(case_id=case.id, kind=STATUS, day=day or dt.date.today(), status_from=old,
-                      status_to=new, actor=actor or _current_user(), detail=detail)  # fmt: skip
+                      status_to=new, actor=actor or current_actor(), detail=detail)  # fmt: skip
     session.add(event)
     return event
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.case_view import case_dict
+from archive.case_view import case_detail, case_dict
 from archive.cases import (
     CaseFilter,
     add_case,
@@ -55,7 +55,7 @@ def list_command(status, category, unit, leader, overdue, workspace_path, as_jso
             due = r["办结时限"] or "—"
             flag = "【超期】" if r["超期"] else ""
             click.echo(f"{r['案件编号']}  {r['信访人']}  {r['问题类别']}  {r['责任单位']}  "
-                       f"{r['状态']}  时限 {due}{flag}")  # fmt: skip
+                       f"包案 {r['包案领导'] or '—'}  {r['状态']}  时限 {due}{flag}")  # fmt: skip
         click.echo(f"共 {len(rows)} 件")
 
     emit(rows, as_json, text)
@@ -73,9 +73,8 @@ def show_command(
     """显示一件案件的全部信息。"""
     ws = open_workspace(workspace_path)
     with ws.session() as session:
-        data = case_dict(
-            view(get_case(session, case_no), ws.calendar), show_personal=show_personal, full=True
-        )
+        data = case_detail(session, view(get_case(session, case_no), ws.calendar),
+                           show_personal=show_personal)  # fmt: skip
 
     def text() -> None:
         for key, value in data.items():
@@ -83,6 +82,18 @@ def show_command(
                 for p in value:
                     click.echo(f"  信访人：{p['姓名']}  身份证号：{p['身份证号'] or '—'}  "
                                f"电话：{p['电话'] or '—'}  住址：{p['住址'] or '—'}")  # fmt: skip
+            elif key == "时间线":
+                click.echo("时间线：")
+                for e in value:
+                    who = f"（{e['经办人']}）" if e["经办人"] else ""
+                    click.echo(f"  {e['日期']}  {e['事件']}  {e['说明']}"
+                               f"{' ' + e['文号'] if e['文号'] else ''}{who}")  # fmt: skip
+            elif key == "文书":
+                click.echo("文书：" if value else "文书：（尚无）")
+                for d in value:
+                    click.echo(f"  {d['文书']}  {d['文号'] or '—'}  {d['成文日期'] or '—'}  {d['状态']}")
+            elif key == "剩余天数" and value is not None:
+                click.echo(f"剩余天数：{value}" if value >= 0 else f"剩余天数：已超期 {-value} 天")
             elif value not in (None, "", [], {}):
                 click.echo(f"{key}：{value}")
 
@@ -109,14 +120,22 @@ def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
 @click.argument("case_no")
 @click.option("--set", "pairs", multiple=True, required=True, metavar="字段=值",
               help="要修改的字段，可多次使用，如 --set 状态=已办结 --set 办结日期=2024-9-30")  # fmt: skip
+@click.option("--date", "date_text", metavar="日期", help="状态变更的生效日期（默认今天），记入时间线")
 @workspace_option
 @handle_errors
-def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | None) -> None:
-    """修改案件字段（按台账列名或字段名）。"""
+def edit_command(case_no: str, pairs: tuple[str, ...], date_text: str | None,
+                 workspace_path: Path | None) -> None:  # fmt: skip
+    """修改案件字段（按台账列名或字段名）；状态变更连同经办人和日期记入时间线。"""
     ws = open_workspace(workspace_path)
     values, person = parse_assignments(pairs)
+    effective = None
+    if date_text is not None:
+        try:
+            effective = parse_date(date_text)
+        except ValueError as exc:
+            raise UserError(f"--date：{exc}") from None
     with ws.session() as session:
-        edit_case(session, case_no, values, person)
+        edit_case(session, case_no, values, person, effective=effective)
         changed = "、".join(sorted(values | person))
         ws.audit("case-edit", target=case_no, detail=changed, session=session)
     ws.cases_changed([case_no])
