@@ -41,6 +41,7 @@ def case_dict(v: CaseView, *, show_personal: bool = False, full: bool = False) -
     for spec in FIELDS:
         if spec.target == "case" and spec.name not in {"seq", "case_no"}:
             data[spec.label] = getattr(c, spec.name)
+    data["办结时限"] = v.deadlines.due  # in force: the ledger's, else computed (延期 included)
     data["归类"] = c.category_group
     data["标志"] = c.flag_labels
     data["信访人详情"] = [

@@ -84,7 +84,7 @@ def void_paper(ws: Any, doc_no: str, reason: str) -> Document:
     with ws.session() as session:
         doc = get_issued(session, doc_no)
         if doc.state == VOID:
-            raise ValidationError(f"{doc_no} 已于此前作废（原因：{doc.void_reason}）")
+            raise ValidationError(f"{doc_no} 已作废（原因：{doc.void_reason}），不能再次作废")
         doc.state = VOID
         doc.void_reason = reason
         ws.audit("paper-void", target=doc.case.case_no, detail=f"{doc.kind} {doc_no}：{reason}",
