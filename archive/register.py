@@ -117,7 +117,9 @@ def register_state(doc: Document) -> str:
     return "已更正" if doc.version > 1 else "有效"
 
 
-def doc_register(session: Session, *, code: str | None = None, year: int | None = None) -> list[RegisterRow]:
+def doc_register(
+    session: Session, *, code: str | None = None, year: int | None = None
+) -> list[RegisterRow]:
     """The 文号 register (发文登记簿) in number order: 代字, then year, then sequence number."""
     rows = session.execute(
         select(Document, Case.case_no).join(Case, Document.case_id == Case.id)

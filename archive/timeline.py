@@ -135,6 +135,7 @@ def link_visit(session: Session, case: Case, doc: Document, visited_on: dt.date 
         if f.visited_on == visited_on and f.document_id is None:
             f.document_id = doc.id
             return f
+
     def short(key: str, size: int) -> str | None:
         return str(values.get(key) or "")[:size] or None
 

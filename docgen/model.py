@@ -129,9 +129,7 @@ class FollowUp(Base):
     attitude: Mapped[str | None] = mapped_column(String(16))  # 满意/基本满意/不满意
     content: Mapped[str | None] = mapped_column(Text)  # 回访内容
     # The 回访记录 paper written for this visit, once one is made.
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="SET NULL")
-    )
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
     case: Mapped[Case] = relationship(back_populates="follow_ups")
 

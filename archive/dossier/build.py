@@ -46,8 +46,8 @@ from archive.dossier.check import (
     DOSSIER_SECTION,
     CheckReport,
     case_documents,
-    voided_documents,
     check_case,
+    voided_documents,
 )
 from archive.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
 from archive.dossier.fonts import share_font_programs

@@ -91,7 +91,9 @@ def show_command(
             elif key == "文书":
                 click.echo("文书：" if value else "文书：（尚无）")
                 for d in value:
-                    click.echo(f"  {d['文书']}  {d['文号'] or '—'}  {d['成文日期'] or '—'}  {d['状态']}")
+                    click.echo(
+                        f"  {d['文书']}  {d['文号'] or '—'}  {d['成文日期'] or '—'}  {d['状态']}"
+                    )
             elif key == "剩余天数" and value is not None:
                 click.echo(f"剩余天数：{value}" if value >= 0 else f"剩余天数：已超期 {-value} 天")
             elif value not in (None, "", [], {}):
@@ -120,7 +122,9 @@ def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
 @click.argument("case_no")
 @click.option("--set", "pairs", multiple=True, required=True, metavar="字段=值",
               help="要修改的字段，可多次使用，如 --set 状态=已办结 --set 办结日期=2024-9-30")  # fmt: skip
-@click.option("--date", "date_text", metavar="日期", help="状态变更的生效日期（默认今天），记入时间线")
+@click.option(
+    "--date", "date_text", metavar="日期", help="状态变更的生效日期（默认今天），记入时间线"
+)
 @workspace_option
 @handle_errors
 def edit_command(case_no: str, pairs: tuple[str, ...], date_text: str | None,

@@ -27,7 +27,9 @@ def numbers_command(code: str | None, year: int | None, workspace_path: Path | N
     def text() -> None:
         for r in rows:
             state = r["状态"] + (f"（{r['作废原因']}）" if r["作废原因"] else "")
-            click.echo(f"{r['文号']}  {r['成文日期'] or '—'}  {r['文书']}  {r['案件编号']}  {state}")
+            click.echo(
+                f"{r['文号']}  {r['成文日期'] or '—'}  {r['文书']}  {r['案件编号']}  {state}"
+            )
         click.echo(f"共 {len(rows)} 个文号")
 
     emit(rows, as_json, text)

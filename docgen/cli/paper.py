@@ -105,7 +105,9 @@ def _confirm_batch(assume_yes: bool, type_name: str):  # type: ignore[no-untyped
 @click.option("--case", "case_no", metavar="案件编号", help="为这件案件生成")
 @click.option("--all", "all_cases", is_flag=True, help="批量：为台账中（筛选后的）每件案件生成")
 @click.option("--set", "pairs", multiple=True, metavar="字段=值", help="填写字段，可多次使用")
-@click.option("--date", "date_text", metavar="日期", help="成文日期（如 2024-09-26），文号年份随之；默认今天")
+@click.option(
+    "--date", "date_text", metavar="日期", help="成文日期（如 2024-09-26），文号年份随之；默认今天"
+)
 @click.option("--new", "new", is_flag=True, help="案件已有此类文书时，确需再发一份（新文号）")
 @click.option("--force", is_flag=True, help="成文日期与案件矛盾时仍然生成（原因记入审计日志）")
 @click.option("--allow-blank", is_flag=True, help="案件缺少的字段留空（________）手工填写")
@@ -211,7 +213,11 @@ def void_command(doc_no: str, reason: str, workspace_path: Path | None, as_json:
     ws = open_workspace(workspace_path)
     doc = void_paper(ws, doc_no, reason)
     data = {"文号": doc_no, "文书": doc.kind, "状态": "作废", "原因": doc.void_reason}
-    emit(data, as_json, lambda: click.echo(f"已作废{doc.kind} {doc_no}（原因：{reason.strip()}），文号不再使用"))
+    emit(
+        data,
+        as_json,
+        lambda: click.echo(f"已作废{doc.kind} {doc_no}（原因：{reason.strip()}），文号不再使用"),
+    )
 
 
 def seal_made(ws, made, sign: bool, passphrase: str | None):  # type: ignore[no-untyped-def]

@@ -141,8 +141,12 @@ def peek_doc_no(session: Session, code: str, year: int) -> int:
 def _assign_doc_no(session: Session, case: Case) -> str | None:
     return session.scalar(
         select(Document.doc_no)
-        .where(Document.case_id == case.id, Document.kind == "交办函", Document.doc_no.is_not(None),
-               Document.state == CURRENT)
+        .where(
+            Document.case_id == case.id,
+            Document.kind == "交办函",
+            Document.doc_no.is_not(None),
+            Document.state == CURRENT,
+        )
         .order_by(Document.id.desc())
     )
 
@@ -423,7 +427,13 @@ def revise_paper(
             )
         ctx = plan_context(ws, session, paper, case, merged, day)
         ctx["forced_over"] = check_against_case(
-            ws, session, paper, case, ctx, day, MakeOptions(True, options.force, options.allow_blank)
+            ws,
+            session,
+            paper,
+            case,
+            ctx,
+            day,
+            MakeOptions(True, options.force, options.allow_blank),
         )
         ctx["doc_no"] = doc_no
         doc_id, version, case_no = doc.id, doc.version, case.case_no

@@ -12,8 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from archive.catalog import _alembic_config
 from archive.cases import get_case
+from archive.catalog import _alembic_config
 from archive.register import doc_register
 from archive.settings import Settings
 from archive.timeline import case_timeline, status_as_of

@@ -69,9 +69,21 @@ def test_workers_die_with_a_killed_batch(populated: Workspace) -> None:
 def test_concurrent_batches_never_fail_for_contention(populated: Workspace) -> None:
     batches = [("交办函",), ("交办函",), ("稳控方案", "--set", "稳控期间=2024年10月至12月")]
     procs = [
-        _docgen(populated, "paper", "make", *kind, "--all", "--category", "土地征用",
-                "--date", "2024-11-20", "--yes", "--json",
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        _docgen(
+            populated,
+            "paper",
+            "make",
+            *kind,
+            "--all",
+            "--category",
+            "土地征用",
+            "--date",
+            "2024-11-20",
+            "--yes",
+            "--json",
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for kind in batches
     ]
     outputs = [p.communicate(timeout=120) for p in procs]

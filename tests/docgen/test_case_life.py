@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from archive.attachments import AttachError, AttachRequest, attach
 from archive.cases import edit_case, get_case
-from archive.dossier.build import BuildOptions, check_workspace_case, load_plan
-from archive.dossier.build import back_note_statement
+from archive.dossier.build import BuildOptions, back_note_statement, check_workspace_case, load_plan
 from archive.dossier.check import Rule
 from archive.dossier.samples import make_pdf_scan
 from archive.register import doc_register, void_paper
@@ -40,7 +39,9 @@ def _json(result) -> dict:  # type: ignore[no-untyped-def, type-arg]
 
 def test_dated_paper_takes_its_year_and_date(populated: Workspace) -> None:
     run = Cli(populated)
-    made = _json(run("paper", "make", "受理告知书", "--case", CASE, "--date", "2024年9月26日", "--json"))
+    made = _json(
+        run("paper", "make", "受理告知书", "--case", CASE, "--date", "2024年9月26日", "--json")
+    )
     assert made["文号"] == "某信交受〔2024〕1号"
     text = pdf_text(populated.root / made["pdf"])
     assert "2024年9月26日" in text and "〔2024〕1号" in text
@@ -50,7 +51,9 @@ def test_dated_paper_takes_its_year_and_date(populated: Workspace) -> None:
     assert bad.exit_code != 0 and "--date" in bad.output
 
 
-def test_contradicting_dates_refused_or_forced_with_the_reason_audited(populated: Workspace) -> None:
+def test_contradicting_dates_refused_or_forced_with_the_reason_audited(
+    populated: Workspace,
+) -> None:
     run = Cli(populated)
     early = run("paper", "make", "交办函", "--case", CASE, "--date", "2024-09-01", ok=False)
     assert early.exit_code == 1 and "早于受理日期 2024-09-25" in early.output
@@ -77,7 +80,9 @@ def test_remake_refused_new_revise_void_and_the_register(populated: Workspace) -
     assert again.exit_code == 1 and no in again.output and "paper revise" in again.output
     old_pdf = populated.root / first["pdf"]
     old_bytes = old_pdf.read_bytes()
-    revised = _json(run("paper", "revise", no, "--set", "联系人=李四", "--date", "2024-09-29", "--json"))
+    revised = _json(
+        run("paper", "revise", no, "--set", "联系人=李四", "--date", "2024-09-29", "--json")
+    )
     assert revised["文号"] == no and revised["pdf"] != first["pdf"]
     assert old_pdf.read_bytes() == old_bytes  # the earlier version is kept, never overwritten
     assert "李四" in pdf_text(populated.root / revised["pdf"])
@@ -89,7 +94,10 @@ def test_remake_refused_new_revise_void_and_the_register(populated: Workspace) -
     assert third["文号"].endswith("〕3号")  # a voided number is never issued again
     register = json.loads(run("numbers", "--code", "某信交", "--year", "2024", "--json").output)
     assert [(r["文号"], r["状态"], r["作废原因"]) for r in register] == [
-        (no, "已更正", None), (second["文号"], "作废", "重复发文"), (third["文号"], "有效", None)]
+        (no, "已更正", None),
+        (second["文号"], "作废", "重复发文"),
+        (third["文号"], "有效", None),
+    ]
     assert register[0]["成文日期"] == "2024-09-29" and register[0]["案件编号"] == CASE
     assert json.loads(run("numbers", "--year", "2023", "--json").output) == []
     text = run("numbers").output
@@ -131,7 +139,10 @@ def test_missing_case_values_named_or_left_blank(populated: Workspace) -> None:
     run = Cli(populated)
     result = run("paper", "make", "交办函", "--case", CASE, ok=False)
     assert result.exit_code == 1
-    assert "交办函缺少：登记日期、受理日期、包案领导、办结时限；用 case edit 补齐，或 --allow-blank 留空手填" in result.output
+    assert (
+        "交办函缺少：登记日期、受理日期、包案领导、办结时限；用 case edit 补齐，或 --allow-blank 留空手填"
+        in result.output
+    )
     with populated.session() as s:
         assert s.scalars(select(Document)).all() == []
     made = _json(run("paper", "make", "交办函", "--case", CASE, "--allow-blank", "--json"))
@@ -228,7 +239,7 @@ def test_case_list_sorts_naturally_and_shows_the_leader(populated: Workspace) ->
 
 
 def test_register_in_number_order(populated: Workspace) -> None:
-    for n, case_no in enumerate(("XF2024-0001", "XF2024-0002", "XF2024-0005"), 1):
+    for case_no in ("XF2024-0001", "XF2024-0002", "XF2024-0005"):
         make_paper(populated, "交办函", case_no, today=dt.date(2024, 11, 20), options=MakeOptions())
     for _ in range(8):
         make_paper(populated, "交办函", "XF2024-0005", today=dt.date(2024, 11, 21),

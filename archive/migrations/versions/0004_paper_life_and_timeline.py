@@ -18,9 +18,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("state", sa.String(length=16), nullable=False, server_default="current")
         )
-        batch_op.add_column(
-            sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-        )
+        batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
         batch_op.add_column(sa.Column("void_reason", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("current_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("signed_of_id", sa.Integer(), nullable=True))
