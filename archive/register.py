@@ -20,7 +20,7 @@ from docgen.clocks import HolidayCalendar, handling_deadline
 from docgen.errors import NotFoundError, ValidationError
 from docgen.model import CURRENT, VOID, Case, Document
 
-REPLY_KINDS = ("处理意见书",)  # 答复: refused after the case was closed (办结)
+REPLY_KINDS = ("处理意见书", "不予受理告知书")  # 答复: refused after the case was closed (办结)
 EXTENSION_KIND = "延期告知书"
 _DOC_NO = re.compile(r"^(?P<code>.*)〔(?P<year>\d{4})〕(?P<n>\d+)号$")
 
@@ -47,10 +47,11 @@ def refuse_remake(session: Session, case: Case, kind: str) -> None:
     """Refuse a second current paper of ``kind`` for ``case``, naming the one it has."""
     existing = current_papers(session, case, kind)
     if existing:
-        names = "、".join(d.doc_no or f"文档{d.id}（{d.doc_date or '无日期'}）" for d in existing)
+        names = "、".join(paper_ref(d) for d in existing)
+        ref = paper_ref(existing[-1])
         raise ValidationError(
-            f"案件 {case.case_no} 已有{kind}：{names}。更正请用 docgen paper revise 文号，"
-            f"作废请用 docgen paper void 文号 --reason 原因，确需再发一份请加 --new",
+            f"案件 {case.case_no} 已有{kind}：{names}。更正请用 docgen paper revise {ref}，"
+            f"作废请用 docgen paper void {ref} --reason 原因，确需再发一份请加 --new",
             code="paper_exists",
         )
 
@@ -66,23 +67,39 @@ def cases_with_current(session: Session, kind: str) -> set[int]:
     )
 
 
-def get_issued(session: Session, doc_no: str) -> Document:
-    """The document holding ``doc_no`` (current or void), NotFoundError otherwise."""
+_DOC_ID = re.compile(r"^(?:文档)?(\d+)$")
+
+
+def paper_ref(doc: Document) -> str:
+    """How a clerk names a paper: its 文号, or “文档N” for a paper without one (送达回证 …)."""
+    return doc.doc_no or f"文档{doc.id}"
+
+
+def get_issued(session: Session, ref: str) -> Document:
+    """The paper named ``ref`` — its 文号, or “文档N” for one without — NotFoundError otherwise."""
+    ref = ref.strip()
     doc = session.scalar(
-        select(Document).where(Document.doc_no == doc_no).options(selectinload(Document.case))
+        select(Document).where(Document.doc_no == ref).options(selectinload(Document.case))
     )
+    if doc is None and (m := _DOC_ID.match(ref)):
+        doc = session.get(Document, int(m[1]))
+        if doc is not None and (doc.signed_of_id or doc.state == "superseded" or doc.section == 0):
+            doc = None
     if doc is None:
-        raise NotFoundError(f"文号“{doc_no}”不存在（可用 docgen numbers 查看发文登记）")
+        raise NotFoundError(
+            f"文号“{ref}”不存在（可用 docgen numbers 查看发文登记；无文号的文书写作 文档N）"
+        )
     return doc
 
 
-def void_paper(ws: Any, doc_no: str, reason: str) -> Document:
+def void_paper(ws: Any, ref: str, reason: str) -> Document:
     """作废: the paper stays in the catalog and the register with its number and reason."""
     reason = reason.strip()
     if not reason:
         raise ValidationError("作废须说明原因：--reason 原因")
     with ws.session() as session:
-        doc = get_issued(session, doc_no)
+        doc = get_issued(session, ref)
+        doc_no = paper_ref(doc)
         if doc.state == VOID:
             raise ValidationError(f"{doc_no} 已作废（原因：{doc.void_reason}），不能再次作废")
         doc.state = VOID

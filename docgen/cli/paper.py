@@ -190,14 +190,14 @@ def make_command(type_name, case_no, all_cases, pairs, date_text, new, force, al
 @json_option
 @handle_errors
 def revise_command(doc_no, pairs, date_text, force, allow_blank, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]
-    """更正已发文书：同一文号出新版本，旧版文件保留为“旧版”，不覆盖。"""
+    """更正已发文书：同一文号出新版本，旧版文件保留为“旧版”，不覆盖（无文号的文书写作 文档N）。"""
     from docgen.papers.make import MakeOptions, revise_paper
 
     ws = open_workspace(workspace_path)
     made = revise_paper(ws, doc_no, parse_pairs(pairs), day=parse_day(date_text),
                         options=MakeOptions(force=force, allow_blank=allow_blank))  # fmt: skip
     emit(made.as_dict(), as_json, lambda: click.echo(
-        f"已更正{made.kind} {doc_no}（{made.pages} 页）：{made.pdf}；旧版保留"))  # fmt: skip
+        f"已更正{made.kind} {made.doc_no or doc_no}（{made.pages} 页）：{made.pdf}；旧版保留"))  # fmt: skip
 
 
 @paper_group.command("void")

@@ -37,6 +37,7 @@ from archive.register import (
     current_papers,
     date_problems,
     get_issued,
+    paper_ref,
     refuse_remake,
     split_doc_no,
 )
@@ -398,7 +399,7 @@ def _given_values(paper: PaperType, meta: Mapping[str, Any]) -> dict[str, str]:
 
 def revise_paper(
     ws: Any,
-    doc_no: str,
+    ref: str,
     values: Mapping[str, str] | None = None,
     *,
     day: dt.date | None = None,
@@ -409,18 +410,19 @@ def revise_paper(
     ``superseded`` row; the current row (its 文号, its id) points to the new file."""
     options = options or MakeOptions()
     with ws.session() as session:
-        doc = get_issued(session, doc_no)
+        doc = get_issued(session, ref)
+        doc_no, label = doc.doc_no, paper_ref(doc)
         if doc.state != CURRENT:
-            raise ValidationError(f"{doc_no} 已作废（{doc.void_reason}），不能更正；请重新发文")
+            raise ValidationError(f"{label} 已作废（{doc.void_reason}），不能更正；请重新发文")
         if session.scalar(select(Document.id).where(Document.signed_of_id == doc.id)):
             raise ValidationError(
-                f"{doc_no} 已有签字（盖章）件附卷，视为已发出，不能更正；请作废后重新发文"
+                f"{label} 已有签字（盖章）件附卷，视为已发出，不能更正；请作废后重新发文"
             )
         paper = get_paper_type(doc.kind)
         case = get_case(session, doc.case.case_no)
         merged = _given_values(paper, doc.meta or {}) | dict(values or {})
         day = day or doc.doc_date or dt.date.today()
-        parts = split_doc_no(doc_no)
+        parts = split_doc_no(doc_no) if doc_no else None
         if parts and parts[1] != day.year:
             raise ValidationError(
                 f"{doc_no} 是 {parts[1]} 年的文号，更正后的成文日期须在同一年（收到 {day:%Y-%m-%d}）"
@@ -435,16 +437,16 @@ def revise_paper(
             day,
             MakeOptions(True, options.force, options.allow_blank),
         )
-        ctx["doc_no"] = doc_no
+        ctx["doc_no"] = doc_no or ""
         doc_id, version, case_no = doc.id, doc.version, case.case_no
     with scratch_dir(ws) as scratch:
         rendered = render_job(_job(ws, paper, case_no, ctx, scratch), typesetter)
         with document_transaction(ws) as txn:
             doc = txn.session.get(Document, doc_id)
             if doc is None or doc.state != CURRENT or doc.version != version:
-                raise ValidationError(f"{doc_no} 刚被他人更正或作废，请查看后重试")
+                raise ValidationError(f"{label} 刚被他人更正或作废，请查看后重试")
             case_dir = ws.case_dir(case_no)
-            stem = f"{paper.name}-{doc_no}-第{version + 1}版"
+            stem = f"{paper.name}-{doc_no or f'文档{doc_id}'}-第{version + 1}版"
             docx_final, pdf_final = case_dir / f"{stem}.docx", case_dir / f"{stem}.pdf"
             _place(txn, rendered, docx_final, pdf_final)
             txn.session.add(Document(
@@ -462,7 +464,7 @@ def revise_paper(
             txn.added.append(doc)
             forced = "；".join(ctx["forced_over"])
             ws.audit("paper-revise", target=case_no,
-                     detail=f"{paper.name} {doc_no} 第{version + 1}版 成文日期{day:%Y-%m-%d}"
+                     detail=f"{paper.name} {label} 第{version + 1}版 成文日期{day:%Y-%m-%d}"
                      + (f"（--force：{forced}）" if forced else ""), session=txn.session)  # fmt: skip
             made = MadePaper(case_no, paper.name, doc_no, docx_rel, doc.path, rendered.pages)
     return made

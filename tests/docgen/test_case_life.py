@@ -248,3 +248,21 @@ def test_register_in_number_order(populated: Workspace) -> None:
         numbers = [r.doc_no for r in doc_register(s)]
     assert numbers[:3] == ["某信交〔2024〕1号", "某信交〔2024〕2号", "某信交〔2024〕3号"]
     assert numbers[-2:] == ["某信交〔2024〕10号", "某信交〔2024〕11号"]
+
+
+def test_paper_without_number_revised_by_its_document_id(populated: Workspace) -> None:
+    run = Cli(populated)
+    served = {"送达文书": "处理意见书", "送达方式": "直接送达"}
+    made = make_paper(populated, "送达回证", CASE, served, today=dt.date(2024, 10, 9))
+    assert Rule.SERVICE_NO_TIME in [i.rule for i in check_workspace_case(populated, CASE).items]
+    again = run("paper", "make", "送达回证", "--case", CASE, "--set", "送达文书=处理意见书",
+                "--set", "送达方式=直接送达", "--date", "2024-10-09", ok=False)  # fmt: skip
+    with populated.session() as s:
+        doc_id = s.scalars(select(Document.id).where(Document.path == made.pdf)).one()
+    assert f"paper revise 文档{doc_id}" in again.output
+    run("paper", "revise", f"文档{doc_id}", "--set", "送达时间=2024年10月10日")
+    items = check_workspace_case(populated, CASE).items
+    assert Rule.SERVICE_NO_TIME not in [i.rule for i in items]
+    with populated.session() as s:
+        states = sorted(s.scalars(select(Document.state).where(Document.kind == "送达回证")))
+    assert states == ["current", "superseded"]
