@@ -47,8 +47,14 @@ def setup(tmp: Path, dpi: int, quality: int):  # type: ignore[no-untyped-def]
     papers = (("交办函", dt.date(2024, 6, 5), {}), *DEMO_PAPERS)
     for round_no in range(2):
         for kind, day, fields in papers:
-            make_paper(ws, kind, CASE, fields, today=day + round_no * ROUND_GAP,
-                       options=MakeOptions(new=True, force=True))  # the same papers twice
+            make_paper(
+                ws,
+                kind,
+                CASE,
+                fields,
+                today=day + round_no * ROUND_GAP,
+                options=MakeOptions(new=True, force=True),
+            )  # the same papers twice
     scans = []
     for n in range(10):
         jpg = make_scan(tmp / f"scan{n}.jpg", seed=n, dpi=dpi, quality=quality)
