@@ -246,8 +246,11 @@ def add_follow_up(
     if attitude is not None and attitude not in ATTITUDES:
         raise ValidationError(f"回访态度“{attitude}”无效，可选：{'、'.join(ATTITUDES)}")
     case = get_case(session, case_no)
+    from archive.timeline import link_visits
+
     visit = FollowUp(
         visited_on=visited_on, method=method, visitors=visitors, attitude=attitude, content=content
     )
     case.follow_ups.append(visit)
+    link_visits(session, case)  # with the 回访记录 paper of that day, if one was made first
     return visit

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docgen.ledger.parse import parse_date
-from docgen.model import CURRENT, SUPERSEDED, VOID, Case, CaseEvent, Document, FollowUp
+from docgen.model import CURRENT, SUPERSEDED, VOID, Case, CaseEvent, Document
 
 STATUS = "状态"
 PAPER_EVENTS = {
@@ -125,22 +125,32 @@ def status_as_of(session: Session, case: Case, day: dt.date) -> str:
     return case.status
 
 
-def link_visit(session: Session, case: Case, doc: Document, visited_on: dt.date | None,
-               values: dict[str, Any]) -> FollowUp | None:  # fmt: skip
-    """Link a 回访记录 paper to the case's visit of that day (recorded by ``case visit``), or
-    record the visit from the paper when there is none."""
-    if visited_on is None:
+def _visit_day(doc: Document) -> dt.date | None:
+    try:
+        return parse_date(str((doc.meta or {}).get("回访日期", "")))
+    except ValueError:
         return None
-    for f in case.follow_ups:
-        if f.visited_on == visited_on and f.document_id is None:
-            f.document_id = doc.id
-            return f
 
-    def short(key: str, size: int) -> str | None:
-        return str(values.get(key) or "")[:size] or None
 
-    visit = FollowUp(visited_on=visited_on, method=short("回访方式", 16),
-                     visitors=short("回访人", 128), attitude=short("满意程度", 16),
-                     content=values.get("回访内容"), document_id=doc.id)  # fmt: skip
-    case.follow_ups.append(visit)
-    return visit
+def link_visits(session: Session, case: Case) -> int:
+    """Pair the case's 回访 (``case visit``) with its current 回访记录 papers of the same day, in
+    whichever order they were recorded; → how many pairs were made."""
+    session.flush()
+    papers = session.scalars(
+        select(Document).where(Document.case_id == case.id, Document.kind == "回访记录",
+                               Document.state == CURRENT, Document.signed_of_id.is_(None))
+        .order_by(Document.id)
+    ).all()  # fmt: skip
+    taken = {f.document_id for f in case.follow_ups if f.document_id}
+    free = [(d, _visit_day(d)) for d in papers if d.id not in taken]
+    linked = 0
+    for visit in case.follow_ups:
+        if visit.document_id is not None:
+            continue
+        for n, (doc, day) in enumerate(free):
+            if day == visit.visited_on:
+                visit.document_id = doc.id
+                del free[n]
+                linked += 1
+                break
+    return linked

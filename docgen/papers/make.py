@@ -41,9 +41,8 @@ from archive.register import (
     refuse_remake,
     split_doc_no,
 )
-from archive.timeline import link_visit
+from archive.timeline import link_visits
 from docgen.errors import DocgenError, ValidationError
-from docgen.ledger.parse import parse_date
 from docgen.model import CURRENT, SUPERSEDED, Case, DocNumberCounter, Document
 from docgen.papers.context import case_context, paper_context, recorded_facts
 from docgen.papers.fill import render_paper, resolve_template
@@ -314,13 +313,7 @@ def _case_follows_paper(session: Session, paper: PaperType, case: Case, doc: Doc
     if paper.name == "交办函" and case.assigned_on is None:
         case.assigned_on = today
     elif paper.name == "回访记录":
-        session.flush()
-        facts = ctx["recorded_facts"]
-        try:
-            visited = parse_date(str(facts.get("回访日期", "")))
-        except ValueError:
-            visited = None
-        link_visit(session, case, doc, visited, facts)
+        link_visits(session, case)
 
 
 def _expected(ws: Any, session: Session, paper: PaperType, today: dt.date, offset: int = 0) -> str:
@@ -476,7 +469,7 @@ _WORKER_TYPESETTER: Any = None
 
 
 PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal a process gets when its parent dies
-WATCH_SECONDS = 0.5
+WATCH_SECONDS = 0.2
 
 
 def _die_with(parent_pid: int) -> None:

@@ -224,6 +224,15 @@ def test_visit_linked_to_its_record_and_counted_for_section_5(populated: Workspa
         case = get_case(s, case_no)
         assert len(case.follow_ups) == 1 and case.follow_ups[0].document_id is not None
         assert [e.kind for e in case_timeline(s, case)].count("回访") == 1
+    # the other order: the record first, the visit logged after it
+    make_paper(populated, "回访记录", "XF2024-0008", {
+        "回访日期": "2024年8月2日", "回访方式": "电话", "回访人": "王五", "满意程度": "满意",
+        "回访内容": "表示满意"}, today=dt.date(2024, 8, 2))  # fmt: skip
+    run("case", "visit", "XF2024-0008", "--date", "2024-8-2", "--method", "电话")
+    with populated.session() as s:
+        case = get_case(s, "XF2024-0008")
+        assert [f.document_id is not None for f in case.follow_ups] == [True]
+        assert [e.kind for e in case_timeline(s, case)].count("回访") == 1
 
 
 def test_case_list_sorts_naturally_and_shows_the_leader(populated: Workspace) -> None:
