@@ -275,3 +275,16 @@ def test_paper_without_number_revised_by_its_document_id(populated: Workspace) -
     with populated.session() as s:
         states = sorted(s.scalars(select(Document.state).where(Document.kind == "送达回证")))
     assert states == ["current", "superseded"]
+
+
+def test_reimported_status_change_is_on_the_timeline(workspace: Workspace, tmp_path: Path) -> None:
+    from archive.ledger_io import import_ledger
+    from tests.conftest import good_row, write_ledger
+
+    import_ledger(workspace, write_ledger(tmp_path / "a.xlsx", [good_row(1)]))
+    import_ledger(workspace, write_ledger(tmp_path / "b.xlsx", [good_row(1, 目前状态="已办结")]))
+    with workspace.session() as s:
+        case = get_case(s, "T2024-0001")
+        changes = [(e.status_from, e.status_to, e.detail) for e in case.events]
+        assert changes == [("办理中", "已办结", "台账导入")]
+        assert status_as_of(s, case, dt.date.today() - dt.timedelta(days=1)) == "办理中"
