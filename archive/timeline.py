@@ -106,6 +106,12 @@ def case_timeline(session: Session, case: Case) -> list[Event]:
     for e in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
         text = f"状态 {e.status_from or '—'} → {e.status_to}" if e.kind == STATUS else e.kind
         events.append(Event(e.day, e.kind, text + (f"（{e.detail}）" if e.detail else ""), e.actor))
+    papers = {(e.kind, e.day) for e in events if e.doc_no}
+    events = [
+        e
+        for e in events
+        if e.doc_no or not e.text.endswith("日期") or (e.kind, e.day) not in papers
+    ]  # a 交办函 of that day tells the 交办 itself
     order = {k: i for i, k in enumerate(("登记", "受理", "交办", "包案", "督办", "延期"))}
     return sorted(events, key=lambda e: (e.day, order.get(e.kind, 99)))
 

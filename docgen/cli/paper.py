@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -149,11 +150,14 @@ def make_command(type_name, case_no, all_cases, pairs, date_text, new, force, al
             + ("，已签名" if sign else "，已盖章" if seal else "")))  # fmt: skip
         return
     flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
-    with click.progressbar(length=1, label="生成中", file=sys.stderr) as bar:
+    with contextlib.ExitStack() as stack:
+        bars: list = []  # type: ignore[type-arg]  # the bar starts after the question
 
         def progress(done: int, total: int, _case: str) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+            if not bars:
+                bars.append(stack.enter_context(
+                    click.progressbar(length=max(total, 1), label="生成中", file=sys.stderr)))  # fmt: skip
+            bars[0].update(done - bars[0].pos)
 
         result = make_papers(ws, type_name, flt, values, today=day, progress=progress,
                              options=options, confirm=_confirm_batch(assume_yes, type_name))  # fmt: skip
