@@ -131,6 +131,26 @@ def status_as_of(session: Session, case: Case, day: dt.date) -> str:
     return case.status
 
 
+def statuses_as_of(session: Session, day: dt.date) -> dict[str, str]:
+    """``status_as_of`` for every case at once (案件编号 → status), for reports over a date."""
+    out = dict(session.execute(select(Case.case_no, Case.status)).all())
+    first: dict[str, str | None] = {}
+    last: dict[str, str] = {}
+    rows = session.execute(
+        select(Case.case_no, CaseEvent.day, CaseEvent.status_from, CaseEvent.status_to)
+        .join(Case, CaseEvent.case_id == Case.id)
+        .where(CaseEvent.kind == STATUS)
+        .order_by(CaseEvent.day, CaseEvent.id)
+    ).all()  # fmt: skip
+    for case_no, when, before, after in rows:
+        first.setdefault(case_no, before)
+        if when <= day and after:
+            last[case_no] = after
+    for case_no, before in first.items():
+        out[case_no] = last.get(case_no) or before or out[case_no]
+    return out
+
+
 def _visit_day(doc: Document) -> dt.date | None:
     try:
         return parse_date(str((doc.meta or {}).get("回访日期", "")))

@@ -17,7 +17,7 @@ from archive.dossier.build import BuildOptions, back_note_statement, check_works
 from archive.dossier.check import Rule
 from archive.dossier.samples import make_pdf_scan
 from archive.register import doc_register, void_paper
-from archive.timeline import case_timeline, status_as_of
+from archive.timeline import case_timeline, status_as_of, statuses_as_of
 from archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.model import AuditEntry, Document
@@ -189,6 +189,8 @@ def test_timeline_status_as_of_a_past_date(populated: Workspace) -> None:
         case = get_case(s, "XF2024-0002")
         assert status_as_of(s, case, dt.date(2024, 6, 30)) == "办理中"
         assert status_as_of(s, case, dt.date(2024, 7, 31)) == "已办结"
+        assert statuses_as_of(s, dt.date(2024, 6, 30))["XF2024-0002"] == "办理中"
+        assert statuses_as_of(s, dt.date(2024, 7, 15))["XF2024-0002"] == "已办结"
         kinds = [e.kind for e in case_timeline(s, case)]
         assert case.assigned_on == dt.date(2024, 5, 2)  # the ledger's 交办日期 is kept
     assert kinds[:3] == ["登记", "受理", "交办"] and "状态" in kinds and "办结" in kinds
