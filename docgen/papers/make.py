@@ -607,7 +607,7 @@ def make_papers(
                     result.failed.append((job.case_no, _reason(exc)))
                     done += 1
                 if ready and (len(ready) >= COMMIT_GROUP or index == len(jobs) - 1):
-                    done += _commit_group(deferred, paper, ready, today, result, batch_options)
+                    done += _commit_group(deferred, paper, ready, today, result, options)
                     ready = []
                 if progress:
                     progress(done + len(ready), total, job.case_no)
@@ -626,17 +626,17 @@ def _commit_group(
     result: BatchResult,
     options: MakeOptions,
 ) -> int:
-    """Commit rendered papers together; on any problem fall back to one at a time."""
-    strict = MakeOptions(False, options.force, options.allow_blank)  # re-check at commit time
+    """Commit rendered papers together; on any problem fall back to one at a time. Unless
+    ``options.new``, a case given its paper by another writer meanwhile is skipped."""
     try:
         items = [(job.case_no, job.context, rendered) for job, rendered in ready]
-        result.made.extend(commit_papers(ws, paper, items, today, strict))
+        result.made.extend(commit_papers(ws, paper, items, today, options))
         return len(ready)
     except Exception:
         pass
     for job, rendered in ready:
         try:
-            result.made.append(_commit_or_redo(ws, paper, job, rendered, today, strict))
+            result.made.append(_commit_or_redo(ws, paper, job, rendered, today, options))
         except _AlreadyMade:
             result.skipped.append((job.case_no, ""))
         except Exception as exc:

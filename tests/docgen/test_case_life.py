@@ -131,6 +131,9 @@ def test_batch_skips_existing_asks_and_prints_the_range(populated: Workspace) ->
     again = run("paper", "make", "交办函", "--all", "--category", "房屋拆迁", "--date",
                 "2024-11-20", "--yes")  # fmt: skip
     assert "成功 0 件" in again.output and "跳过 3 件" in again.output
+    more = run("paper", "make", "交办函", "--all", "--category", "房屋拆迁", "--date",
+               "2024-11-21", "--new", "--yes")  # fmt: skip
+    assert "成功 3 件" in more.output and "〔2024〕4号—某信交〔2024〕6号" in more.output
 
 
 def test_missing_case_values_named_or_left_blank(populated: Workspace) -> None:
