@@ -220,15 +220,18 @@ def edit_case(
 ) -> Case:  # fmt: skip
     """Change a case's fields; a status change is logged on the timeline as of ``effective``
     (default today), with who made it."""
-    from archive.timeline import record_status_change
+    from archive.timeline import record_event, record_status_change
 
     if "case_no" in values:
         raise ValidationError("案件编号不能修改")
     case = get_case(session, case_no)
-    old_status = case.status
+    old_status, old_leader = case.status, case.leader_name
     apply_changes(case, values, person)
     if "status" in values:
         record_status_change(session, case, old_status, case.status, day=effective, actor=actor)
+    if "leader_name" in values and case.leader_name != old_leader:
+        record_event(session, case, "包案", f"包案领导 {old_leader or '—'} → {case.leader_name or '—'}",
+                     day=effective, actor=actor)  # fmt: skip
     return case
 
 

@@ -25,6 +25,21 @@ EXTENSION_KIND = "延期告知书"
 _DOC_NO = re.compile(r"^(?P<code>.*)〔(?P<year>\d{4})〕(?P<n>\d+)号$")
 
 
+def served_by(session: Session, doc: Document) -> Document | None:
+    """The current 送达回证 of the case recording that ``doc`` was served (its 送达文书 names the
+    paper or its 文号, and it has a 送达时间), if any: a served paper is no longer corrected."""
+    receipts = session.scalars(
+        select(Document).where(Document.case_id == doc.case_id, Document.kind == "送达回证",
+                               Document.state == CURRENT)
+    ).all()  # fmt: skip
+    for r in receipts:
+        meta = r.meta or {}
+        served = str(meta.get("送达文书", ""))
+        if meta.get("送达时间") and (doc.kind in served or (doc.doc_no and doc.doc_no in served)):
+            return r
+    return None
+
+
 def split_doc_no(doc_no: str) -> tuple[str, int, int] | None:
     """某信交〔2024〕5号 → ("某信交", 2024, 5); None for a number of another shape."""
     m = _DOC_NO.match(doc_no)

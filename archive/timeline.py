@@ -62,6 +62,17 @@ def record_status_change(
     return event
 
 
+def record_event(
+    session: Session, case: Case, kind: str, detail: str, *,
+    day: dt.date | None = None, actor: str | None = None,
+) -> CaseEvent:  # fmt: skip
+    """Log a dated event no other row records (e.g. 包案 when the 包案领导 changes)."""
+    event = CaseEvent(case_id=case.id, kind=kind, day=day or dt.date.today(), detail=detail,
+                      actor=actor or current_actor())  # fmt: skip
+    session.add(event)
+    return event
+
+
 def _served_day(doc: Document) -> dt.date | None:
     value = (doc.meta or {}).get("送达时间")
     if not value:
@@ -104,8 +115,13 @@ def case_timeline(session: Session, case: Case) -> list[Event]:
         events.append(Event(f.visited_on, "回访", text + ("，有回访记录" if paper else ""),
                             f.visitors, paper.doc_no if paper else None))  # fmt: skip
     for e in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
-        text = f"状态 {e.status_from or '—'} → {e.status_to}" if e.kind == STATUS else e.kind
-        events.append(Event(e.day, e.kind, text + (f"（{e.detail}）" if e.detail else ""), e.actor))
+        if e.kind == STATUS:
+            text = f"状态 {e.status_from or '—'} → {e.status_to}" + (
+                f"（{e.detail}）" if e.detail else ""
+            )
+        else:
+            text = e.detail or e.kind
+        events.append(Event(e.day, e.kind, text, e.actor))
     papers = {(e.kind, e.day) for e in events if e.doc_no}
     events = [
         e

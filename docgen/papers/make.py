@@ -39,6 +39,7 @@ from archive.register import (
     get_issued,
     paper_ref,
     refuse_remake,
+    served_by,
     split_doc_no,
 )
 from archive.timeline import link_visits
@@ -410,6 +411,11 @@ def revise_paper(
         if session.scalar(select(Document.id).where(Document.signed_of_id == doc.id)):
             raise ValidationError(
                 f"{label} 已有签字（盖章）件附卷，视为已发出，不能更正；请作废后重新发文"
+            )
+        if (receipt := served_by(session, doc)) is not None:
+            raise ValidationError(
+                f"{label} 已于 {receipt.meta['送达时间']} 送达（{paper_ref(receipt)}），不能更正；"
+                "请作废后重新发文"
             )
         paper = get_paper_type(doc.kind)
         case = get_case(session, doc.case.case_no)

@@ -293,3 +293,19 @@ def test_reimported_status_change_is_on_the_timeline(workspace: Workspace, tmp_p
         changes = [(e.status_from, e.status_to, e.detail) for e in case.events]
         assert changes == [("办理中", "已办结", "台账导入")]
         assert status_as_of(s, case, dt.date.today() - dt.timedelta(days=1)) == "办理中"
+
+
+def test_served_paper_not_revised_and_leader_change_on_the_timeline(populated: Workspace) -> None:
+    opinion = {"事实和理由": "属实", "处理意见": "支持", "法律依据": "条例", "办理结果": "支持",
+               "复查机关": "某市人民政府"}  # fmt: skip
+    made = make_paper(populated, "处理意见书", CASE, opinion, today=dt.date(2024, 10, 8))
+    make_paper(populated, "送达回证", CASE, {"送达文书": "处理意见书", "送达方式": "直接送达",
+                                           "送达时间": "2024年10月9日"}, today=dt.date(2024, 10, 9))  # fmt: skip
+    with pytest.raises(ValidationError, match="送达"):
+        revise_paper(populated, made.doc_no, {"处理意见": "改"})
+    Cli(populated)("case", "edit", CASE, "--set", "包案领导=钱七", "--date", "2024-10-10")
+    with populated.session() as s:
+        events = case_timeline(s, get_case(s, CASE))
+    assert any(e.kind == "包案" and "→ 钱七" in e.text and e.day == dt.date(2024, 10, 10)
+               for e in events)  # fmt: skip
+    assert any(e.kind == "送达" and e.day == dt.date(2024, 10, 9) for e in events)
