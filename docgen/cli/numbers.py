@@ -6,10 +6,17 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.options import emit, handle_errors, json_option, open_workspace, workspace_option
+from docgen.cli.options import (
+    DocgenCommand,
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    workspace_option,
+)
 
 
-@click.command("numbers")
+@click.command("numbers", cls=DocgenCommand)
 @click.option("--code", metavar="代字", help="只列出这个发文代字的文号（如 某信交督）")
 @click.option("--year", type=int, metavar="年份", help="只列出这一年的文号")
 @workspace_option
