@@ -26,7 +26,7 @@ from archive.cases import get_case
 from archive.documents import NewDocument, document_transaction, sha256_file
 from docgen import chars
 from docgen.errors import ValidationError
-from docgen.model import Document
+from docgen.model import CURRENT, Document
 from docgen.safezip import check_word_zip
 from docgen.vocab import Section
 
@@ -164,6 +164,35 @@ def find_duplicate(session: Any, case_id: int, sha256: str) -> Document | None:
     )
 
 
+def signed_copy_target(session: Any, case: Any, request: AttachRequest) -> Document | None:
+    """The issued paper a scan carrying its 文号 is the signed (stamped) copy of, or None for a
+    文号 the catalog has not issued. A 文号 of another case or another kind is refused."""
+    if not request.doc_no:
+        return None
+    paper = session.scalar(select(Document).where(Document.doc_no == request.doc_no))
+    if paper is None:
+        return None
+    if paper.case_id != case.id:
+        raise AttachError(
+            f"文号 {request.doc_no} 已用于另一案件的{paper.kind}《{paper.title}》，不能附在案件 "
+            f"{request.case_no} 上：请核对文号",
+            code="doc_no_taken",
+        )
+    if request.kind not in (DEFAULT_KIND, paper.kind):
+        raise AttachError(
+            f"文号 {request.doc_no} 是{paper.kind}《{paper.title}》的文号，与附件种类“{request.kind}”"
+            "不符：同一文号只能附该文书的签字（盖章）件",
+            code="doc_no_taken",
+        )
+    if paper.state != CURRENT:
+        raise AttachError(f"文号 {request.doc_no} 的{paper.kind}已作废（{paper.void_reason}），"
+                          "不能再附签字件", code="doc_no_void")  # fmt: skip
+    if int(request.section) != paper.section:
+        raise AttachError(f"{paper.kind} {request.doc_no} 属六有第{paper.section}部分，"
+                          f"签字件应附在同一部分（收到 --section {request.section}）")  # fmt: skip
+    return paper
+
+
 def _safe_stem(title: str) -> str:
     stem = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", title).strip("._")
     return stem[:40] or "附件"
@@ -207,6 +236,8 @@ def attach(ws: Any, request: AttachRequest, *, max_bytes: int | None = None) -> 
 
     with ws.session() as session:
         case = get_case(session, request.case_no)
+        paper = signed_copy_target(session, case, request)
+        signed_of = (paper.id, paper.kind) if paper is not None else None
         existing = find_duplicate(session, case.id, digest)
         if existing is not None:
             raise AttachError(
@@ -235,17 +266,22 @@ def attach(ws: Any, request: AttachRequest, *, max_bytes: int | None = None) -> 
         else:
             stored = txn.files.add(folder / f"{stem}{file_type.suffix}")
             shutil.copyfile(source, stored)
+        if signed_of is not None:
+            meta["签字件"] = request.doc_no
         new = NewDocument(
             section=int(section),
-            kind=request.kind or DEFAULT_KIND,
+            kind=(signed_of[1] if signed_of and request.kind == DEFAULT_KIND else request.kind)
+            or DEFAULT_KIND,
             title=request.title.strip(),
-            doc_no=request.doc_no or None,
+            doc_no=None if signed_of is not None else request.doc_no or None,
             author=request.author or None,
             doc_date=request.doc_date,
             pages=pages,
             meta=meta,
         )
         doc = txn.record(case, stored, new)
+        if signed_of is not None:
+            doc.signed_of_id = signed_of[0]
         txn.session.flush()
         ws.audit(
             "attach",

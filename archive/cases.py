@@ -7,6 +7,7 @@ transaction, so an import is all-or-nothing: a process killed half-way leaves th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from docgen import caseno, chars
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
-from docgen.model import Case, FollowUp, Petitioner, utcnow
+from docgen.model import Case, CaseEvent, FollowUp, Petitioner, utcnow
 from docgen.vocab import ATTITUDES, ENDED_STATUSES, FLAGS
 
 UPSERT_BATCH = 1000
@@ -57,12 +58,28 @@ def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[set[
         ids.update(dict(result.all()))
     if old:
         rows = [{"id": existing[r.case_no], **_case_row(r, now, created=False)} for r in old]
+        _log_imported_status(session, rows)
         session.execute(update(Case), rows)
         session.execute(delete(Petitioner).where(Petitioner.case_id.in_(existing.values())))
     petitioners = [{"case_id": ids[r.case_no], **p} for r in records for p in r.petitioners]
     if petitioners:
         session.execute(insert(Petitioner), petitioners)
     return {r.case_no for r in new}, len(old)
+
+
+def _log_imported_status(session: Session, rows: list[dict[str, Any]]) -> None:
+    """A ledger import that changes a case's status logs the change on its timeline."""
+    from archive.timeline import current_actor
+
+    wanted = {row["id"]: row["status"] for row in rows if row.get("status")}
+    before = dict(session.execute(select(Case.id, Case.status).where(Case.id.in_(wanted))).all())
+    changed = [(cid, before[cid], new) for cid, new in wanted.items() if before.get(cid) != new]
+    if changed:
+        actor, today = current_actor(), dt.date.today()
+        session.execute(insert(CaseEvent), [
+            {"case_id": cid, "kind": "状态", "day": today, "status_from": old, "status_to": new,
+             "actor": actor, "detail": "台账导入", "at": utcnow()} for cid, old, new in changed
+        ])  # fmt: skip
 
 
 _DEFAULTS: dict[str, Any] = {name: False for name in (*FLAGS, "extension_approved")}
@@ -114,9 +131,18 @@ def list_cases(
     if flt.case_nos:
         stmt = stmt.where(Case.case_no.in_(flt.case_nos))
     views = [view(c, calendar, today) for c in session.scalars(stmt)]
+    views.sort(key=lambda v: natural_key(v.case.case_no))
     if flt.overdue:
         views = [v for v in views if v.deadlines.overdue]
     return views
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """XF2024-2 before XF2024-11: digit runs compare as numbers."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in _DIGITS.split(text) if p)
 
 
 def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) -> CaseView:
@@ -178,12 +204,23 @@ def add_case(session: Session, values: dict[str, Any], person: dict[str, Any]) -
 
 
 def edit_case(
-    session: Session, case_no: str, values: dict[str, Any], person: dict[str, Any]
-) -> Case:
+    session: Session, case_no: str, values: dict[str, Any], person: dict[str, Any],
+    *, effective: dt.date | None = None, actor: str | None = None,
+) -> Case:  # fmt: skip
+    """Change a case's fields; a status change is logged on the timeline as of ``effective``
+    (default today), with who made it."""
+    from archive.timeline import record_event, record_status_change
+
     if "case_no" in values:
         raise ValidationError("案件编号不能修改")
     case = get_case(session, case_no)
+    old_status, old_leader = case.status, case.leader_name
     apply_changes(case, values, person)
+    if "status" in values:
+        record_status_change(session, case, old_status, case.status, day=effective, actor=actor)
+    if "leader_name" in values and case.leader_name != old_leader:
+        record_event(session, case, "包案", f"包案领导 {old_leader or '—'} → {case.leader_name or '—'}",
+                     day=effective, actor=actor)  # fmt: skip
     return case
 
 
@@ -206,8 +243,11 @@ def add_follow_up(
         if value and len(value) > cap:
             raise ValidationError(f"“{label}”过长（{len(value)} 字，最多 {cap} 字）")
     case = get_case(session, case_no)
+    from archive.timeline import link_visits
+
     visit = FollowUp(
         visited_on=visited_on, method=method, visitors=visitors, attitude=attitude, content=content
     )
     case.follow_ups.append(visit)
+    link_visits(session, case)  # with the 回访记录 paper of that day, if one was made first
     return visit

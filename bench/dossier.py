@@ -39,7 +39,7 @@ def setup(tmp: Path, dpi: int, quality: int):  # type: ignore[no-untyped-def]
     from archive.ledger_io import import_ledger
     from archive.settings import Settings
     from archive.workspace import Workspace
-    from docgen.papers.make import make_paper
+    from docgen.papers.make import MakeOptions, make_paper
     from docgen.sample import write_sample_ledger
 
     ws = Workspace.init(tmp / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))
@@ -47,7 +47,14 @@ def setup(tmp: Path, dpi: int, quality: int):  # type: ignore[no-untyped-def]
     papers = (("交办函", dt.date(2024, 6, 5), {}), *DEMO_PAPERS)
     for round_no in range(2):
         for kind, day, fields in papers:
-            make_paper(ws, kind, CASE, fields, today=day + round_no * ROUND_GAP)
+            make_paper(
+                ws,
+                kind,
+                CASE,
+                fields,
+                today=day + round_no * ROUND_GAP,
+                options=MakeOptions(new=True, force=True),
+            )  # the same papers twice
     scans = []
     for n in range(10):
         jpg = make_scan(tmp / f"scan{n}.jpg", seed=n, dpi=dpi, quality=quality)

@@ -91,6 +91,9 @@ class Case(Base):
         back_populates="case", cascade="all, delete-orphan", order_by="FollowUp.visited_on"
     )
     documents: Mapped[list[Document]] = relationship(back_populates="case")
+    events: Mapped[list[CaseEvent]] = relationship(
+        cascade="all, delete-orphan", order_by=lambda: (CaseEvent.day, CaseEvent.id)
+    )
 
     @property
     def flag_labels(self) -> list[str]:
@@ -129,8 +132,14 @@ class FollowUp(Base):
     visitors: Mapped[str | None] = mapped_column(String(128))  # 回访人
     attitude: Mapped[str | None] = mapped_column(String(16))  # 满意/基本满意/不满意
     content: Mapped[str | None] = mapped_column(Text)  # 回访内容
+    # The 回访记录 paper written for this visit, once one is made.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
 
     case: Mapped[Case] = relationship(back_populates="follow_ups")
+
+
+CURRENT, SUPERSEDED, VOID = "current", "superseded", "void"  # Document.state
+STATE_LABELS = {CURRENT: "有效", SUPERSEDED: "旧版", VOID: "作废"}
 
 
 class Document(Base):
@@ -152,8 +161,23 @@ class Document(Base):
     meta: Mapped[dict] = mapped_column(JSON, default=dict)  # kind-specific facts (送达时间, ...)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     checksum: Mapped[str | None] = mapped_column(String(64))  # row_checksum, set on every write
+    # Life of a paper: ``current``; ``superseded`` (an earlier version of a revised paper: the
+    # current row keeps the 文号, this row keeps the old file, ``current_id`` points to it);
+    # ``void`` (作废: keeps its 文号 so the number is never reused, ``void_reason`` says why).
+    state: Mapped[str] = mapped_column(String(16), default=CURRENT, server_default=CURRENT)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    current_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    # A signed or stamped scan of an issued paper: the paper it is the signed copy of.
+    signed_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL")
+    )
 
     case: Mapped[Case] = relationship(back_populates="documents")
+
+    @property
+    def is_current(self) -> bool:
+        return self.state == CURRENT
 
 
 #: ``Document.meta`` key of the SHA-256 of the .docx recorded under ``meta["docx"]``.
@@ -201,6 +225,24 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(128))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseEvent(Base):
+    """A dated event of a case that no other row records: status changes (with who and when)
+    and dates set with --force. Paper, visit and date events are read from their own rows
+    (see ``archive.timeline``)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # 状态 / ...
+    day: Mapped[dt.date] = mapped_column(Date)  # the day it took effect
+    status_from: Mapped[str | None] = mapped_column(String(32))
+    status_to: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)  # when it was recorded
 
 
 class FileBatchMark(Base):

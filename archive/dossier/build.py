@@ -49,6 +49,7 @@ from archive.dossier.check import (
     case_documents,
     check_case,
     defect_text,
+    voided_documents,
 )
 from archive.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
 from archive.dossier.fonts import share_font_programs
@@ -124,6 +125,7 @@ class DossierPlan:
     report: CheckReport
     cover: dict[str, Any]
     target: Path
+    voided: list[str] = field(default_factory=list)  # “文号 文书（作废原因）” for the 备考表
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,9 @@ def load_plan(ws: Any, case_no: str, options: BuildOptions) -> DossierPlan:
             "unit_code": ws.settings.org_unit_code,
         }
         target = ws.case_dir(case_no) / f"卷宗-{case_no}.pdf"
-        return DossierPlan(case_no, case.id, items, report, cover, target)
+        voided = [f"{d.doc_no or ''}{d.kind}《{d.title}》（作废原因：{d.void_reason or '未注明'}）"
+                  for d in voided_documents(case)]  # fmt: skip
+        return DossierPlan(case_no, case.id, items, report, cover, target, voided)
 
 
 # --- step 2: preflight ----------------------------------------------------------------------
@@ -301,6 +305,9 @@ def back_note_statement(plan: DossierPlan, numbered: int) -> list[str]:
         lines += [
             f"{n}. {defect_text(item.message)}" for n, item in enumerate(plan.report.errors, 1)
         ]
+    if plan.voided:
+        lines.append("本案作废的文书（未入卷，文号不再使用）：")
+        lines += [f"{n}. {text}" for n, text in enumerate(plan.voided, 1)]
     return lines
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.cases import view
-from docgen.model import Case, Document
+from docgen.model import CURRENT, VOID, Case, Document
 from docgen.vocab import CLOSED_STATUSES, Section
 
 DOSSIER_KIND = "卷宗"
@@ -169,9 +169,16 @@ class CheckReport:
 
 
 def case_documents(case: Case) -> list[Document]:
-    """The case's filed documents (not dossiers), in binding order: section, date, id."""
-    docs = [d for d in case.documents if d.section != DOSSIER_SECTION]
-    return sorted(docs, key=lambda d: (d.section, d.doc_date or dt.date.max, d.id))
+    """The case's filed current documents (not dossiers, not superseded versions, not void),
+    in binding order: section, date, id (a signed copy right after its paper)."""
+    docs = [d for d in case.documents if d.section != DOSSIER_SECTION and d.state == CURRENT]
+    return sorted(docs, key=lambda d: (d.section, d.doc_date or dt.date.max,
+                                       d.signed_of_id or d.id, d.id))  # fmt: skip
+
+
+def voided_documents(case: Case) -> list[Document]:
+    """The case's voided papers (the 备考表 names them with their reasons)."""
+    return sorted((d for d in case.documents if d.state == VOID), key=lambda d: d.id)
 
 
 def _label(doc: Document) -> str:
@@ -183,8 +190,13 @@ def check_case(case: Case, calendar: Any, root: Path | None = None,
     """Run every rule on ``case``; ``root`` (the workspace folder) enables the file checks."""
     report = CheckReport(case.case_no)
     docs = case_documents(case)
+    paper_ids = {d.id for d in docs}
+    visits = [f"回访（{f.visited_on:%Y-%m-%d}）" for f in case.follow_ups
+              if f.document_id not in paper_ids]  # fmt: skip
     for section in Section:
         summary = SectionSummary(section, [_label(d) for d in docs if d.section == section])
+        if section is Section.REPLY_AND_FOLLOW_UP:
+            summary.documents += visits  # a 回访 recorded with case visit counts here
         report.sections.append(summary)
         if not summary.documents:
             report.add(Rule.SECTION_EMPTY, f"第{int(section)}部分“{section.label}”没有材料："
@@ -213,9 +225,11 @@ def _service_time(case, docs, report, calendar, root, today) -> None:  # type: i
 
 def _report_signature(case, docs, report, calendar, root, today) -> None:  # type: ignore[no-untyped-def]
     """The case needs a 查办报告 signed by the 包案领导. The printed paper is signed by hand and
-    its signed scan filed beside it, so an unsigned print next to a signed copy is no defect."""
+    its signed scan filed beside it, so an unsigned print next to a signed copy is no defect:
+    the signed copy (``attach … --doc-no`` with the report's 文号) counts as signed."""
     reports = [d for d in docs if d.kind == REPORT]
-    if reports and not any((d.meta or {}).get("包案领导签字") for d in reports):
+    signed = any((d.meta or {}).get("包案领导签字") or d.signed_of_id is not None for d in reports)
+    if reports and not signed:
         report.add(Rule.REPORT_NO_LEADER_SIGNATURE, f"查办报告《{reports[0].title}》没有包案领导签字记录："
                    "请附包案领导签字的查办报告扫描件（docgen attach … --kind 查办报告 "
                    "--meta 包案领导签字=姓名）", section=reports[0].section,

@@ -63,6 +63,9 @@ def file_demo_case(ws: Any, case_no: str, scratch: Path) -> None:
     """Generate every paper of a closed case and file the signed scans that go with them."""
     report_pdf = None
     with ws.session() as session:
+        # The demo tells the story of a case received in June 2024: its dates follow the papers.
+        edit_case(session, case_no, {"registered_on": D(2024, 5, 28), "accepted_on": D(2024, 6, 3),
+                                     "assigned_on": D(2024, 6, 5), "due_on": None}, {})  # fmt: skip
         assigned = any(d.kind == "交办函" for d in get_case(session, case_no).documents)
     papers = DEMO_PAPERS if assigned else (("交办函", D(2024, 6, 5), {}), *DEMO_PAPERS)
     for kind, day, fields in papers:

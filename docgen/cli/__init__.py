@@ -17,6 +17,7 @@ from docgen.cli.export import export_command
 from docgen.cli.fonts import fonts_group
 from docgen.cli.init import init_command
 from docgen.cli.ledger import ledger_group
+from docgen.cli.numbers import numbers_command
 from docgen.cli.options import (
     CONTEXT_SETTINGS,
     DocgenGroup,
@@ -43,6 +44,7 @@ for command in (
     ledger_group,
     case_group,
     paper_group,
+    numbers_command,
     attach_command,
     dossier_group,
     seal_group,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
-from archive.case_view import case_dict
+from archive.case_view import case_detail, case_dict
 from archive.cases import (
     CaseFilter,
     add_case,
@@ -59,7 +60,7 @@ def list_command(status, category, unit, leader, overdue, workspace_path, as_jso
             due = shown(r["办结时限"])
             flag = "【超期】" if r["超期"] else ""
             click.echo(f"{r['案件编号']}  {r['信访人']}  {r['问题类别']}  {r['责任单位']}  "
-                       f"{r['状态']}  时限 {due}{flag}")  # fmt: skip
+                       f"包案 {r['包案领导'] or '—'}  {r['状态']}  时限 {due}{flag}")  # fmt: skip
         click.echo(f"共 {len(rows)} 件")
 
     emit(rows, as_json, text)
@@ -77,8 +78,8 @@ def show_command(
     """显示一件案件的全部信息。"""
     ws = open_workspace(workspace_path)
     with ws.read_session() as session:
-        data = case_dict(
-            view(get_case(session, case_no), ws.calendar), show_personal=show_personal, full=True
+        data = case_detail(
+            session, view(get_case(session, case_no), ws.calendar), show_personal=show_personal
         )
 
     emit(data, as_json, lambda: click.echo("\n".join(record_lines(data))))
@@ -104,14 +105,16 @@ def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
 @click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.option("--set", "pairs", multiple=True, required=True, metavar="字段=值",
               help="要修改的字段，可多次使用，如 --set 状态=已办结 --set 办结日期=2024-9-30")  # fmt: skip
+@date_option("--date", "effective", help="状态变更的生效日期（默认今天），记入时间线")
 @workspace_option
 @handle_errors
-def edit_command(case_no: str, pairs: tuple[str, ...], workspace_path: Path | None) -> None:
-    """修改案件字段（按台账列名或字段名）。"""
+def edit_command(case_no: str, pairs: tuple[str, ...], effective: dt.date | None,
+                 workspace_path: Path | None) -> None:  # fmt: skip
+    """修改案件字段（按台账列名或字段名）；状态变更连同经办人和日期记入时间线。"""
     ws = open_workspace(workspace_path)
     values, person = parse_assignments(pairs, load_vocabularies(ws))
     with ws.session() as session:
-        edit_case(session, case_no, values, person)
+        edit_case(session, case_no, values, person, effective=effective)
         changed = "、".join(sorted(values | person))
         ws.audit("case-edit", target=case_no, detail=changed, session=session)
     ws.cases_changed([case_no])

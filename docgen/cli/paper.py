@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from docgen.cli.options import (
     CASE_NO,
     DocgenGroup,
     UserError,
+    date_option,
     emit,
     handle_errors,
     json_option,
@@ -75,11 +77,36 @@ def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
+def _confirm_batch(assume_yes: bool, type_name: str):  # type: ignore[no-untyped-def]
+    def confirm(count: int, first: str, last: str) -> bool:
+        if count == 0:
+            return True
+        span = f"（预计 {first} 至 {last}）" if first != last else f"（{first}）"
+        question = f"将为 {count} 件案件生成{type_name}，占用 {count} 个文号{span}。继续吗？"
+        if assume_yes:
+            click.echo(question + "（--yes）", err=True)
+            return True
+        if not sys.stdin.isatty():
+            raise UserError(
+                f"将占用 {count} 个文号{span}：非交互方式运行时须加 --yes 确认后才会开始"
+            )
+        return click.confirm(question, default=False, err=True)
+
+    return confirm
+
+
 @paper_group.command("make")
 @click.argument("type_name", metavar="类型")
 @click.option("--case", "case_no", metavar="案件编号", type=CASE_NO, help="为这件案件生成")
 @click.option("--all", "all_cases", is_flag=True, help="批量：为台账中（筛选后的）每件案件生成")
 @click.option("--set", "pairs", multiple=True, metavar="字段=值", help="填写字段，可多次使用")
+@date_option(
+    "--date", "day", help="成文日期（如 2024-9-26、2024年9月26日），文号年份随之；默认今天"
+)
+@click.option("--new", "new", is_flag=True, help="案件已有此类文书时，确需再发一份（新文号）")
+@click.option("--force", is_flag=True, help="成文日期与案件矛盾时仍然生成（原因记入审计日志）")
+@click.option("--allow-blank", is_flag=True, help="案件缺少的字段留空（________）手工填写")
+@click.option("--yes", "assume_yes", is_flag=True, help="批量时不再询问，直接开始")
 @click.option("--status", type=click.Choice(STATUSES), help="批量时按状态筛选")
 @click.option("--category", type=click.Choice(CATEGORIES), help="批量时按问题类别筛选")
 @click.option("--unit", help="批量时按责任单位筛选（含此文字）")
@@ -91,18 +118,23 @@ def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 @workspace_option
 @json_option
 @handle_errors
-def make_command(type_name, case_no, all_cases, pairs, status, category, unit, leader, overdue,
-                 seal, sign, passphrase_env, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
-    """生成文书：--case 单件，或 --all 批量（两个进程并行，带进度条）。"""
+def make_command(type_name, case_no, all_cases, pairs, day, new, force, allow_blank,
+                 assume_yes, status, category, unit, leader, overdue, seal, sign, passphrase_env,
+                 workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    """生成文书：--case 单件，或 --all 批量（两个进程并行，带进度条）。
+
+    案件已有同类有效文书时拒绝（用 paper revise 更正、paper void 作废，或 --new 再发一份）；
+    批量时跳过已有的案件，开始前说明将占用多少个文号。"""
     if bool(case_no) == all_cases:
         raise UserError("请指定 --case 案件编号 或 --all（二选一）")
-    from docgen.papers.make import make_paper, make_papers
+    from docgen.papers.make import MakeOptions, make_paper, make_papers
 
     ws = open_workspace(workspace_path)
     values = parse_pairs(pairs)
+    options = MakeOptions(new=new, force=force, allow_blank=allow_blank)
     passphrase = passphrase_for(sign, passphrase_env)
     if case_no:
-        made = make_paper(ws, type_name, case_no, values)
+        made = make_paper(ws, type_name, case_no, values, today=day, options=options)
         data = made.as_dict()
         if seal or sign:
             data["签章"] = seal_made(ws, made, sign, passphrase).as_dict()
@@ -111,22 +143,71 @@ def make_command(type_name, case_no, all_cases, pairs, status, category, unit, l
             + ("，已签名" if sign else "，已盖章" if seal else "")))  # fmt: skip
         return
     flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
-    with progress("生成中", as_json=as_json) as advance:
-        result = make_papers(ws, type_name, flt, values, progress=lambda d, t, _case: advance(d, t))
+    with progress("生成中", as_json=as_json) as advance:  # the bar starts after the question
+        result = make_papers(ws, type_name, flt, values, today=day,
+                             progress=lambda d, t, _case: advance(d, t), options=options,
+                             confirm=_confirm_batch(assume_yes, type_name))  # fmt: skip
+    if result.cancelled:
+        raise UserError("已取消，未占用文号")
     if seal or sign:
         for made in result.made:
             seal_made(ws, made, sign, passphrase)
     data = {"成功": [m.as_dict() for m in result.made],
-            "失败": [{"案件编号": c, "原因": r} for c, r in result.failed]}  # fmt: skip
+            "失败": [{"案件编号": c, "原因": r} for c, r in result.failed],
+            "跳过": [{"案件编号": c, "已有文号": n} for c, n in result.skipped],
+            "文号范围": result.doc_no_range()}  # fmt: skip
 
     def text() -> None:
-        click.echo(f"成功 {len(result.made)} 件，失败 {len(result.failed)} 件")
+        click.echo(f"成功 {len(result.made)} 件，失败 {len(result.failed)} 件，"
+                   f"跳过 {len(result.skipped)} 件（已有有效的{type_name}）")  # fmt: skip
+        if result.doc_no_range():
+            click.echo(f"使用文号：{result.doc_no_range()}")
         for c, r in result.failed:
             click.echo(f"  失败：{c}：{r}")
 
     emit(data, as_json, text)
     if result.failed:
         raise SystemExit(1)
+
+
+@paper_group.command("revise")
+@click.argument("doc_no", metavar="文号")
+@click.option("--set", "pairs", multiple=True, metavar="字段=值", help="更正的字段，可多次使用")
+@date_option("--date", "day", help="更正后的成文日期（同一年内）")
+@click.option("--force", is_flag=True, help="成文日期与案件矛盾时仍然更正（原因记入审计日志）")
+@click.option("--allow-blank", is_flag=True, help="案件缺少的字段留空手工填写")
+@workspace_option
+@json_option
+@handle_errors
+def revise_command(doc_no, pairs, day, force, allow_blank, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]
+    """更正已发文书：同一文号出新版本，旧版文件保留为“旧版”，不覆盖（无文号的文书写作 文档N）。"""
+    from docgen.papers.make import MakeOptions, revise_paper
+
+    ws = open_workspace(workspace_path)
+    made = revise_paper(ws, doc_no, parse_pairs(pairs), day=day,
+                        options=MakeOptions(force=force, allow_blank=allow_blank))  # fmt: skip
+    emit(made.as_dict(), as_json, lambda: click.echo(
+        f"已更正{made.kind} {made.doc_no or doc_no}（{made.pages} 页）：{made.pdf}；旧版保留"))  # fmt: skip
+
+
+@paper_group.command("void")
+@click.argument("doc_no", metavar="文号")
+@click.option("--reason", required=True, metavar="原因", help="作废原因（记入发文登记和备考表）")
+@workspace_option
+@json_option
+@handle_errors
+def void_command(doc_no: str, reason: str, workspace_path: Path | None, as_json: bool) -> None:
+    """作废已发文书：文件和登记保留，文号不再使用。"""
+    from archive.register import void_paper
+
+    ws = open_workspace(workspace_path)
+    doc = void_paper(ws, doc_no, reason)
+    data = {"文号": doc_no, "文书": doc.kind, "状态": "作废", "原因": doc.void_reason}
+    emit(
+        data,
+        as_json,
+        lambda: click.echo(f"已作废{doc.kind} {doc_no}（原因：{reason.strip()}），文号不再使用"),
+    )
 
 
 def seal_made(ws, made, sign: bool, passphrase: str | None):  # type: ignore[no-untyped-def]

@@ -18,6 +18,9 @@ def demo_papers(ws: Any, echo: Callable[[str], None], today: Any = None) -> None
         echo(f"    {kind} {made.doc_no or ''}（{made.pages} 页）：{made.pdf}")
     echo("六、批量生成全部案件的交办函（两个进程并行）……")
     result = make_papers(ws, "交办函", CaseFilter(), today=today)
-    echo(f"    成功 {len(result.made)} 件，失败 {len(result.failed)} 件")
+    echo(
+        f"    成功 {len(result.made)} 件，失败 {len(result.failed)} 件，"
+        f"跳过 {len(result.skipped)} 件（已有交办函）；使用文号 {result.doc_no_range() or '无'}"
+    )
     for case_no, reason in result.failed:
         echo(f"    失败：{case_no}：{reason}")

@@ -91,7 +91,7 @@ def test_killed_paper_leaves_no_file_row_or_scratch(ws) -> None:  # type: ignore
     with ws.session() as session:
         rows = session.scalars(select(Document.path)).all()
     files = sorted(p.name for p in ws.case_dir(CASE).iterdir())
-    _killed(ws, "publish-before-commit", "paper", "make", "交办函", "--case", CASE)
+    _killed(ws, "publish-before-commit", "paper", "make", "交办函", "--case", CASE, "--new")
     assert any((ws.root / PENDING_DIR).iterdir())  # its journal and scratch folder
     Workspace.open(ws.root).close()
     with ws.session() as session:

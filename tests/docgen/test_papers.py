@@ -66,7 +66,9 @@ def _make(populated: Workspace, kind: str, *extra: str) -> dict:  # type: ignore
 
 @pytest.mark.parametrize("kind", list(PAPER_TYPES))
 def test_every_type_renders(populated: Workspace, kind: str) -> None:
-    data = _make(populated, kind)
+    if "assign_doc_no" in PAPER_TYPES[kind].case_fields:
+        _make(populated, "交办函", "--date", "2024-09-28")
+    data = _make(populated, kind, "--date", "2024-10-08")
     pdf, docx = populated.root / data["pdf"], populated.root / data["docx"]
     text = pdf_text(pdf)
     assert CASE in text
@@ -80,7 +82,9 @@ def test_every_type_renders(populated: Workspace, kind: str) -> None:
 
 def test_doc_numbers_sequential(populated: Workspace) -> None:
     first = _make(populated, "交办函")
-    second = _make(populated, "交办函")
+    refused = _call(populated, "paper", "make", "交办函", "--case", CASE, ok=False)
+    assert refused.exit_code == 1 and first["文号"] in refused.output and "--new" in refused.output
+    second = _make(populated, "交办函", "--new")
     year = first["文号"].split("〔")[1][:4]
     assert first["文号"] == f"某信交〔{year}〕1号"
     assert second["文号"] == f"某信交〔{year}〕2号"
@@ -187,7 +191,7 @@ def test_batch_reports_failures_and_goes_on(populated: Workspace) -> None:
         bad = views[0].case.case_no
         expected = len(views)
     result = _call(populated, "paper", "make", "交办函", "--all", "--category", "劳动保障",
-                   "--json", ok=False)  # fmt: skip
+                   "--json", "--yes", ok=False)  # fmt: skip
     data = json.loads(result.output[result.output.index("{") :])
     assert result.exit_code == 1
     assert [f["案件编号"] for f in data["失败"]] == [bad]
