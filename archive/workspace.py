@@ -19,9 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from archive.catalog import create_catalog_engine, migrate
+from archive.catalog import (
+    check_new_catalog,
+    create_catalog_engine,
+    migrate,
+    public_url,
+    unreachable,
+)
 from archive.documents import recover_batches
 from archive.settings import SETTINGS_FILE, Settings
 from docgen import caseno
@@ -55,10 +62,14 @@ class Workspace:
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"目录 {root} 非空，请指定一个新目录或空目录")
         settings.check()
+        url = settings.catalog_url
+        if url:  # a catalog server: reachable, and not another workspace's catalog
+            check_new_catalog(url)
+            settings.catalog_url = public_url(url)  # the password stays out of the file
         for sub in ("archive", "index", "templates"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         settings.save(root)
-        ws = cls.open(root)
+        ws = cls._open(root, settings, url)
         ws.audit("init", target=settings.org)
         return ws
 
@@ -66,9 +77,19 @@ class Workspace:
     def open(cls, root: Path) -> Workspace:
         root = root.resolve()
         settings = Settings.load(root)
-        url = settings.catalog_url or f"sqlite:///{root / CATALOG_FILE}"
+        return cls._open(root, settings, settings.catalog_url)
+
+    @classmethod
+    def _open(cls, root: Path, settings: Settings, url: str | None) -> Workspace:
+        url = url or f"sqlite:///{root / CATALOG_FILE}"
         engine = create_catalog_engine(url)
-        migrate(engine)
+        try:
+            migrate(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            if engine.dialect.name == "sqlite":
+                raise
+            raise unreachable(url, exc) from None
         ws = cls(root, settings, engine, sessionmaker(engine, expire_on_commit=False))
         recover_batches(root, ws.session)  # file writes a crash interrupted
         return ws
