@@ -52,6 +52,7 @@ def case_dict(v: CaseView, *, show_personal: bool = False, full: bool = False) -
         for f in c.follow_ups
     ]
     data["附加信息"] = c.extra or {}
+    data["版本"] = c.version  # for docgen case edit --if-version (another desk's edit is refused)
     return data
 
 

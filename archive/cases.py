@@ -14,13 +14,15 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from archive.catalog import serialize_writers
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
-from docgen.errors import NotFoundError, ValidationError
+from docgen.errors import ConflictError, NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
 from docgen.model import Case, FollowUp, Petitioner, utcnow
 from docgen.vocab import ATTITUDES, CLOSED_STATUSES
 
 UPSERT_BATCH = 1000
+CASES_LOCK = "cases"  # serialize_writers name for registering cases (import, add)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class UpsertCounts:
 def upsert_records(session: Session, records: Sequence[CaseRecord]) -> UpsertCounts:
     """Insert new cases and update existing ones (matched by 案件编号); petitioners are replaced."""
     created = updated = 0
+    serialize_writers(session, CASES_LOCK)  # check-then-insert: one import at a time
     for start in range(0, len(records), UPSERT_BATCH):
         c, u = _upsert_batch(session, records[start : start + UPSERT_BATCH])
         created += c
@@ -41,9 +44,11 @@ def upsert_records(session: Session, records: Sequence[CaseRecord]) -> UpsertCou
 
 def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[int, int]:
     numbers = [r.case_no for r in records]
-    existing = dict(
-        session.execute(select(Case.case_no, Case.id).where(Case.case_no.in_(numbers))).all()
-    )
+    found = session.execute(
+        select(Case.case_no, Case.id, Case.version).where(Case.case_no.in_(numbers))
+    ).all()
+    existing = {no: case_id for no, case_id, _ in found}
+    versions = {no: version for no, _, version in found}  # checked and bumped by the UPDATE
     now = utcnow()
     new = [r for r in records if r.case_no not in existing]
     old = [r for r in records if r.case_no in existing]
@@ -53,7 +58,8 @@ def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[int,
         result = session.execute(insert(Case).returning(Case.case_no, Case.id), rows)
         ids.update(dict(result.all()))
     if old:
-        rows = [{"id": existing[r.case_no], **_case_row(r, now, created=False)} for r in old]
+        rows = [{"id": existing[r.case_no], "version": versions[r.case_no],
+                 **_case_row(r, now, created=False)} for r in old]  # fmt: skip
         session.execute(update(Case), rows)
         session.execute(delete(Petitioner).where(Petitioner.case_id.in_(existing.values())))
     petitioners = [{"case_id": ids[r.case_no], **p} for r in records for p in r.petitioners]
@@ -143,11 +149,14 @@ def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) ->
     return CaseView(case, deadlines)
 
 
-def get_case(session: Session, case_no: str) -> Case:
+def get_case(session: Session, case_no: str, *, for_update: bool = False) -> Case:
+    """A case with its petitioners and follow-ups; ``for_update`` locks its row until the
+    transaction ends (PostgreSQL: another desk editing it waits; SQLite locks the file anyway)."""
+    stmt = select(Case).with_for_update() if for_update else select(Case)
     case = session.scalar(
-        select(Case)
-        .where(Case.case_no == case_no)
-        .options(selectinload(Case.petitioners), selectinload(Case.follow_ups))
+        stmt.where(Case.case_no == case_no).options(
+            selectinload(Case.petitioners), selectinload(Case.follow_ups)
+        )
     )
     if case is None:
         raise NotFoundError(f"案件编号“{case_no}”不存在（可用 docgen case list 查看）")
@@ -180,6 +189,7 @@ def add_case(session: Session, values: dict[str, Any], person: dict[str, Any]) -
     missing = [label for name, label in REQUIRED_ON_ADD if not given.get(name)]
     if missing:
         raise ValidationError(f"缺少必填字段：{'、'.join(missing)}")
+    serialize_writers(session, CASES_LOCK)  # check-then-insert: one desk at a time
     if session.scalar(select(Case.id).where(Case.case_no == values["case_no"])) is not None:
         raise ValidationError(f"案件编号“{values['case_no']}”已存在，修改请用 docgen case edit")
     case = Case(**{**_DEFAULTS, "head_count": 1, "status": "办理中", **values})
@@ -189,12 +199,25 @@ def add_case(session: Session, values: dict[str, Any], person: dict[str, Any]) -
 
 
 def edit_case(
-    session: Session, case_no: str, values: dict[str, Any], person: dict[str, Any]
+    session: Session,
+    case_no: str,
+    values: dict[str, Any],
+    person: dict[str, Any],
+    *,
+    expected_version: int | None = None,
 ) -> Case:
+    """Change fields of a case. ``expected_version``: the version the clerk saw (``case show``);
+    if another desk has changed the case since, nothing is written and ConflictError says so."""
     if "case_no" in values:
         raise ValidationError("案件编号不能修改")
-    case = get_case(session, case_no)
+    case = get_case(session, case_no, for_update=True)
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(
+            f"案件 {case_no} 已被他人修改（您看到的是第 {expected_version} 版，现在是第 "
+            f"{case.version} 版），本次修改未保存：请重新查看（docgen case show）后再改"
+        )
     apply_changes(case, values, person)
+    case.updated_at = utcnow()  # the case row is written (and its version bumped) every time
     return case
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from archive.catalog import (
     check_new_catalog,
@@ -33,7 +34,7 @@ from archive.documents import recover_batches
 from archive.settings import SETTINGS_FILE, Settings
 from docgen import caseno
 from docgen.clocks import HolidayCalendar
-from docgen.errors import ValidationError, WorkspaceError
+from docgen.errors import ConflictError, ValidationError, WorkspaceError
 from docgen.model import AuditEntry, Case, Document
 
 if TYPE_CHECKING:
@@ -144,9 +145,16 @@ class Workspace:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed on success, rolled back on any exception."""
-        with self._sessions.begin() as session:
-            yield session
+        """A unit of work: committed on success, rolled back on any exception. A row another
+        desk changed since it was read (its version moved on) refuses the whole unit."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except StaleDataError:
+            raise ConflictError(
+                "另一位用户刚刚修改了同一案件，本次修改未保存（没有覆盖对方的修改）："
+                "请重新查看（docgen case show）后再改"
+            ) from None
 
     # --- search index (derived data, kept current by the write paths) ------------------------
 

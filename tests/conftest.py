@@ -64,6 +64,22 @@ def write_ledger(
     return path
 
 
+def catalog_rows(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every catalog table, in primary-key order (SQLite or PostgreSQL alike)."""
+    from sqlalchemy import column, inspect, select, table
+
+    out: dict[str, list[tuple[object, ...]]] = {}
+    with ws.engine.connect() as conn:
+        insp = inspect(conn)
+        for name in sorted(insp.get_table_names()):
+            cols = [c["name"] for c in insp.get_columns(name)]
+            t = table(name, *(column(c) for c in cols))
+            keys = insp.get_pk_constraint(name)["constrained_columns"] or cols
+            rows = conn.execute(select(t).order_by(*(t.c[k] for k in keys))).all()
+            out[name] = [tuple(r) for r in rows]
+    return out
+
+
 @pytest.fixture
 def workspace(tmp_path: Path, catalog_url: str | None) -> Workspace:
     """A new workspace; its catalog is SQLite or PostgreSQL (the test runs once on each)."""

@@ -31,7 +31,9 @@ ENV_SWITCH = "DOCGEN_TEST_POSTGRES"
 PG_BIN = Path(os.environ.get("DOCGEN_PG_BIN", "/usr/lib/postgresql/15/bin"))
 SUPERUSER = "docgen_test"
 PASSWORD = "test-口令-0"  # known to the cluster and the .pgpass file only, never in a URL
-SERVER_OPTIONS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+SERVER_OPTIONS = (
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+)
 
 
 def postgres_wanted() -> bool:
@@ -176,7 +178,7 @@ def catalogs():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def catalog_backend(request: pytest.FixtureRequest) -> str:
-    """"sqlite" or "postgresql": every test using a workspace fixture runs once per backend."""
+    """ "sqlite" or "postgresql": every test using a workspace fixture runs once per backend."""
     return getattr(request, "param", "sqlite")
 
 

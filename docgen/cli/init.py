@@ -46,3 +46,4 @@ def init_command(
     if ws.settings.catalog_url:
         click.echo(f"  案件目录数据库：{ws.settings.catalog_url}")
     click.echo(f"  下一步：docgen -w {directory} ledger import 台账.xlsx")
+    ws.close()

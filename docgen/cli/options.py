@@ -110,10 +110,13 @@ def open_workspace(path: Path | None):  # type: ignore[no-untyped-def]
     """The command's own --workspace, else the one given before the command, else discovery."""
     from archive.workspace import Workspace
 
+    ctx = click.get_current_context(silent=True)
     if path is None:
-        ctx = click.get_current_context(silent=True)
         path = ctx.find_root().params.get("workspace_path") if ctx else None
-    return Workspace.find(path)
+    ws = Workspace.find(path)
+    if ctx is not None:  # the catalog's connections close with the command (a server's too)
+        ctx.call_on_close(ws.close)
+    return ws
 
 
 def handle_errors(f: F) -> F:
