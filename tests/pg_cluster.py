@@ -84,11 +84,11 @@ class Cluster:
             PG_BIN / "pg_ctl", "-D", self.data, "-l", self.base / "server.log", "-w", "-t", "60",
             "-o", f"-p {self.port} -h {self.host} -k {self.base} {SERVER_OPTIONS}", "start",
         )  # fmt: skip
-        self.pgpass = self.base / "pgpass"
+        # PGPASSFILE was set at start-up (pytest_configure), so processes started before the
+        # cluster (a forkserver) find the password too.
+        self.pgpass = Path(os.environ["PGPASSFILE"])
         self.pgpass.write_text(f"{self.host}:{self.port}:*:{SUPERUSER}:{PASSWORD}\n", "utf-8")
         os.chmod(self.pgpass, 0o600)
-        self._saved_env = os.environ.get("PGPASSFILE")
-        os.environ["PGPASSFILE"] = str(self.pgpass)  # inherited by the CLI subprocesses
 
     def _run(self, *argv: object) -> None:
         cmd = [*self._as, *(str(a) for a in argv)]
@@ -124,10 +124,7 @@ class Cluster:
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
-        if self._saved_env is None:
-            os.environ.pop("PGPASSFILE", None)
-        else:
-            os.environ["PGPASSFILE"] = self._saved_env
+        self.pgpass.unlink(missing_ok=True)
         shutil.rmtree(self.base, ignore_errors=True)
 
 
@@ -198,6 +195,9 @@ def pg_cluster(catalogs: Catalogs) -> Cluster:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if postgres_wanted():  # one per process (each xdist worker configures itself)
+        pgpass = Path(tempfile.gettempdir()) / f"docgen-test-pgpass-{os.getpid()}"
+        os.environ["PGPASSFILE"] = str(pgpass)
     config.addinivalue_line(
         "markers", "sqlite_only: run on the SQLite catalog only (rendering-heavy, same SQL)"
     )

@@ -33,6 +33,7 @@ from docgen.vocab import OUTCOMES
 
 Progress = Callable[[int, int, str], None]
 COMMIT_GROUP = 16  # rendered papers committed per catalog transaction in a batch
+OPTIMISTIC_TRIES = 1  # renders with the expected 文号 before rendering while holding it
 _OUTCOME_TEXT = dict(zip(OUTCOMES, ("予以支持", "作出解释说明", "不予支持"), strict=True))
 
 
@@ -190,24 +191,38 @@ def commit_papers(
             doc_no = allocate_doc_no(txn.session, code, today.year) if code else None
             if doc_no != (ctx["doc_no"] or None):
                 raise _StaleNumber(doc_no)
-            case_dir = ws.case_dir(case_no)
-            stem = _file_stem(paper, case_dir, doc_no, today)
-            docx_final, pdf_final = case_dir / f"{stem}.docx", case_dir / f"{stem}.pdf"
-            for source, final in ((rendered.docx, docx_final), (rendered.pdf, pdf_final)):
-                tmp = txn.files.add(final)
-                tmp.unlink()
-                os.link(source, tmp)
-            docx_rel = ws.relative(docx_final)
-            txn.record(case, txn.files.temp_for(pdf_final), NewDocument(
-                section=int(paper.section), kind=paper.name, title=paper.title.format(**ctx),
-                doc_no=doc_no, author=ws.settings.org, doc_date=today, pages=rendered.pages,
-                meta={"docx": docx_rel, **ctx["recorded_facts"]},
-            ))  # fmt: skip
-            ws.audit("paper-make", target=case_no, detail=f"{paper.name} {doc_no or ''}".strip(),
-                     session=txn.session)  # fmt: skip
-            made.append(MadePaper(case_no, paper.name, doc_no, docx_rel, ws.relative(pdf_final),
-                                  rendered.pages))  # fmt: skip
+            made.append(_record_paper(ws, txn, paper, case, ctx, rendered, today))
     return made
+
+
+def _record_paper(
+    ws: Any,
+    txn: Any,
+    paper: PaperType,
+    case: Case,
+    ctx: Mapping[str, Any],
+    rendered: Rendered,
+    today: dt.date,
+) -> MadePaper:
+    """Link the rendered files into the case folder and record the Document (in ``txn``)."""
+    case_no, doc_no = case.case_no, ctx["doc_no"] or None
+    case_dir = ws.case_dir(case_no)
+    stem = _file_stem(paper, case_dir, doc_no, today)
+    docx_final, pdf_final = case_dir / f"{stem}.docx", case_dir / f"{stem}.pdf"
+    for source, final in ((rendered.docx, docx_final), (rendered.pdf, pdf_final)):
+        tmp = txn.files.add(final)
+        tmp.unlink()
+        os.link(source, tmp)
+    docx_rel = ws.relative(docx_final)
+    txn.record(case, txn.files.temp_for(pdf_final), NewDocument(
+        section=int(paper.section), kind=paper.name, title=paper.title.format(**ctx),
+        doc_no=doc_no, author=ws.settings.org, doc_date=today, pages=rendered.pages,
+        meta={"docx": docx_rel, **ctx["recorded_facts"]},
+    ))  # fmt: skip
+    ws.audit("paper-make", target=case_no, detail=f"{paper.name} {doc_no or ''}".strip(),
+             session=txn.session)  # fmt: skip
+    return MadePaper(case_no, paper.name, doc_no, docx_rel, ws.relative(pdf_final),
+                     rendered.pages)  # fmt: skip
 
 
 def _expected(ws: Any, session: Session, paper: PaperType, today: dt.date, offset: int = 0) -> str:
@@ -229,7 +244,7 @@ def make_paper(
     """Make one paper for one case (see the module docstring)."""
     paper = get_paper_type(type_name)
     today = today or dt.date.today()
-    for _attempt in range(5):
+    for _attempt in range(OPTIMISTIC_TRIES):
         with ws.session() as session:
             case = get_case(session, case_no)
             ctx = plan_context(ws, session, paper, case, values or {}, today)
@@ -240,7 +255,27 @@ def make_paper(
                 return commit_paper(ws, paper, case_no, ctx, rendered, today)
             except _StaleNumber:
                 continue
-    raise DocgenError("文号分配冲突（其他用户正在发文），请稍后重试", code="doc_no_conflict")
+    return _make_paper_holding_the_number(ws, paper, case_no, values or {}, today, typesetter)
+
+
+def _make_paper_holding_the_number(
+    ws: Any,
+    paper: PaperType,
+    case_no: str,
+    values: Mapping[str, str],
+    today: dt.date,
+    typesetter: Any,
+) -> MadePaper:
+    """Under contention (other desks kept taking the expected 文号): allocate first and render
+    inside the transaction, so the number is ours; other writers of the same 代字 wait for one
+    render (PostgreSQL: the counter row's lock; SQLite: the file's write lock)."""
+    code = paper.doc_code(ws.settings.code)
+    with scratch_dir(ws) as scratch, document_transaction(ws) as txn:
+        case = get_case(txn.session, case_no)
+        ctx = plan_context(ws, txn.session, paper, case, values, today)
+        ctx["doc_no"] = allocate_doc_no(txn.session, code, today.year) if code else ""
+        rendered = render_job(_job(ws, paper, case_no, ctx, scratch), typesetter)
+        return _record_paper(ws, txn, paper, case, ctx, rendered, today)
 
 
 # --- batch ----------------------------------------------------------------------------------
