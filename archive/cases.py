@@ -210,7 +210,11 @@ def edit_case(
     if another desk has changed the case since, nothing is written and ConflictError says so."""
     if "case_no" in values:
         raise ValidationError("案件编号不能修改")
-    case = get_case(session, case_no, for_update=True)
+    if expected_version is None:  # a case this session read before: the version it saw then
+        seen = [c.version for c in session.identity_map.values()
+                if isinstance(c, Case) and c.case_no == case_no]  # fmt: skip
+        expected_version = seen[0] if seen else None
+    case = get_case(session, case_no, for_update=True)  # locked and re-read (latest version)
     if expected_version is not None and case.version != expected_version:
         raise ConflictError(
             f"案件 {case_no} 已被他人修改（您看到的是第 {expected_version} 版，现在是第 "

@@ -104,8 +104,8 @@ def _increment(root: str, queue) -> None:  # type: ignore[no-untyped-def]
                 while True:
                     try:
                         with ws.session() as s:
-                            seen = get_case(s, "T2024-0001").head_count
-                            edit_case(s, "T2024-0001", {"head_count": seen + 1}, {})
+                            seen = get_case(s, "T2024-0001")  # held: edit_case checks its version
+                            edit_case(s, "T2024-0001", {"head_count": seen.head_count + 1}, {})
                         break
                     except ConflictError:
                         conflicts += 1
