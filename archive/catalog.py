@@ -46,13 +46,15 @@ def parse_url(url: str) -> URL:
 
 def public_url(url: str) -> str:
     """The URL without its password: what the settings file keeps and messages show."""
-    return parse_url(url).set(password=None).render_as_string(hide_password=False)
+    return parse_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
 def _hide(url: str) -> str:
     """Best effort for a URL that does not parse: cut what could be ``user:password@``."""
-    scheme, sep, rest = url.partition("://")
-    return f"{scheme}{sep}…@{rest.rpartition('@')[2]}" if "@" in rest else url
+    if "@" not in url:
+        return url
+    scheme, sep, _ = url.partition("://")
+    return f"{scheme + sep if sep else ''}…@{url.rpartition('@')[2]}"
 
 
 def create_catalog_engine(url: str | URL) -> Engine:
@@ -81,8 +83,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 
 def unreachable(url: str, exc: DBAPIError) -> WorkspaceError:
     """A Chinese message for a catalog server that refused us (no password, no traceback)."""
-    reason = str(exc.orig or exc).strip().splitlines()[-1] if str(exc.orig or exc).strip() else ""
-    low = reason.lower()
+    full = str(exc.orig or exc).strip()
+    reason = full.splitlines()[0].strip() if full else ""
+    low = full.lower()
     if "password" in low or "authentication" in low:
         hint = "身份验证失败：口令请通过环境变量 PGPASSWORD 或 .pgpass 文件提供（不写入地址）"
     elif "does not exist" in low and "database" in low:
