@@ -34,7 +34,7 @@ def test_init_on_the_server_keeps_the_password_out_of_the_settings(
     assert PASSWORD not in settings
     assert json.loads(settings)["catalog_url"] == pg_cluster.url(database)
     assert not (root / "catalog.sqlite").exists()
-    with pytest.raises(WorkspaceError, match="身份验证失败.*PGPASSWORD"):
+    with pytest.raises(WorkspaceError, match=r"身份验证失败.*PGPASSWORD"):
         Workspace.open(root)  # later commands need PGPASSWORD or .pgpass
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     ws = Workspace.open(root)
