@@ -14,6 +14,7 @@ binaries fail the run (they are never skipped silently: ``make test`` installs t
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import os
@@ -28,7 +29,18 @@ import psycopg
 import pytest
 
 ENV_SWITCH = "DOCGEN_TEST_POSTGRES"
-PG_BIN = Path(os.environ.get("DOCGEN_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _pg_bin() -> Path:
+    """Debian's PostgreSQL 15 server binaries (another installed major version if 15 is not)."""
+    if os.environ.get("DOCGEN_PG_BIN"):
+        return Path(os.environ["DOCGEN_PG_BIN"])
+    wanted = Path("/usr/lib/postgresql/15/bin")
+    others = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
+    return wanted if wanted.is_dir() or not others else others[-1].parent
+
+
+PG_BIN = _pg_bin()
 SUPERUSER = "docgen_test"
 PASSWORD = "test-口令-0"  # known to the cluster and the .pgpass file only, never in a URL
 SERVER_OPTIONS = (
@@ -67,6 +79,7 @@ class Cluster:
         self.base = Path(tempfile.mkdtemp(prefix="docgen-pg-"))
         os.chmod(self.base, 0o755)
         os.chown(self.base, self._uid, -1)
+        atexit.register(self.stop)  # also when the session ends without its fixture teardown
         self.data = self.base / "data"
         self.port = _free_port()
         self.host = "127.0.0.1"
@@ -122,8 +135,20 @@ class Cluster:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+        if not self.base.exists():
+            return
+        stop = [
+            *self._as,
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-m",
+            "immediate",
+            "-w",
+            "stop",
+        ]
+        with contextlib.suppress(OSError):
+            subprocess.run(stop, capture_output=True, cwd=self.base, check=False)
         self.pgpass.unlink(missing_ok=True)
         shutil.rmtree(self.base, ignore_errors=True)
 

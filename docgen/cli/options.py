@@ -132,8 +132,25 @@ def handle_errors(f: F) -> F:
             raise UserError(
                 f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）"
             ) from None
+        except Exception as exc:
+            if message := _catalog_failure(exc):
+                raise UserError(message) from None
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _catalog_failure(exc: Exception) -> str | None:
+    """A Chinese message for a catalog that is busy or gone (SQLite locked past its busy
+    timeout, a PostgreSQL server restarted or unreachable); None for anything else."""
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return None
+    detail = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else ""
+    if "locked" in detail:
+        return "案件目录数据库正忙（其他用户的写入超过 60 秒未完成），本次操作未保存，请稍后重试"
+    return f"案件目录数据库连接失败或中断，本次操作未保存：{detail}"
 
 
 def emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:

@@ -182,3 +182,24 @@ def test_stale_write_in_flight_is_refused(workspace: Workspace, tmp_path: Path, 
         case.remarks = "后到"
     with workspace.session() as s:
         assert get_case(s, "T2024-0001").remarks == "先到"
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_writer_waiting_past_the_busy_timeout_is_told_in_chinese(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's limit: one writer at a time; the others wait BUSY_TIMEOUT_S (60 s), then give up."""
+    import sqlite3
+
+    import archive.catalog
+
+    import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", [good_row(1)]))
+    monkeypatch.setattr(archive.catalog, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(workspace.root / "catalog.sqlite", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another desk in the middle of a long write
+        result = Cli(workspace)("case", "edit", "T2024-0001", "--set", "备注=x", ok=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1 and "正忙" in result.output and "未保存" in result.output
