@@ -120,18 +120,20 @@ class CaseView:
 def list_cases(
     session: Session, calendar: HolidayCalendar, flt: CaseFilter, today: dt.date | None = None
 ) -> list[CaseView]:
-    stmt = select(Case).options(selectinload(Case.petitioners)).order_by(Case.case_no)
+    stmt = select(Case).options(selectinload(Case.petitioners))
     if flt.status:
         stmt = stmt.where(Case.status == flt.status)
     if flt.category:
         stmt = stmt.where(Case.category == flt.category)
     if flt.unit:
-        stmt = stmt.where(Case.unit.contains(flt.unit))
+        stmt = stmt.where(Case.unit.icontains(flt.unit, autoescape=True))
     if flt.leader:
-        stmt = stmt.where(Case.leader_name.contains(flt.leader))
+        stmt = stmt.where(Case.leader_name.icontains(flt.leader, autoescape=True))
     if flt.case_nos:
         stmt = stmt.where(Case.case_no.in_(flt.case_nos))
-    views = [view(c, calendar, today) for c in session.scalars(stmt)]
+    # Sorted here, by code point: the same order on SQLite and on any PostgreSQL collation.
+    cases = sorted(session.scalars(stmt), key=lambda c: c.case_no)
+    views = [view(c, calendar, today) for c in cases]
     if flt.overdue:
         views = [v for v in views if v.deadlines.overdue]
     return views
