@@ -25,7 +25,7 @@ from docgen.model import Case, Document
 from tests.conftest import Cli, good_row, write_ledger
 
 PAPER_WRITERS = 8
-PAPERS_EACH = 2
+PAPERS_EACH = 1
 EDITORS = 4
 EDITS_EACH = 5
 IMPORTERS = 4
