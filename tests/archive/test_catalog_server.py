@@ -114,3 +114,15 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]  # free, and nobody listens once closed
+
+
+def test_missing_postgresql_fails_the_run_loudly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tests.pg_cluster as plugin
+
+    monkeypatch.setattr(plugin, "PG_BIN", tmp_path)  # no initdb there
+    with pytest.raises(pytest.fail.Exception, match=r"未找到 PostgreSQL.*DOCGEN_TEST_POSTGRES=0"):
+        plugin.Cluster()
+    monkeypatch.setenv("DOCGEN_TEST_POSTGRES", "0")
+    assert plugin.backends() == ["sqlite"]
