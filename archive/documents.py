@@ -61,6 +61,8 @@ def sha256_file(path: Path) -> str:
 
 PENDING_DIR = ".pending"  # under the workspace root: journals of the file batches in flight
 SCRATCH_PREFIX = "scratch-"
+STAGING_PREFIX = "new-scratch-"  # a scratch folder before its lock is taken
+STAGING_KEPT = dt.timedelta(hours=1)  # a staging folder older than this was left by a crash
 log = logging.getLogger("docgen.recovery")
 MARK_KEPT = dt.timedelta(days=7)  # how long a committed batch keeps its FileBatchMark
 
@@ -223,9 +225,13 @@ def scratch_dir(ws: Any) -> Iterator[Path]:
     the next ``recover_batches`` (its lock is free then)."""
     folder = ws.root / PENDING_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=folder))
-    with open(path / ".lock", "w") as lock:
+    # Made under another name and renamed once locked: another process's recovery sweeps
+    # every scratch-* folder whose lock is free, so one must never be seen unlocked.
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+    with open(staging / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        path = staging.with_name(SCRATCH_PREFIX + staging.name.removeprefix(STAGING_PREFIX))
+        staging.rename(path)
         try:
             yield path
         finally:
@@ -249,6 +255,11 @@ def recover_batches(root: Path, session_scope: Any) -> int:
     if not folder.is_dir():
         return 0
     done = 0
+    for staging in folder.glob(f"{STAGING_PREFIX}*"):  # a process died between mkdir and lock
+        with contextlib.suppress(OSError):
+            age = dt.datetime.now() - dt.datetime.fromtimestamp(staging.stat().st_mtime)
+            if age > STAGING_KEPT:
+                shutil.rmtree(staging, ignore_errors=True)
     for scratch in folder.glob(f"{SCRATCH_PREFIX}*"):
         with contextlib.suppress(OSError), open(scratch / ".lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while alive

@@ -15,6 +15,7 @@ import datetime as dt
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -105,6 +106,7 @@ def main() -> None:
         "--pg-url", help="an empty-database server to use (else a throw-away cluster)"
     )
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up (the cluster) when stopped
     tmp = Path(tempfile.mkdtemp(prefix="bench-concurrency-"))
     cluster = None
     os.environ.setdefault("PGPASSFILE", str(tmp / "pgpass"))

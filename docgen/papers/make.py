@@ -34,6 +34,8 @@ from docgen.vocab import OUTCOMES
 Progress = Callable[[int, int, str], None]
 COMMIT_GROUP = 16  # rendered papers committed per catalog transaction in a batch
 OPTIMISTIC_TRIES = 1  # renders with the expected 文号 before rendering while holding it
+CONTENTION_MEMORY_S = 10.0  # after a lost race, this process renders holding the number for a while
+_contended_until = 0.0  # time.monotonic() until which it does
 _OUTCOME_TEXT = dict(zip(OUTCOMES, ("予以支持", "作出解释说明", "不予支持"), strict=True))
 
 
@@ -242,9 +244,12 @@ def make_paper(
     typesetter: Any = None,
 ) -> MadePaper:
     """Make one paper for one case (see the module docstring)."""
+    global _contended_until
     paper = get_paper_type(type_name)
     today = today or dt.date.today()
-    for _attempt in range(OPTIMISTIC_TRIES):
+    # Other desks issuing lately: a render with a guessed number would likely be wasted CPU.
+    tries = 0 if time.monotonic() < _contended_until else OPTIMISTIC_TRIES
+    for _attempt in range(tries):
         with ws.session() as session:
             case = get_case(session, case_no)
             ctx = plan_context(ws, session, paper, case, values or {}, today)
@@ -254,6 +259,7 @@ def make_paper(
             try:
                 return commit_paper(ws, paper, case_no, ctx, rendered, today)
             except _StaleNumber:
+                _contended_until = time.monotonic() + CONTENTION_MEMORY_S
                 continue
     return _make_paper_holding_the_number(ws, paper, case_no, values or {}, today, typesetter)
 
