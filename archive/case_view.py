@@ -51,6 +51,7 @@ def case_dict(v: CaseView, *, show_personal: bool = False, full: bool = False) -
         for f in c.follow_ups
     ]  # fmt: skip
     data["附加信息"] = _free(c.extra or {}, show_personal)
+    data["版本"] = c.version  # for docgen case edit --if-version (another desk's edit is refused)
     return data
 
 

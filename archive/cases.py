@@ -15,14 +15,16 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from archive.catalog import serialize_writers
 from docgen import caseno, chars
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
-from docgen.errors import NotFoundError, ValidationError
+from docgen.errors import ConflictError, NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
 from docgen.model import Case, CaseEvent, FollowUp, Petitioner, utcnow
 from docgen.vocab import ATTITUDES, ENDED_STATUSES, FLAGS
 
 UPSERT_BATCH = 1000
+CASES_LOCK = "cases"  # serialize_writers name for registering cases (import, add)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ def upsert_records(session: Session, records: Sequence[CaseRecord]) -> UpsertCou
     """Insert new cases and update existing ones (matched by 案件编号); petitioners are replaced."""
     created: set[str] = set()
     updated = 0
+    serialize_writers(session, CASES_LOCK)  # check-then-insert: one import at a time
     for start in range(0, len(records), UPSERT_BATCH):
         new, u = _upsert_batch(session, records[start : start + UPSERT_BATCH])
         created |= new
@@ -45,9 +48,11 @@ def upsert_records(session: Session, records: Sequence[CaseRecord]) -> UpsertCou
 
 def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[set[str], int]:
     numbers = [r.case_no for r in records]
-    existing = dict(
-        session.execute(select(Case.case_no, Case.id).where(Case.case_no.in_(numbers))).all()
-    )
+    found = session.execute(
+        select(Case.case_no, Case.id, Case.version).where(Case.case_no.in_(numbers))
+    ).all()
+    existing = {no: case_id for no, case_id, _ in found}
+    versions = {no: version for no, _, version in found}  # checked and bumped by the UPDATE
     now = utcnow()
     new = [r for r in records if r.case_no not in existing]
     old = [r for r in records if r.case_no in existing]
@@ -57,7 +62,8 @@ def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[set[
         result = session.execute(insert(Case).returning(Case.case_no, Case.id), rows)
         ids.update(dict(result.all()))
     if old:
-        rows = [{"id": existing[r.case_no], **_case_row(r, now, created=False)} for r in old]
+        rows = [{"id": existing[r.case_no], "version": versions[r.case_no],
+                 **_case_row(r, now, created=False)} for r in old]  # fmt: skip
         _log_imported_status(session, rows)
         session.execute(update(Case), rows)
         session.execute(delete(Petitioner).where(Petitioner.case_id.in_(existing.values())))
@@ -119,15 +125,15 @@ class CaseView:
 def list_cases(
     session: Session, calendar: HolidayCalendar, flt: CaseFilter, today: dt.date | None = None
 ) -> list[CaseView]:
-    stmt = select(Case).options(selectinload(Case.petitioners)).order_by(Case.case_no)
+    stmt = select(Case).options(selectinload(Case.petitioners))
     if flt.status:
         stmt = stmt.where(Case.status == flt.status)
     if flt.category:
         stmt = stmt.where(Case.category == flt.category)
     if flt.unit:
-        stmt = stmt.where(Case.unit.contains(flt.unit))
+        stmt = stmt.where(Case.unit.icontains(flt.unit, autoescape=True))
     if flt.leader:
-        stmt = stmt.where(Case.leader_name.contains(flt.leader))
+        stmt = stmt.where(Case.leader_name.icontains(flt.leader, autoescape=True))
     if flt.case_nos:
         stmt = stmt.where(Case.case_no.in_(flt.case_nos))
     views = [view(c, calendar, today) for c in session.scalars(stmt)]
@@ -157,12 +163,15 @@ def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) ->
     return CaseView(case, deadlines)
 
 
-def get_case(session: Session, case_no: str) -> Case:
+def get_case(session: Session, case_no: str, *, for_update: bool = False) -> Case:
+    """A case with its petitioners and follow-ups; ``for_update`` locks its row until the
+    transaction ends (PostgreSQL: another desk editing it waits; SQLite locks the file anyway)."""
     case_no = caseno.clean(case_no)
+    stmt = select(Case).with_for_update() if for_update else select(Case)
     case = session.scalar(
-        select(Case)
-        .where(Case.case_no == case_no)
-        .options(selectinload(Case.petitioners), selectinload(Case.follow_ups))
+        stmt.where(Case.case_no == case_no).options(
+            selectinload(Case.petitioners), selectinload(Case.follow_ups)
+        )
     )
     if case is None:
         raise NotFoundError(f"案件编号“{case_no}”不存在（可用 docgen case list 查看）")
@@ -195,6 +204,7 @@ def add_case(session: Session, values: dict[str, Any], person: dict[str, Any]) -
     missing = [label for name, label in REQUIRED_ON_ADD if not given.get(name)]
     if missing:
         raise ValidationError(f"缺少必填字段：{'、'.join(missing)}")
+    serialize_writers(session, CASES_LOCK)  # check-then-insert: one desk at a time
     if session.scalar(select(Case.id).where(Case.case_no == values["case_no"])) is not None:
         raise ValidationError(f"案件编号“{values['case_no']}”已存在，修改请用 docgen case edit")
     case = Case(**{**_DEFAULTS, "head_count": 1, "status": "办理中", **values})
@@ -204,18 +214,36 @@ def add_case(session: Session, values: dict[str, Any], person: dict[str, Any]) -
 
 
 def edit_case(
-    session: Session, case_no: str, values: dict[str, Any], person: dict[str, Any],
-    *, effective: dt.date | None = None, actor: str | None = None,
-) -> Case:  # fmt: skip
+    session: Session,
+    case_no: str,
+    values: dict[str, Any],
+    person: dict[str, Any],
+    *,
+    effective: dt.date | None = None,
+    actor: str | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Change a case's fields; a status change is logged on the timeline as of ``effective``
-    (default today), with who made it."""
+    (default today), with who made it. ``expected_version``: the version the clerk saw (``case
+    show``); if another desk has changed the case since, nothing is written and ConflictError
+    says so."""
     from archive.timeline import record_event, record_status_change
 
     if "case_no" in values:
         raise ValidationError("案件编号不能修改")
-    case = get_case(session, case_no)
+    if expected_version is None:  # a case this session read before: the version it saw then
+        seen = [c.version for c in session.identity_map.values()
+                if isinstance(c, Case) and c.case_no == case_no]  # fmt: skip
+        expected_version = seen[0] if seen else None
+    case = get_case(session, case_no, for_update=True)  # locked and re-read (latest version)
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(
+            f"案件 {case_no} 已被他人修改（您看到的是第 {expected_version} 版，现在是第 "
+            f"{case.version} 版），本次修改未保存：请重新查看（docgen case show）后再改"
+        )
     old_status, old_leader = case.status, case.leader_name
     apply_changes(case, values, person)
+    case.updated_at = utcnow()  # the case row is written (and its version bumped) every time
     if "status" in values:
         record_status_change(session, case, old_status, case.status, day=effective, actor=actor)
     if "leader_name" in values and case.leader_name != old_leader:

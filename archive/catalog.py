@@ -1,33 +1,78 @@
 """The catalog database: a URL → an engine with the schema migrated to the latest revision.
 
 SQLite is the embedded default (WAL journal, foreign keys on, a busy timeout so several processes
-can share it); any SQLAlchemy URL (e.g. PostgreSQL) works the same way.
+can share it); PostgreSQL (``postgresql+psycopg://USER@HOST/DB``) is the shared catalog of an
+office with several desks. A URL's password is never stored: ``public_url`` drops it, and libpq
+reads it from ``PGPASSWORD`` or a ``.pgpass`` file (``PGPASSFILE``) when connecting.
 """
 
 from __future__ import annotations
 
+import zlib
 from importlib import resources
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.orm import Session
+
+from docgen.errors import WorkspaceError
 
 BUSY_TIMEOUT_S = 60
 #: Execution option of the engine ``reader_engine`` returns: its transactions start with a plain
 #: (deferred) BEGIN, which in WAL mode reads a snapshot and never waits for a writer.
 READ_ONLY = "docgen_read_only"
+CONNECT_TIMEOUT_S = 10
+SUPPORTED = ("sqlite", "postgresql")
 
 
-def create_catalog_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+def parse_url(url: str) -> URL:
+    """A catalog URL, checked: SQLite or PostgreSQL (plain ``postgresql://`` → psycopg 3)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise WorkspaceError(
+            f"数据库地址“{_hide(url)}”无法识别，应形如 postgresql+psycopg://用户@主机/数据库"
+        ) from None
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise WorkspaceError(
+            f"不支持的数据库“{parsed.get_backend_name()}”：案件目录可用 SQLite 或 PostgreSQL"
+        )
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def public_url(url: str) -> str:
+    """The URL without its password: what the settings file keeps and messages show."""
+    return parse_url(url)._replace(password=None).render_as_string(hide_password=False)
+
+
+def _hide(url: str) -> str:
+    """Best effort for a URL that does not parse: cut what could be ``user:password@``."""
+    if "@" not in url:
+        return url
+    scheme, sep, _ = url.partition("://")
+    return f"{scheme + sep if sep else ''}…@{url.rpartition('@')[2]}"
+
+
+def create_catalog_engine(url: str | URL) -> Engine:
+    parsed = parse_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy issue BEGIN itself so "BEGIN IMMEDIATE" can be used for writers.
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "docgen"},
+    )
 
 
 def reader_engine(engine: Engine) -> Engine:
@@ -49,6 +94,50 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+def unreachable(url: str, exc: DBAPIError) -> WorkspaceError:
+    """A Chinese message for a catalog server that refused us (no password, no traceback)."""
+    full = str(exc.orig or exc).strip()
+    reason = full.splitlines()[0].strip() if full else ""
+    low = full.lower()
+    if "password" in low or "authentication" in low:
+        hint = "身份验证失败：口令请通过环境变量 PGPASSWORD 或 .pgpass 文件提供（不写入地址）"
+    elif "does not exist" in low and "database" in low:
+        hint = "数据库不存在：请先在服务器上建库（createdb）"
+    elif "role" in low and "does not exist" in low:
+        hint = "数据库用户不存在"
+    elif "refused" in low or "timeout" in low or "could not translate" in low or "no route" in low:
+        hint = "服务器无法连接：请检查主机、端口和服务器是否已启动"
+    else:
+        hint = "连接失败"
+    return WorkspaceError(f"无法连接案件目录数据库 {public_url(url)}：{hint}（{reason}）")
+
+
+def check_new_catalog(url: str) -> None:
+    """Refuse a catalog server we cannot reach, or a database already holding a catalog."""
+    engine = create_catalog_engine(url)
+    try:
+        with engine.connect() as conn:
+            taken = inspect(conn).has_table("alembic_version")
+    except DBAPIError as exc:
+        raise unreachable(url, exc) from None
+    finally:
+        engine.dispose()
+    if taken:
+        raise WorkspaceError(
+            f"数据库 {public_url(url)} 已有一个 docgen 案件目录（属于另一个工作区）："
+            "新工作区请使用一个新建的空数据库"
+        )
+
+
+def serialize_writers(session: Session, name: str) -> None:
+    """Let one transaction at a time past this point for ``name`` (e.g. registering cases,
+    which checks then inserts): a PostgreSQL advisory lock held until the transaction ends.
+    SQLite needs nothing: its writers already take the whole file (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(name.encode()) - (1 << 31)  # a stable signed 32-bit key
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
 def _alembic_config() -> Config:
     cfg = Config()
     location = resources.files("archive").joinpath("migrations")
@@ -65,5 +154,9 @@ def migrate(engine: Engine) -> None:
     if current == head:
         return
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # two desks starting at once: one migrates
+            conn.execute(text("SELECT pg_advisory_xact_lock(20240601)"))
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

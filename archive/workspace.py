@@ -22,16 +22,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from archive import index_journal
-from archive.catalog import create_catalog_engine, migrate, reader_engine
+from archive.catalog import (
+    check_new_catalog,
+    create_catalog_engine,
+    migrate,
+    public_url,
+    reader_engine,
+    unreachable,
+)
 from archive.documents import recover_batches
 from archive.settings import SETTINGS_FILE, Settings
 from docgen import atomic, caseno
 from docgen.clocks import HolidayCalendar
-from docgen.errors import ValidationError, WorkspaceError
+from docgen.errors import ConflictError, ValidationError, WorkspaceError
 from docgen.model import AuditEntry, Document
 
 if TYPE_CHECKING:
@@ -65,12 +73,16 @@ class Workspace:
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"目录 {root} 非空，请指定一个新目录或空目录")
         settings.check()
+        url = settings.catalog_url
+        if url:  # a catalog server: reachable, and not another workspace's catalog
+            check_new_catalog(url)
+            settings.catalog_url = public_url(url)  # the password stays out of the file
         root.mkdir(parents=True, exist_ok=True)
         keep_private(root)
         for sub in ("archive", "index", "templates"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         settings.save(root)
-        ws = cls.open(root)
+        ws = cls._open(root, settings, url)
         ws.audit("init", target=settings.org)
         return ws
 
@@ -78,13 +90,19 @@ class Workspace:
     def open(cls, root: Path) -> Workspace:
         root = root.resolve()
         settings = Settings.load(root)
+        return cls._open(root, settings, settings.catalog_url)
+
+    @classmethod
+    def _open(cls, root: Path, settings: Settings, url: str | None) -> Workspace:
         keep_private(root)
-        url = settings.catalog_url or f"sqlite:///{root / CATALOG_FILE}"
+        url = url or f"sqlite:///{root / CATALOG_FILE}"
         engine = create_catalog_engine(url)
         try:
             migrate(engine)
         except DatabaseError as exc:
             engine.dispose()
+            if isinstance(exc, OperationalError) and engine.dialect.name != "sqlite":
+                raise unreachable(url, exc) from None
             raise WorkspaceError(catalog_problem(exc)) from None
         writers = sessionmaker(engine, expire_on_commit=False)
         event.listen(writers, "after_flush", index_journal.journal_changes)
@@ -154,9 +172,16 @@ class Workspace:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed on success, rolled back on any exception."""
-        with self._sessions.begin() as session:
-            yield session
+        """A unit of work: committed on success, rolled back on any exception. A row another
+        desk changed since it was read (its version moved on) refuses the whole unit."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except StaleDataError:
+            raise ConflictError(
+                "另一位用户刚刚修改了同一案件，本次修改未保存（没有覆盖对方的修改）："
+                "请重新查看（docgen case show）后再改"
+            ) from None
 
     @contextlib.contextmanager
     def read_session(self) -> Iterator[Session]:

@@ -34,6 +34,12 @@ class NotFoundError(DocgenError):
     code = "not_found"
 
 
+class ConflictError(DocgenError):
+    """Another desk changed the same record first (optimistic version check)."""
+
+    code = "conflict"
+
+
 class DependencyError(DocgenError):
     """A system dependency (Pango, a font, LibreOffice) is missing or broken."""
 

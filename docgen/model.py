@@ -83,6 +83,11 @@ class Case(Base):
     person_household_separated: Mapped[bool] = mapped_column(Boolean, default=False)
     person_matter_separated: Mapped[bool] = mapped_column(Boolean, default=False)
     person_matter_household_separated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic concurrency: every UPDATE checks and bumps it, so a desk that read an older
+    # version cannot silently overwrite another desk's edit (migration 0005).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     petitioners: Mapped[list[Petitioner]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Petitioner.seq"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -14,6 +15,11 @@ from archive.settings import Settings
 from archive.workspace import Workspace
 from docgen.cli import cli
 from docgen.sample import write_sample_ledger
+
+if TYPE_CHECKING:
+    from tests.pg_cluster import Catalogs
+
+pytest_plugins = ["tests.pg_cluster"]  # catalog_backend, catalog_url: SQLite and PostgreSQL
 
 HEADERS = ["序号", "信访件编号", "姓名", "身份证号码", "电话", "家庭住址", "类别", "反映问题",
            "承办单位", "包案领导", "受理日期", "限办日期", "目前状态"]  # fmt: skip
@@ -58,13 +64,49 @@ def write_ledger(
     return path
 
 
+def catalog_rows(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every catalog table, in primary-key order (SQLite or PostgreSQL alike)."""
+    from sqlalchemy import column, inspect, select, table
+
+    out: dict[str, list[tuple[object, ...]]] = {}
+    with ws.engine.connect() as conn:
+        insp = inspect(conn)
+        for name in sorted(insp.get_table_names()):
+            cols = [c["name"] for c in insp.get_columns(name)]
+            t = table(name, *(column(c) for c in cols))
+            keys = insp.get_pk_constraint(name)["constrained_columns"] or cols
+            rows = conn.execute(select(t).order_by(*(t.c[k] for k in keys))).all()
+            out[name] = [tuple(r) for r in rows]
+    return out
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
+def workspace(tmp_path: Path, catalog_url: str | None) -> Workspace:
+    """A new workspace; its catalog is SQLite or PostgreSQL (the test runs once on each)."""
     ws = Workspace.init(
-        tmp_path / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021")
+        tmp_path / "ws",
+        Settings(org="某市某区信访局", code="某信交", fonds="J021", catalog_url=catalog_url),
     )
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def make_workspace(catalogs: Catalogs, catalog_backend: str):  # type: ignore[no-untyped-def]
+    """Further workspaces on the test's backend, each with a catalog of its own."""
+    made: list[tuple[Workspace, str | None]] = []
+
+    def make(root: Path, settings: Settings) -> Workspace:
+        url = catalogs.url(catalog_backend)
+        settings.catalog_url = url
+        ws = Workspace.init(root, settings)
+        made.append((ws, url))
+        return ws
+
+    yield make
+    for ws, url in made:
+        ws.close()
+        catalogs.release(url)
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ def test_paper_make_seal_stamps_and_updates_the_catalog(sealed_ws: Workspace) ->
     assert recorded == sha256_file(pdf)
 
 
+@pytest.mark.sqlite_only  # rendering-heavy; its catalog writes run on PostgreSQL in the tests above
 def test_dossier_build_pdfa_and_sign(sealed_ws: Workspace, tmp_path: Path) -> None:
     file_demo_case(sealed_ws, CASE, tmp_path)
     out = json.loads(Cli(sealed_ws)("dossier", "build", CASE, "--pdfa", "--sign",

@@ -106,15 +106,18 @@ def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
 @click.option("--set", "pairs", multiple=True, required=True, metavar="字段=值",
               help="要修改的字段，可多次使用，如 --set 状态=已办结 --set 办结日期=2024-9-30")  # fmt: skip
 @date_option("--date", "effective", help="状态变更的生效日期（默认今天），记入时间线")
+@click.option("--if-version", "expected_version", type=int, metavar="版本",
+              help="只在案件仍是此版本时修改（版本见 docgen case show；他人已改则拒绝，不覆盖）")  # fmt: skip
 @workspace_option
 @handle_errors
 def edit_command(case_no: str, pairs: tuple[str, ...], effective: dt.date | None,
-                 workspace_path: Path | None) -> None:  # fmt: skip
+                 expected_version: int | None, workspace_path: Path | None) -> None:  # fmt: skip
     """修改案件字段（按台账列名或字段名）；状态变更连同经办人和日期记入时间线。"""
     ws = open_workspace(workspace_path)
     values, person = parse_assignments(pairs, load_vocabularies(ws))
     with ws.session() as session:
-        edit_case(session, case_no, values, person, effective=effective)
+        edit_case(session, case_no, values, person, effective=effective,
+                  expected_version=expected_version)  # fmt: skip
         changed = "、".join(sorted(values | person))
         ws.audit("case-edit", target=case_no, detail=changed, session=session)
     ws.cases_changed([case_no])

@@ -22,6 +22,9 @@ from docgen.cli.options import DocgenCommand, handle_errors
               show_default=True, help="默认保管期限")  # fmt: skip
 @click.option("--search-backend", type=click.Choice(SEARCH_BACKENDS), default="tantivy",
               show_default=True, help="检索后端（tantivy 更快，见 docs/architecture.md）")  # fmt: skip
+@click.option("--catalog-url", envvar="DOCGEN_CATALOG_URL", metavar="地址",
+              help="案件目录放在数据库服务器上，如 postgresql+psycopg://用户@主机/数据库"
+                   "（口令用 PGPASSWORD 或 .pgpass 提供；默认：工作区内的 SQLite 文件）")  # fmt: skip
 @handle_errors
 def init_command(
     directory: Path,
@@ -31,14 +34,18 @@ def init_command(
     unit_code: str,
     retention: str,
     search_backend: str,
+    catalog_url: str | None,
 ) -> None:
     """新建工作区：设置文件、案件目录数据库、档案目录和索引目录。"""
     settings = Settings(
         org=org, code=code, fonds=fonds, org_unit_code=unit_code, retention=retention,
-        search_backend=search_backend,
+        search_backend=search_backend, catalog_url=catalog_url or None,
     )  # fmt: skip
     ws = Workspace.init(directory, settings)
     click.echo(f"已新建工作区：{ws.root}")
     click.echo(f"  机关名称：{org}    发文代字：{code}    全宗号：{fonds}")
     click.echo(f"  {who_can_read(ws.root)}")
+    if ws.settings.catalog_url:
+        click.echo(f"  案件目录数据库：{ws.settings.catalog_url}")
     click.echo(f"  下一步：docgen -w {directory} ledger import 台账.xlsx")
+    ws.close()

@@ -269,10 +269,13 @@ def open_workspace(path: Path | None):  # type: ignore[no-untyped-def]
     """The command's own --workspace, else the one given before the command, else discovery."""
     from archive.workspace import Workspace
 
+    ctx = click.get_current_context(silent=True)
     if path is None:
-        ctx = click.get_current_context(silent=True)
         path = ctx.find_root().params.get("workspace_path") if ctx else None
-    return Workspace.find(path)
+    ws = Workspace.find(path)
+    if ctx is not None:  # the catalog's connections close with the command (a server's too)
+        ctx.call_on_close(ws.close)
+    return ws
 
 
 def date_option(*decls: str, **attrs: Any) -> Callable[[F], F]:
@@ -331,12 +334,19 @@ def library_error_message(exc: BaseException) -> str | None:
     if isinstance(exc, sqlalchemy.exc.DatabaseError | sqlite3.DatabaseError):
         detail = str(getattr(exc, "orig", None) or exc).lower()
         if "locked" in detail or "busy" in detail:
-            return "案件目录数据库正被其他操作占用，请稍后重试"
+            return (
+                "案件目录数据库正忙（其他用户的写入超过 60 秒未完成），本次操作未保存，请稍后重试"
+            )
         if any(s in detail for s in ("not a database", "malformed", "disk image", "corrupt")):
             return (
                 "案件目录数据库（catalog.sqlite）无法读取：文件已损坏或不是数据库。"
                 "请运行 docgen verify 检查，必要时从备份恢复"
             )
+        if isinstance(exc, sqlalchemy.exc.OperationalError):  # a server restarted or gone
+            first = (
+                str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else ""
+            )
+            return f"案件目录数据库连接失败或中断，本次操作未保存：{first}"
         return f"案件目录数据库操作失败（{type(exc).__name__}），操作未完成，请稍后重试"
     if isinstance(exc, UnicodeError):
         return "输入中含有无效的文字编码（不是有效的 UTF-8 或含有孤立的代理字符），请检查后重试"

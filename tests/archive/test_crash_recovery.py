@@ -25,14 +25,17 @@ CASE = "XF2024-0001"
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory):  # type: ignore[no-untyped-def]
+def ws(tmp_path_factory, catalogs, catalog_backend):  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("crash")
-    ws = Workspace.init(tmp / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))
+    url = catalogs.url(catalog_backend)  # SQLite, or a PostgreSQL database of its own
+    settings = Settings(org="某市某区信访局", code="某信交", fonds="J021", catalog_url=url)
+    ws = Workspace.init(tmp / "ws", settings)
     import_ledger(ws, write_sample_ledger(tmp / "sample.xlsx"))
     file_complete_case(ws, CASE)
     build_dossier(ws, CASE, BuildOptions())
     yield ws
     ws.close()
+    catalogs.release(url)
 
 
 def _dossier_row(ws: Workspace) -> tuple[str, str]:

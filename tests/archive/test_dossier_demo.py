@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 
 from archive.dossier import demo_dossier
 
 
+@pytest.mark.sqlite_only  # rendering-heavy; dossier catalog writes run on PostgreSQL elsewhere
 def test_demo_dossier(populated) -> None:  # type: ignore[no-untyped-def]
     lines: list[str] = []
     path = demo_dossier(populated, lines.append)

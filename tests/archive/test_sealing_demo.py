@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from pypdf import PdfWriter
 
 from archive.seal import verify_pdf
@@ -17,6 +18,7 @@ from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import CASE_NO, add_case, document_row, store
 
 
+@pytest.mark.sqlite_only  # rendering-heavy; sealing catalog writes run on PostgreSQL in test_sealing
 def test_demo_seal_end_to_end(workspace: Workspace, tmp_path: Path) -> None:
     add_case(workspace)
     paper = render_paper(tmp_path / "p.pdf", make_font(tmp_path), pdf_variant="pdf/a-2u")

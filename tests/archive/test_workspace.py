@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from archive.settings import Settings
 from archive.workspace import Workspace
 from docgen.errors import WorkspaceError
-from tests.conftest import good_row, write_ledger
+from tests.conftest import catalog_rows, good_row, write_ledger
 
 
-def test_init_creates_the_layout(workspace: Workspace) -> None:
-    for name in ("docgen.json", "catalog.sqlite", "archive", "index", "templates"):
+def test_init_creates_the_layout(workspace: Workspace, catalog_backend: str) -> None:
+    for name in ("docgen.json", "archive", "index", "templates"):
         assert (workspace.root / name).exists()
+    # The catalog is the workspace's own SQLite file, or lives on the server only.
+    assert (workspace.root / "catalog.sqlite").exists() == (catalog_backend == "sqlite")
+    assert workspace.engine.dialect.name == catalog_backend
     assert workspace.settings.org == "某市某区信访局"
 
 
@@ -29,16 +33,21 @@ def test_init_refuses_an_existing_workspace(workspace: Workspace) -> None:
 
 
 def test_find_by_option_then_environment_then_parents(
-    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_workspace
 ) -> None:
-    other = Workspace.init(tmp_path / "other", Settings(org="另一个局"))
+    def found(*args: object, **kwargs: object) -> Workspace:
+        ws = Workspace.find(*args, **kwargs)  # type: ignore[arg-type]
+        ws.close()
+        return ws
+
+    other = make_workspace(tmp_path / "other", Settings(org="另一个局"))
     monkeypatch.setenv("DOCGEN_WORKSPACE", str(other.root))
-    assert Workspace.find(workspace.root).settings.org == "某市某区信访局"
-    assert Workspace.find().settings.org == "另一个局"
+    assert found(workspace.root).settings.org == "某市某区信访局"
+    assert found().settings.org == "另一个局"
     monkeypatch.delenv("DOCGEN_WORKSPACE")
     deep = workspace.root / "archive" / "a" / "b"
     deep.mkdir(parents=True)
-    assert Workspace.find(cwd=deep).root == workspace.root
+    assert found(cwd=deep).root == workspace.root
     with pytest.raises(WorkspaceError, match="未找到工作区"):
         Workspace.find(cwd=tmp_path)
 
@@ -56,24 +65,21 @@ def test_audit_log_is_append_only_and_has_no_personal_data(
     from archive.ledger_io import import_ledger
 
     import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", [good_row(1)]))
-    db = sqlite3.connect(workspace.root / "catalog.sqlite")
-    rows = db.execute("SELECT actor, action, target, detail FROM audit_log").fetchall()
+    with workspace.engine.connect() as db:
+        rows = db.execute(text("SELECT actor, action, target, detail FROM audit_log")).all()
     assert [r[1] for r in rows] == ["init", "ledger-import"]
-    text = repr(rows)
-    assert "测试人1" not in text and "1380000" not in text and VALID_ID not in text
+    shown = repr(rows)
+    assert "测试人1" not in shown and "1380000" not in shown and VALID_ID not in shown
     for statement in ("UPDATE audit_log SET action='x'", "DELETE FROM audit_log"):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            db.execute(statement)
+        with pytest.raises(DBAPIError, match="append-only"), workspace.engine.begin() as db:
+            db.execute(text(statement))
 
 
 VALID_ID = good_row(1)[3]
 
 
 def _catalog_digest(ws: Workspace) -> str:
-    db = sqlite3.connect(ws.root / "catalog.sqlite")
-    dump = "\n".join(db.iterdump())
-    db.close()
-    return hashlib.sha256(dump.encode()).hexdigest()
+    return hashlib.sha256(repr(catalog_rows(ws)).encode()).hexdigest()
 
 
 def test_killed_import_leaves_the_catalog_exactly_as_before(

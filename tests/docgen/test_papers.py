@@ -64,6 +64,7 @@ def _make(populated: Workspace, kind: str, *extra: str) -> dict:  # type: ignore
     return json.loads(result.output)
 
 
+@pytest.mark.sqlite_only  # one render per type; paper catalog writes run on PostgreSQL below
 @pytest.mark.parametrize("kind", list(PAPER_TYPES))
 def test_every_type_renders(populated: Workspace, kind: str) -> None:
     if "assign_doc_no" in PAPER_TYPES[kind].case_fields:
