@@ -27,7 +27,7 @@ def test_backup_restore_into_a_new_database_then_verify(
     populated: Workspace, tmp_path: Path, catalogs: Catalogs, catalog_backend: str
 ) -> None:
     ws = populated
-    made = make_paper(ws, "交办函", "XF2024-0001", today=dt.date(2024, 6, 20))
+    made = make_paper(ws, "交办函", "XF2024-0001", today=dt.date(2024, 9, 26))
     before = catalog_rows(ws)
 
     # Back up: the catalog first, then the folder (files are never changed once stored).
