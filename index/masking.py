@@ -94,7 +94,7 @@ def _digits(text: str) -> str:
     return re.sub(r"[^0-9x]", "", text).upper()
 
 
-# --- the rules: (kind, pattern, compact rendering, the group whose digits are partly kept) --------
+# --- the rules: pattern, the part whose middle digits are masked, and the compact rendering -------
 
 
 def _id_compact(m: re.Match[str]) -> str:
@@ -120,26 +120,20 @@ def _landline_compact(m: re.Match[str], original: str) -> str:
 class _Rule:
     kind: str
     pattern: re.Pattern[str]
-    group: str | int  # the part whose digits are masked (length-preserving rendering)
+    part: tuple[str | int, str | int]  # groups where the masked part starts and ends
     head: int  # digits kept at the start of that part
     tail: int  # digits kept at its end
     compact: Callable[[re.Match[str], str], str]
 
 
 _ID_RULES = (
-    _Rule("id_number", ID_NUMBER, 0, 6, 4, lambda m, _o: _id_compact(m)),
-    _Rule("id_number", LONG_DIGITS, 0, 0, 4, lambda m, _o: _long_compact(m)),
+    _Rule("id_number", ID_NUMBER, (0, 0), 6, 4, lambda m, _o: _id_compact(m)),
+    _Rule("id_number", LONG_DIGITS, (0, 0), 0, 4, lambda m, _o: _long_compact(m)),
 )
 _PHONE_RULES = (
-    _Rule("phone", MOBILE, "number", 3, 4, _mobile_compact),
-    _Rule("phone", LANDLINE, "num", 0, 4, _landline_compact),
+    _Rule("phone", MOBILE, ("a", "c"), 3, 4, _mobile_compact),  # the number, not its +86
+    _Rule("phone", LANDLINE, ("num", "num"), 0, 4, _landline_compact),
 )
-
-
-def _span(m: re.Match[str], group: str | int) -> tuple[int, int]:
-    if group == "number":  # the mobile number without its +86 prefix
-        return m.start("a"), m.end("c")
-    return m.start(group), m.end(group)
 
 
 def _star_digits(chars: list[str], norm: str, start: int, end: int, head: int, tail: int) -> None:
@@ -153,7 +147,7 @@ def _apply_length_preserving(text: str, rules: tuple[_Rule, ...]) -> str:
     chars = list(text)
     for rule in rules:
         for m in rule.pattern.finditer(norm):
-            start, end = _span(m, rule.group)
+            start, end = m.start(rule.part[0]), m.end(rule.part[1])
             _star_digits(chars, norm, start, end, rule.head, rule.tail)
         text = "".join(chars)
         norm = normalise(text)
