@@ -213,6 +213,7 @@ def attach(ws: Any, request: AttachRequest, *, max_bytes: int | None = None) -> 
         ("题名", request.title),
         ("文号", request.doc_no),
         ("责任者", request.author),
+        ("材料种类", request.kind),
     ):
         if value and (bad := chars.problem(value, one_line=True)):
             raise AttachError(f"“{label}”{bad}")

@@ -3,9 +3,9 @@
 is the bottom layer (it may import neither docgen nor archive, and needs the rules for snippets).
 
 One rule per kind of personal data, each matched on a *normalised* copy of the text (same
-length, so a match's offsets are valid in the original): full-width digits and letters made
-half-width (``１３８`` → ``138``), ideographic/no-break spaces made spaces, every dash made ``-``,
-full-width dots made ``.``. The same normalisation is applied before every mask and every leak
+length, so a match's offsets are valid in the original): full-width digits, Ｘ, ＋, ．and brackets
+made half-width (``１３８`` → ``138``), ideographic/no-break spaces made spaces, every dash made
+``-``. The same normalisation is applied before every mask and every leak
 check, so a number written in full-width digits or with separators is never missed.
 
 Rules (chosen for 信访 papers; GB/T 35273 asks for de-identification on display):
@@ -36,17 +36,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from index.normalize import fold
-
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_TABLE = {ord(c): "-" for c in _DASHES}
-_TABLE.update({0x00A0: " ", 0x2007: " ", 0x202F: " ", 0x3000: " ", 0xFF0E: ".", 0x2009: " "})
+# What a number may be written with: full-width digits, Ｘ, ＋, ．, （）→ ASCII; other spaces → " ";
+# every dash → "-". (Only these: most Chinese text then needs no translation at all.)
+_TABLE = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＸｘＥＸＴｅｘｔ＋．（）"}
+_TABLE.update({ord(c): " " for c in "\u00a0\u2007\u2009\u202f\u3000"})
+_TABLE.update({ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"})
+_NEEDS_TABLE = re.compile("[" + "".join(map(chr, sorted(_TABLE))) + "]")
 _SEP = r"[ \-.]"
+_DIGITS = frozenset("0123456789xX")
 
 
 def normalise(text: str) -> str:
     """Length-preserving copy of ``text`` that the rules match on (see the module docstring)."""
-    return fold(text).translate(_TABLE)
+    return text.translate(_TABLE) if _NEEDS_TABLE.search(text) else text
 
 
 _NOT_DIGIT_BEFORE = r"(?<![0-9*])"
@@ -54,9 +56,9 @@ _NOT_DIGIT_AFTER = r"(?![0-9*])"
 
 ID_NUMBER = re.compile(
     _NOT_DIGIT_BEFORE
-    + rf"(?:(?P<a18>\d{{6}}){_SEP}?(?P<b18>\d{{4}}{_SEP}?\d{{4}}){_SEP}?(?P<c18>\d{{3}}[\dx])"
+    + rf"(?:(?P<a18>\d{{6}}){_SEP}?(?P<b18>\d{{4}}{_SEP}?\d{{4}}){_SEP}?(?P<c18>\d{{3}}[\dxX])"
     rf"|(?P<n15>\d{{6}}{_SEP}?\d{{6}}{_SEP}?\d{{3}}))"
-    r"(?![0-9*x])"
+    r"(?![0-9*xX])"
 )
 LONG_DIGITS = re.compile(r"(?<![0-9*])\d{16,}(?![0-9*])")
 MOBILE = re.compile(
@@ -69,14 +71,14 @@ LANDLINE = re.compile(
     _NOT_DIGIT_BEFORE
     + r"(?P<area>(?:\+|00)86[ \-]?\(?0?[1-9]\d{1,2}\)?|\(?0[1-9]\d{1,2}\)?|（0[1-9]\d{1,2}）)"
     + rf"{_SEP}?(?P<num>\d{{3,4}}{_SEP}?\d{{4}})"
-    + r"(?P<ext>(?:-|转|ext\.?|分机)\d{1,5})?"
+    + r"(?P<ext>(?:-|转|(?i:ext)\.?|分机)\d{1,5})?"
     + _NOT_DIGIT_AFTER
 )
 _UNIT = r"(?:号院|号楼|号|室|栋|幢|单元|层|楼|组|户)"
 _DETAIL_CHAR = r"[^\s，。；;,、：:！？!?\n（）()〔〕\[\]【】年月日“”\"'<>]"
 _DETAIL = (
     rf"(?P<detail>{_DETAIL_CHAR}{{0,30}}?[0-9一二三四五六七八九十]+-?\s?{_UNIT}"
-    rf"(?:[0-9a-z\-]*\s?{_UNIT})*)"
+    rf"(?:[0-9A-Za-z\-]*\s?{_UNIT})*)"
 )
 ADDRESS_AFTER_DISTRICT = re.compile(
     r"(?P<region>[\u4e00-\u9fa5]{1,12}?(?:区|县|旗)(?![\u4e00-\u9fa5]{0,1}(?:委|政府|法院|检察院)))"
@@ -85,16 +87,16 @@ ADDRESS_AFTER_DISTRICT = re.compile(
 STREET_ADDRESS = re.compile(
     r"(?P<lead>现住|家住|住址|居住|住在|现居|户籍地|户籍|位于|地址)?"
     r"(?P<detail>[\u4e00-\u9fa5]{1,12}(?:路|街|大街|大道|巷|弄|胡同)"
-    rf"[0-9]+-?\s?{_UNIT}(?:[0-9a-z\-]*\s?{_UNIT})*)"
+    rf"[0-9]+-?\s?{_UNIT}(?:[0-9A-Za-z\-]*\s?{_UNIT})*)"
 )
 MASK = "****"
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"[^0-9x]", "", text).upper()
+    return re.sub(r"[^0-9xX]", "", text).upper()
 
 
-# --- the rules: (kind, pattern, compact rendering, the group whose digits are partly kept) --------
+# --- the rules: pattern, the part whose middle digits are masked, and the compact rendering -------
 
 
 def _id_compact(m: re.Match[str]) -> str:
@@ -120,44 +122,38 @@ def _landline_compact(m: re.Match[str], original: str) -> str:
 class _Rule:
     kind: str
     pattern: re.Pattern[str]
-    group: str | int  # the part whose digits are masked (length-preserving rendering)
+    part: tuple[str | int, str | int]  # groups where the masked part starts and ends
     head: int  # digits kept at the start of that part
     tail: int  # digits kept at its end
     compact: Callable[[re.Match[str], str], str]
 
 
 _ID_RULES = (
-    _Rule("id_number", ID_NUMBER, 0, 6, 4, lambda m, _o: _id_compact(m)),
-    _Rule("id_number", LONG_DIGITS, 0, 0, 4, lambda m, _o: _long_compact(m)),
+    _Rule("id_number", ID_NUMBER, (0, 0), 6, 4, lambda m, _o: _id_compact(m)),
+    _Rule("id_number", LONG_DIGITS, (0, 0), 0, 4, lambda m, _o: _long_compact(m)),
 )
 _PHONE_RULES = (
-    _Rule("phone", MOBILE, "number", 3, 4, _mobile_compact),
-    _Rule("phone", LANDLINE, "num", 0, 4, _landline_compact),
+    _Rule("phone", MOBILE, ("a", "c"), 3, 4, _mobile_compact),  # the number, not its +86
+    _Rule("phone", LANDLINE, ("num", "num"), 0, 4, _landline_compact),
 )
-
-
-def _span(m: re.Match[str], group: str | int) -> tuple[int, int]:
-    if group == "number":  # the mobile number without its +86 prefix
-        return m.start("a"), m.end("c")
-    return m.start(group), m.end(group)
-
-
-def _star_digits(chars: list[str], norm: str, start: int, end: int, head: int, tail: int) -> None:
-    positions = [i for i in range(start, end) if norm[i].isdigit() or norm[i] == "x"]
-    for i in positions[head : len(positions) - tail]:
-        chars[i] = "*"
 
 
 def _apply_length_preserving(text: str, rules: tuple[_Rule, ...]) -> str:
     norm = normalise(text)
-    chars = list(text)
+    chars: list[str] | None = None
     for rule in rules:
+        found = False
         for m in rule.pattern.finditer(norm):
-            start, end = _span(m, rule.group)
-            _star_digits(chars, norm, start, end, rule.head, rule.tail)
-        text = "".join(chars)
-        norm = normalise(text)
-    return text
+            if chars is None:
+                chars, masked = list(text), list(norm)
+            start, end = m.start(rule.part[0]), m.end(rule.part[1])
+            digits = [i for i in range(start, end) if norm[i] in _DIGITS]
+            for i in digits[rule.head : len(digits) - rule.tail]:
+                chars[i] = masked[i] = "*"
+            found = True
+        if found:  # later rules must not match inside what this one masked
+            norm = "".join(masked)
+    return text if chars is None else "".join(chars)
 
 
 def personal_spans(text: str) -> list[tuple[int, int]]:

@@ -28,6 +28,7 @@ from docgen.cli.paper import paper_group
 from docgen.cli.seal import seal_group
 from docgen.cli.search import index_group, search_command
 from docgen.cli.verify import verify_command
+from docgen.errors import DocgenError
 
 
 @click.group(cls=DocgenGroup, context_settings=CONTEXT_SETTINGS)
@@ -105,6 +106,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("已中断", err=True)
         sys.exit(130)
+    except DocgenError as exc:  # a command without @handle_errors
+        click.echo(f"错误：{exc.message}", err=True)
+        sys.exit(1)
     except Exception as exc:  # the last line: no traceback reaches a user
         if os.environ.get("DOCGEN_DEBUG"):
             raise

@@ -13,6 +13,7 @@ from docgen.cli.options import (
     emit,
     handle_errors,
     json_option,
+    one_line_text,
     open_workspace,
     progress,
     workspace_option,
@@ -43,8 +44,8 @@ def check_command(case_no: str, workspace_path: Path | None, as_json: bool) -> N
 @click.argument("case_no", metavar="案件编号", type=CASE_NO)
 @click.option("--allow-incomplete", is_flag=True, help="材料不全也组卷（备考表中注明缺失）")
 @click.option("--archive-stamp", is_flag=True, help="在每件首页加盖归档章")
-@click.option("--filer", help="立卷人（默认：当前用户）")
-@click.option("--checker", default="", help="检查人（默认留空，手签）")
+@click.option("--filer", callback=one_line_text, help="立卷人（默认：当前用户）")
+@click.option("--checker", default="", callback=one_line_text, help="检查人（默认留空，手签）")
 @click.option("--pdfa", is_flag=True, help="输出 PDF/A-2u 长期保存格式（对输出文件检查）")
 @click.option("--seal", is_flag=True, help="封面盖章并加盖骑缝章")
 @click.option("--sign", is_flag=True, help="盖章并数字签名（印章为签名外观，签名是最后一步）")

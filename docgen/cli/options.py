@@ -242,6 +242,15 @@ class CaseNumber(click.ParamType):
 CASE_NO = CaseNumber()
 
 
+def one_line_text(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback for names printed on papers: no control or bidi characters."""
+    from docgen import chars
+
+    if isinstance(value, str) and (bad := chars.problem(value, one_line=True)):
+        raise click.BadParameter(bad, ctx, param)
+    return value
+
+
 def finite_number(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """Option callback: ``nan`` and ``inf`` pass click's FloatRange; refuse them here."""
     import math

@@ -21,6 +21,7 @@ from docgen.cli.options import (
     finite_number,
     handle_errors,
     json_option,
+    one_line_text,
     open_workspace,
     shown,
     workspace_option,
@@ -56,7 +57,12 @@ def seal_group() -> None:
 
 
 @seal_group.command("make")
-@click.option("--lower-text", default="", help="印章下方横排文字，如 信访专用章（最多 8 字）")
+@click.option(
+    "--lower-text",
+    default="",
+    callback=one_line_text,
+    help="印章下方横排文字，如 信访专用章（最多 8 字）",
+)
 @click.option("--diameter", default=42.0, show_default=True,
               type=click.FloatRange(20, 45), callback=finite_number, help="直径（毫米，最大 45）")  # fmt: skip
 @click.option("--texture", is_flag=True, help="模拟印泥不均匀的效果（默认不加）")

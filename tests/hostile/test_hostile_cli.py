@@ -163,6 +163,8 @@ def _tries(e: Env) -> dict[str, tuple[str, ...]]:
             "--doc-no",
             "某信交〔2024〕\u202e1号",
         ),
+        "dossier build bidi filer": (*w, "dossier", "build", CASE, "--filer", BIDI),
+        "seal make bidi text": (*w, "seal", "make", "--lower-text", BIDI),
         "case show bidi number": (*w, "case", "show", "XF\u202e-1"),
         # control characters
         "case edit control": (*w, "case", "edit", CASE, "--set", f"诉求={CONTROL}"),
