@@ -338,7 +338,15 @@ def _match(header: str, mapping: dict) -> FieldSpec | str | None:
     leader = isinstance(parent_spec, FieldSpec) and parent_spec.name == "leader_name"
     if leader and child_key in {"职务", "职位"}:
         return HEADER_INDEX["包案领导职务"]
-    return HEADER_INDEX.get(child_key)
+    child_spec = HEADER_INDEX.get(child_key)
+    if (
+        isinstance(parent_spec, FieldSpec)
+        and child_spec is not None
+        and child_spec.target == "petitioner"
+        and parent_spec.target != "petitioner"
+    ):
+        return None  # 包案领导·联系电话 is not the petitioner's phone: kept in 附加信息
+    return child_spec
 
 
 def _block_names(grid: list[RawRow], start: int, count: int) -> list[str]:

@@ -670,3 +670,19 @@ def test_same_person_two_cases_on_two_sheets(workspace: Workspace, tmp_path: Pat
         "某信交2025-0001": "修路",
         "某信交2025-0002": "修桥",
     }
+
+
+def test_a_leaders_phone_is_not_the_petitioners(workspace: Workspace, tmp_path: Path) -> None:
+    top = ["信访人", None, "问题类别", "诉求", "责任单位", "包案领导", None, None]
+    sub = ["姓名", "联系电话", None, None, None, "姓名", "职务", "联系电话"]
+    data = ["甲", "13800000001", "三农", "修路", "区法院", "王强", "副区长", "0571-88001234"]
+    path = xlsx(tmp_path / "l.xlsx", {"Sheet1": [top, sub, data]}, {"Sheet1": ["A1:B1", "F1:H1"]})
+    result = import_ledger(workspace, path, today=TODAY)
+    assert result.errors == [] and result.unknown_columns == ["包案领导·联系电话"]
+    (case,) = _all(workspace)
+    assert (case.petitioners[0].phone, case.leader_name, case.leader_post) == (
+        "13800000001",
+        "王强",
+        "副区长",
+    )
+    assert case.extra == {"包案领导·联系电话": "0571-88001234"}
