@@ -531,10 +531,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def _header_of(sheet: LedgerSheet, name: str) -> str:
-    for index, spec in sheet.columns.items():
-        if spec.name == name:
-            return sheet.headers[index]
-    return ""
+    """The header text of the column that holds field ``name`` ("" when none does)."""
+    return sheet.field_headers.get(name, "")
 
 
 def parse_assignments(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -95,6 +96,11 @@ class LedgerSheet:
     year_source: str = ""
     defaults: dict[str, str] = field(default_factory=dict)  # field → value from the sheet name
     label: str = ""  # how messages name the sheet ("" when the file has one sheet)
+
+    @functools.cached_property
+    def field_headers(self) -> dict[str, str]:
+        """Field name → the header text of its column (once the columns are assigned)."""
+        return {spec.name: self.headers[i] for i, spec in self.columns.items()}
 
 
 @dataclass
@@ -512,7 +518,7 @@ def _sheet_defaults(sheet_name: str, present: set[str]) -> dict[str, str]:
 
 def _noise(row: RawRow) -> str | None:
     """Why a row below the header is not data: blank, a totals row, a 填表人/审核人/制表 line."""
-    texts = [_text(v) for v in row.values if _text(v)]
+    texts = [t for t in (_text(v) for v in row.values if v is not None) if t]
     if not texts:
         return "空行"
     if any(w in t for t in texts[:3] for w in _TOTAL_WORDS) and len(texts) <= len(row.values) // 2:
