@@ -48,6 +48,7 @@ _ID_NOISE = "\t '‘’`\u3000"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ＋－", "0123456789xX+-")
 _TRUE = {"是", "√", "✓", "有", "y", "yes", "true", "1", "已批准", "批准"}
 _FALSE = {"否", "×", "无", "n", "no", "false", "0", "未", ""}
+_BOOL_WORDS = _TRUE | _FALSE
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _FLAG_BY_LABEL = {label: name for name, label in FLAGS.items()}
 _DEADLINES = {"due_on", "extended_due_on"}
@@ -179,6 +180,7 @@ def parse_row(
     ctx = ctx or ParseContext()
     errors: list[RowError] = []
     values: dict[str, Any] = {}
+    detail: dict[str, str] = {}
     label = sheet.label
 
     def fail(header: str, message: str) -> None:
@@ -194,9 +196,16 @@ def parse_row(
             values[spec.name] = parse_value(spec, cell, ctx)
         except ValueError as exc:
             fail(header, str(exc))
+            continue
+        if (
+            spec.kind == "bool"
+            and isinstance(cell, str)
+            and cell.strip().lower() not in _BOOL_WORDS
+        ):
+            detail[header] = cell.strip()  # 是（第三次）: the flag is set, the words are kept
     for name, value in sheet.defaults.items():
         values.setdefault(name, ctx.vocab["unit"].lookup(value) if name == "unit" else value)
-    extra: dict[str, str] = {}
+    extra: dict[str, str] = dict(detail)
     for index, header in sheet.unknown_columns.items():
         cell = raw.values[index] if index < len(raw.values) else None
         if cell is not None and str(cell).strip():
@@ -522,10 +531,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def _header_of(sheet: LedgerSheet, name: str) -> str:
-    for index, spec in sheet.columns.items():
-        if spec.name == name:
-            return sheet.headers[index]
-    return ""
+    """The header text of the column that holds field ``name`` ("" when none does)."""
+    return sheet.field_headers.get(name, "")
 
 
 def parse_assignments(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -96,6 +97,11 @@ class LedgerSheet:
     defaults: dict[str, str] = field(default_factory=dict)  # field → value from the sheet name
     label: str = ""  # how messages name the sheet ("" when the file has one sheet)
 
+    @functools.cached_property
+    def field_headers(self) -> dict[str, str]:
+        """Field name → the header text of its column (once the columns are assigned)."""
+        return {spec.name: self.headers[i] for i, spec in self.columns.items()}
+
 
 @dataclass
 class SkippedSheet:
@@ -175,7 +181,7 @@ def _sheet_sources(path: Path) -> Iterator[tuple[str, Callable[[], list[RawRow]]
         return
     if suffix not in SPREADSHEETS:
         raise ValidationError(f"不支持的台账格式“{suffix}”：请使用 .xlsx、.xls、.ods 或 .csv")
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     from docgen.safezip import check_office_zip
 
@@ -183,16 +189,12 @@ def _sheet_sources(path: Path) -> Iterator[tuple[str, Callable[[], list[RawRow]]
     try:
         wb = CalamineWorkbook.from_path(str(path))
         sheets = [(m.name, m.typ == SheetTypeEnum.WorkSheet) for m in wb.sheets_metadata]
-    except (CalamineError, OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise ValidationError(
-            f"无法读取 Excel 文件 {path.name}：文件已损坏或不是{_kind(suffix)}（{_short(exc)}）"
-        ) from None
-    except Exception as exc:  # python-calamine raises its own base classes for broken parts
+    except Exception as exc:  # CalamineError, ZipError, XmlError, OSError...: a broken file
         raise ValidationError(
             f"无法读取 Excel 文件 {path.name}：文件已损坏或不是{_kind(suffix)}（{_short(exc)}）"
         ) from None
     formulas = _formula_cells(path) if suffix in (".xlsx", ".xlsm") else {}
-    for name, cells in sheets:
+    for name, cells in sheets:  # the workbook closes when the last loader is dropped
         if not cells:
             yield name, None
             continue
@@ -345,7 +347,15 @@ def _match(header: str, mapping: dict) -> FieldSpec | str | None:
     leader = isinstance(parent_spec, FieldSpec) and parent_spec.name == "leader_name"
     if leader and child_key in {"职务", "职位"}:
         return HEADER_INDEX["包案领导职务"]
-    return HEADER_INDEX.get(child_key)
+    child_spec = HEADER_INDEX.get(child_key)
+    if (
+        isinstance(parent_spec, FieldSpec)
+        and child_spec is not None
+        and child_spec.target == "petitioner"
+        and parent_spec.target != "petitioner"
+    ):
+        return None  # 包案领导·联系电话 is not the petitioner's phone: kept in 附加信息
+    return child_spec
 
 
 def _block_names(grid: list[RawRow], start: int, count: int) -> list[str]:
@@ -511,7 +521,7 @@ def _sheet_defaults(sheet_name: str, present: set[str]) -> dict[str, str]:
 
 def _noise(row: RawRow) -> str | None:
     """Why a row below the header is not data: blank, a totals row, a 填表人/审核人/制表 line."""
-    texts = [_text(v) for v in row.values if _text(v)]
+    texts = [t for t in (_text(v) for v in row.values if v is not None) if t]
     if not texts:
         return "空行"
     if any(w in t for t in texts[:3] for w in _TOTAL_WORDS) and len(texts) <= len(row.values) // 2:

@@ -670,3 +670,38 @@ def test_same_person_two_cases_on_two_sheets(workspace: Workspace, tmp_path: Pat
         "某信交2025-0001": "修路",
         "某信交2025-0002": "修桥",
     }
+
+
+def test_a_leaders_phone_is_not_the_petitioners(workspace: Workspace, tmp_path: Path) -> None:
+    top = ["信访人", None, "问题类别", "诉求", "责任单位", "包案领导", None, None]
+    sub = ["姓名", "联系电话", None, None, None, "姓名", "职务", "联系电话"]
+    data = ["甲", "13800000001", "三农", "修路", "区法院", "王强", "副区长", "0571-88001234"]
+    path = xlsx(tmp_path / "l.xlsx", {"Sheet1": [top, sub, data]}, {"Sheet1": ["A1:B1", "F1:H1"]})
+    result = import_ledger(workspace, path, today=TODAY)
+    assert result.errors == [] and result.unknown_columns == ["包案领导·联系电话"]
+    (case,) = _all(workspace)
+    assert (case.petitioners[0].phone, case.leader_name, case.leader_post) == (
+        "13800000001",
+        "王强",
+        "副区长",
+    )
+    assert case.extra == {"包案领导·联系电话": "0571-88001234"}
+
+
+def test_flag_columns_keep_their_words(workspace: Workspace, tmp_path: Path) -> None:
+    headers = [*TOWN, "是否重复访", "是否集体访", "是否三跨三分离"]
+    rows = [
+        [1, "甲", None, "三农", "修路", "区法院", "是（第三次）", "否", "是（跨部门、人户分离）"],
+        [2, "乙", None, "三农", "修桥", "区法院", "√", "是", "是"],
+    ]
+    result = import_ledger(workspace, xlsx(tmp_path / "f.xlsx", {"Sheet1": [headers, *rows]}))
+    assert [str(e) for e in result.errors] == [
+        "第 3 行“是否三跨三分离”列：“是”未写明哪一种，请写明：跨地区、跨部门、跨行业、人户分离、"
+        "人事分离、人事户分离（可写“是（跨部门）”）"
+    ]
+    rows[1][-1] = "否"
+    import_ledger(workspace, xlsx(tmp_path / "g.xlsx", {"Sheet1": [headers, *rows]}))
+    cases = {c.demand: c for c in _all(workspace)}
+    assert cases["修路"].flag_labels == ["重复访", "跨部门", "人户分离"]
+    assert cases["修路"].extra == {"是否重复访": "是（第三次）"}
+    assert cases["修桥"].flag_labels == ["重复访", "集体访"] and cases["修桥"].extra == {}
