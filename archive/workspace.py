@@ -64,6 +64,9 @@ class Workspace:
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"目录 {root} 非空，请指定一个新目录或空目录")
         settings.check()
+        from archive.outputs import check_output  # (it imports this module)
+
+        check_output(None, root)  # not inside another workspace's archive, index, ...
         root.mkdir(parents=True, exist_ok=True)
         keep_private(root)
         for sub in ("archive", "index", "templates"):
