@@ -1,8 +1,10 @@
 """Catalog → search index: cases and stored documents become ``index.IndexDoc``s.
 
 Text comes from the file itself: .docx through python-docx (paragraphs and tables), PDFs with a
-text layer through pypdf; a scan without text is indexed by its metadata and marked so. Called
-from the write paths (ledger import, case add/edit, document_transaction) and by the rebuild.
+text layer through pypdf; a scan without text is indexed by its metadata and marked so.
+``catch_up`` indexes what the catalog journaled (``archive.index_journal``): called by the write
+paths after their commit and by ``Workspace.open`` after a crash; ``rebuild_workspace_index``
+recreates the whole index.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -140,18 +142,6 @@ def _reported(docs: list[IndexDoc], progress: Progress | None) -> Iterator[Index
             progress(done, len(docs), INDEX_STAGE)
 
 
-def index_documents(ix: SearchIndex, root: Path, docs: Iterable[Document]) -> None:
-    _safely(lambda: ix.add([document_doc(root, d, d.case) for d in docs]))
-
-
-def _safely(action) -> None:  # type: ignore[no-untyped-def]
-    """The index is derived data: a failure to update it never undoes an archive write."""
-    try:
-        action()
-    except SearchError as exc:
-        log.warning("%s（%s）", REBUILD_NEEDED, exc.message)
-
-
 def iter_all(session: Session, root: Path, batch: int = 500) -> Iterator[IndexDoc]:
     """Every case record and every stored document, lazily, in bounded batches."""
     last = 0
@@ -257,7 +247,7 @@ def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -
                 ix.delete(gone_docs)
             for case_no in sorted(gone_cases):
                 ix.delete_case(case_no)
-        except SearchError as exc:
+        except SearchError as exc:  # derived data: a failure never undoes an archive write
             log.warning("%s（%s）", REBUILD_NEEDED, exc.message)
             return 0
         save_applied(ws, rows[-1][0])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import grp
+import logging
 import os
 import pwd
 import stat
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from archive.indexing import Progress
     from index import SearchIndex
 
+log = logging.getLogger("docgen.index")
 ENV_WORKSPACE = "DOCGEN_WORKSPACE"
 CATALOG_FILE = "catalog.sqlite"
 #: Bits no workspace file or folder gets, whatever the umask: files are at most 0640 and
@@ -73,6 +75,9 @@ class Workspace:
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"目录 {root} 非空，请指定一个新目录或空目录")
         settings.check()
+        from archive.outputs import check_output  # (it imports this module)
+
+        check_output(None, root)  # not inside another workspace's archive, index, ...
         url = settings.catalog_url
         if url:  # a catalog server: reachable, and not another workspace's catalog
             check_new_catalog(url)
@@ -110,7 +115,10 @@ class Workspace:
                  sessionmaker(reader_engine(engine), expire_on_commit=False))  # fmt: skip
         recover_batches(root, ws.session)  # file writes a crash interrupted
         if index_journal.behind(ws):  # index work a crash left undone
-            ws.catch_up_index(block=False)
+            try:
+                ws.catch_up_index(block=False)
+            except OSError as exc:  # e.g. a reader without write access: the next writer will
+                log.warning("检索索引暂未补齐（%s）：下次写入时自动补齐", exc.strerror or exc)
         return ws
 
     @classmethod

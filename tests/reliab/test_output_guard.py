@@ -133,3 +133,9 @@ def test_ledger_export_refuses_an_unknown_suffix(populated: Workspace, tmp_path:
     assert result.exit_code != 0
     assert ".xlsx" in result.output and ".csv" in result.output
     assert not (tmp_path / "台账.xls").exists()
+
+
+def test_no_workspace_is_made_inside_another_ones_data(stored: Workspace) -> None:
+    for inside in (stored.case_dir(CASE) / "新工作区", stored.index_dir / "demo"):
+        _refused(Cli(), "init", str(inside), "--org", "某局")
+        assert not inside.exists()
