@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from docgen.caseno import natural_key
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
 from docgen.model import Case, FollowUp, Petitioner, utcnow
-from docgen.vocab import ATTITUDES, CLOSED_STATUSES
+from docgen.vocab import ATTITUDES, CLOSED_STATUSES, FLAGS
 
 UPSERT_BATCH = 1000
 
@@ -103,6 +104,8 @@ class CaseFilter:
     leader: str | None = None
     overdue: bool = False
     case_nos: tuple[str, ...] = ()
+    group: str | None = None  # 归类 (category_group)
+    flag: str | None = None  # a vocab.FLAGS column name
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,14 @@ def list_cases(
         stmt = stmt.where(Case.leader_name.contains(flt.leader))
     if flt.case_nos:
         stmt = stmt.where(Case.case_no.in_(flt.case_nos))
-    views = [view(c, calendar, today) for c in session.scalars(stmt)]
+    if flt.group:
+        stmt = stmt.where(Case.category_group == flt.group)
+    if flt.flag:
+        if flt.flag not in FLAGS:
+            raise ValidationError(f"标志“{flt.flag}”无效，可选：{'、'.join(FLAGS.values())}")
+        stmt = stmt.where(getattr(Case, flt.flag).is_(True))
+    cases = sorted(session.scalars(stmt), key=lambda c: natural_key(c.case_no))
+    views = [view(c, calendar, today) for c in cases]
     if flt.overdue:
         views = [v for v in views if v.deadlines.overdue]
     return views
@@ -189,11 +199,23 @@ def add_case(session: Session, values: dict[str, Any], person: dict[str, Any]) -
 
 
 def edit_case(
-    session: Session, case_no: str, values: dict[str, Any], person: dict[str, Any]
+    session: Session,
+    case_no: str,
+    values: dict[str, Any],
+    person: dict[str, Any],
+    *,
+    expected_version: dt.datetime | None = None,
 ) -> Case:
+    """Change fields; with ``expected_version`` (the ``updated_at`` the editor saw) refuse when
+    someone else changed the case meanwhile."""
     if "case_no" in values:
         raise ValidationError("案件编号不能修改")
     case = get_case(session, case_no)
+    if expected_version is not None and case.updated_at != expected_version:
+        raise ValidationError(
+            f"案件 {case_no} 在您打开后已被他人修改（{case.updated_at:%Y-%m-%d %H:%M:%S}），"
+            "请重新打开后再修改"
+        )
     apply_changes(case, values, person)
     return case
 

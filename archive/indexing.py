@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -171,3 +172,9 @@ def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -
     ix = ws.search_index()
     with ws.session() as session:
         return ix.rebuild(iter_all(session, ws.root), progress=progress)
+
+
+def hit_dict(h: Any) -> dict[str, Any]:
+    """A search hit as the CLI's --json and the web app's /api/search give it."""
+    return {"案件编号": h.case_no, "题名": h.title, "类型": h.kind, "日期": h.date, "路径": h.path,
+            "摘要": h.snippet, "高亮": h.highlights, "得分": round(h.score, 3)}  # fmt: skip

@@ -17,3 +17,11 @@ def problem(case_no: str) -> str | None:
     if _UNSAFE.search(case_no):
         return '案件编号不能含 / \\ : * ? " < > | 等字符，不能以点开头或含“..”'
     return None
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(case_no: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders XF2024-9 before XF2024-10 (digit runs compare as numbers)."""
+    return tuple((1, int(p)) if p.isdigit() else (0, p) for p in _DIGITS.split(case_no) if p)
