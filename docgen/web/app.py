@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from docgen.web.security import (
 )
 
 HERE = Path(__file__).parent
+log = logging.getLogger("docgen.web")
 SESSION_MAX_AGE_S = 10 * 3600  # one working day
 UPLOAD_SLACK = 1024 * 1024  # form fields and multipart framing around an upload
 
@@ -122,6 +124,17 @@ def create_app(ws: Workspace, *, max_upload: int | None = None) -> FastAPI:
     @app.exception_handler(DocgenError)
     async def _refused(request: Request, exc: DocgenError) -> Response:
         return page(request, 400, "操作未完成", exc.message)
+
+    @app.exception_handler(OSError)
+    async def _os_error(request: Request, exc: OSError) -> Response:
+        return page(
+            request, 500, "操作未完成", f"文件操作失败：{exc.strerror or type(exc).__name__}"
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.error("网页请求出错：%s %s（%s）", request.method, request.url.path, type(exc).__name__)
+        return page(request, 500, "系统错误", "处理请求时出错，请稍后重试或联系管理员")
 
     @app.exception_handler(404)
     async def _no_route(request: Request, _exc: Exception) -> Response:

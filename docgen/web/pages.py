@@ -49,7 +49,7 @@ VISIT_METHODS = ("上门", "电话", "约见")
 _CHOICES = {"category": CATEGORIES, "status": STATUSES, "outcome": OUTCOMES, "form": FORMS,
             "source": SOURCES, "bool": ("是", "否")}  # fmt: skip
 _LONG = {"demand", "facts", "resolution_measures", "stability_measures", "remarks"}
-EDITABLE = [f for f in FIELDS if f.target == "case" and f.name != "case_no"]
+EDITABLE = [f for f in FIELDS if f.target == "case" and f.name not in {"case_no", "seq"}]
 PERSON_FIELDS = [f for f in FIELDS if f.target == "petitioner"]
 
 Csrf = Annotated[str, Form()]  # checked by security.guard; declared so forms document it
