@@ -295,13 +295,16 @@ def _shown(value: Any) -> str:
 
 def _document_row(d: Document) -> dict[str, Any]:
     return {"id": d.id, "六有分类": d.section, "类型": d.kind, "文号": d.doc_no, "题名": d.title,
-            "日期": d.doc_date, "页数": d.pages, "有docx": bool((d.meta or {}).get("docx"))}  # fmt: skip
+            "日期": d.doc_date, "页数": d.pages, "格式": Path(d.path).suffix.lstrip(".").upper(),
+            "有docx": bool((d.meta or {}).get("docx"))}  # fmt: skip
 
 
 def case_data(ws: Workspace, case_no: str, *, show_personal: bool) -> dict[str, Any]:
     with ws.session() as session:
         case = get_case(session, case_no)
-        data = case_dict(view(case, ws.calendar), show_personal=show_personal, full=True)
+        v = view(case, ws.calendar)
+        data = case_dict(v, show_personal=show_personal, full=True)
+        data["时限"] = v.deadlines.due  # in force (extended when approved); 办结时限 is as entered
         data["版本"] = case.updated_at.isoformat()
         docs = sorted(case.documents, key=lambda d: (d.section, d.doc_date or dt.date.min, d.id))
         data["文书与材料"] = [_document_row(d) for d in docs]
