@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 MAX_LEN = 64
@@ -22,6 +23,7 @@ def problem(case_no: str) -> str | None:
 _DIGITS = re.compile(r"(\d+)")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def natural_key(case_no: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders XF2024-9 before XF2024-10 (digit runs compare as numbers)."""
     return tuple((1, int(p)) if p.isdigit() else (0, p) for p in _DIGITS.split(case_no) if p)

@@ -19,7 +19,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from archive.case_view import case_dict
-from archive.cases import CaseFilter, add_follow_up, edit_case, get_case, list_cases, view
+from archive.cases import CaseFilter, add_follow_up, edit_case, get_case, page_cases, view
 from archive.users import ROLES, add_user, authenticate, disable_user, list_users
 from archive.workspace import Workspace, acting_as
 from docgen.errors import NotFoundError, ValidationError
@@ -129,11 +129,13 @@ def _filter(status, category, group, unit, leader, flag, overdue) -> CaseFilter:
 
 def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
     with ws.session() as session:
-        views = list_cases(session, ws.calendar, flt)
-        total = len(views)
+        result = page_cases(session, ws.calendar, flt, max(page, 1), PAGE_SIZE)
+        total = result.total
         pages = max(1, math.ceil(total / PAGE_SIZE))
-        page = min(max(page, 1), pages)
-        rows = [case_dict(v) for v in views[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+        if page > pages:  # past the end: show the last page
+            page = pages
+            result = page_cases(session, ws.calendar, flt, page, PAGE_SIZE)
+        rows = [case_dict(v) for v in result.views]
     return {"总数": total, "页码": page, "页数": pages, "每页": PAGE_SIZE, "案件": rows}
 
 
