@@ -153,7 +153,9 @@ def main() -> None:
             for urls in targets.values():  # warm-up: templates, index readers, caches
                 for url in urls[:3]:
                     signed_in(base).get(url)
-            print(f"{'地址':<14}{'客户端':>6}{'请求':>7}{'错误':>6}{'p50 ms':>9}{'p95 ms':>9}{'次/秒':>8}")
+            print(
+                f"{'地址':<14}{'客户端':>6}{'请求':>7}{'错误':>6}{'p50 ms':>9}{'p95 ms':>9}{'次/秒':>8}"
+            )
             for clients in args.clients:
                 for name, urls in targets.items():
                     r = run(base, urls, clients, args.requests, args.max_seconds)
