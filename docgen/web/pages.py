@@ -521,8 +521,10 @@ def dossier_build(
     except DossierIncomplete as exc:
         report = exc.report
         check = {**report.to_dict(), "lines": report.lines(), "ok": report.ok}
+        message = (f"六有材料不全（{len(report.errors)} 项缺失），未组卷；补齐后重试，"
+                   "或勾选“材料不全也组卷”（备考表中注明缺失）")  # fmt: skip
         return render(request, "check.html", {"case_no": case_no, "check": check,
-                                              "error": exc.message}, 422)  # fmt: skip
+                                              "error": message}, 422)  # fmt: skip
     message = f"已组卷：{result.items} 件 {result.pages} 页"
     if seal or sign:
         from archive.sealing import seal_stored_dossier

@@ -296,3 +296,50 @@ def test_paper_types_json_has_field_kinds(run) -> None:  # type: ignore[no-untyp
     rows = json.loads(run("paper", "types", "--json").output)
     kinds = {f["类型"] for r in rows for f in r["字段"]}
     assert kinds == {"text", "long", "date", "datetime", "choice", "number"}
+
+
+def test_archivist_builds_the_dossier(web_ws, as_role, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    archivist = as_role("dangan")
+    r = archivist.post(f"/cases/{CASE}/dossier", {})
+    assert r.status_code == 400 and "还没有任何材料" in r.text
+    clerk = as_role("wenshu")
+    assert clerk.post(f"/cases/{CASE}/papers", {"type": "受理告知书"}).status_code == 200
+    r = archivist.post(f"/cases/{CASE}/dossier", {})
+    assert r.status_code == 422 and "勾选“材料不全也组卷”" in r.text and "【缺失】" in r.text
+    r = archivist.post(f"/cases/{CASE}/dossier", {"allow_incomplete": "1"})
+    assert r.status_code == 200 and "已组卷" in r.text
+    with web_ws.session() as session:
+        doc = session.scalars(select(Document).where(Document.kind == "卷宗")).one()
+        actor = session.scalars(
+            select(AuditEntry.actor).where(AuditEntry.action == "dossier_build")
+        ).one()
+    assert actor == "dangan"
+    assert archivist.get(f"/files/{doc.id}").content[:5] == b"%PDF-"
+
+
+def test_admin_adds_and_disables_users_in_the_browser(web_ws, as_role) -> None:  # type: ignore[no-untyped-def]
+    admin = as_role("admin")
+    r = admin.post("/admin/users", {"name": "赵敏", "role": "领导", "password": "zhao-min-pass"})
+    assert r.status_code == 200 and "已添加用户 赵敏（领导）" in r.text
+    r = admin.post("/admin/users", {"name": "钱", "role": "皇帝", "password": "long-enough-1"})
+    assert r.status_code == 400 and "角色“皇帝”无效" in r.text
+    zhao = Browser(TestClient(create_app(web_ws)))
+    assert zhao.login("赵敏", "zhao-min-pass").status_code == 303
+    r = admin.post("/admin/users/赵敏/disable")
+    assert "已停用用户 赵敏" in r.text
+    r = admin.post("/admin/users/admin/disable")
+    assert r.status_code == 400 and "不能停用自己的账号" in r.text
+
+
+def test_user_add_prompts_without_echo(web_ws) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from docgen.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["-w", str(web_ws.root), "user", "add", "孙丽", "--role", "文书"],
+        input="sun-li-pass\nsun-li-pass\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "sun-li-pass" not in result.output and "已添加用户 孙丽（文书）" in result.output
+    assert Browser(TestClient(create_app(web_ws))).login("孙丽", "sun-li-pass").status_code == 303
