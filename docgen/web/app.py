@@ -86,7 +86,7 @@ def create_app(ws: Workspace, *, max_upload: int | None = None) -> FastAPI:
         title="docgen 网页版 API",
         description="信访积案文书工具的 JSON 接口（与网页同一权限；需先登录）",
         dependencies=[Depends(guard)],
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI would load its scripts from the internet
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

@@ -343,3 +343,11 @@ def test_user_add_prompts_without_echo(web_ws) -> None:  # type: ignore[no-untyp
     assert result.exit_code == 0, result.output
     assert "sun-li-pass" not in result.output and "已添加用户 孙丽（文书）" in result.output
     assert Browser(TestClient(create_app(web_ws))).login("孙丽", "sun-li-pass").status_code == 303
+
+
+def test_no_page_loads_anything_from_the_internet(as_role) -> None:  # type: ignore[no-untyped-def]
+    clerk = as_role("wenshu")
+    assert clerk.get("/api/docs").status_code == 404  # Swagger UI would fetch from a CDN
+    for url in ("/cases", f"/cases/{CASE}", "/search?q=工资", f"/cases/{CASE}/papers/new"):
+        page = clerk.get(url).text
+        assert "http://" not in page and "https://" not in page, url
