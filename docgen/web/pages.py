@@ -364,10 +364,11 @@ def _edit(request: Request, case_no: str, form: dict[str, str]) -> int:
     require(request, "edit")
     ws = ws_of(request)
     acting_as(current(request).name)
+    form = {k: v.replace("\r\n", "\n").strip() for k, v in form.items()}  # browsers send CRLF
     with ws.session() as session:
         case = get_case(session, case_no)
         pairs = [f"{f.label}={form[f.name]}" for f in EDITABLE
-                 if f.name in form and form[f.name].strip() != _shown(getattr(case, f.name))]  # fmt: skip
+                 if f.name in form and form[f.name] != _shown(getattr(case, f.name)).strip()]  # fmt: skip
         for f in PERSON_FIELDS:
             value = form.get(f"p_{f.name}", "").strip()
             current_value = case.petitioners[0].name if case.petitioners else ""

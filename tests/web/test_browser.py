@@ -137,6 +137,12 @@ def test_a_clerks_day_in_the_browser(server: str, driver, tmp_path: Path) -> Non
     assert "基本信息" in _text(driver) and "测试人1" in _text(driver)
     assert "*" in driver.find_element(By.ID, "petitioners").text  # masked for a clerk
     shots(driver, "04-case")
+    driver.find_element(By.CSS_SELECTOR, "#edit-box summary").click()
+    driver.execute_script("document.getElementById('edit-box').scrollIntoView()")
+    shots(driver, "04b-case-edit")
+    driver.find_element(By.NAME, "handler").send_keys("周明")
+    driver.find_element(By.ID, "save-case").click()
+    wait.until(lambda d: "已修改 1 个字段" in _text(d))
 
     Select(driver.find_element(By.ID, "paper-type")).select_by_visible_text("受理告知书")
     driver.find_element(By.ID, "new-paper").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -351,3 +352,61 @@ def test_no_page_loads_anything_from_the_internet(as_role) -> None:  # type: ign
     for url in ("/cases", f"/cases/{CASE}", "/search?q=工资", f"/cases/{CASE}/papers/new"):
         page = clerk.get(url).text
         assert "http://" not in page and "https://" not in page, url
+
+
+class _EditForm(HTMLParser):
+    """The values the edit form of a case page would submit unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._in_form = False
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:  # type: ignore[no-untyped-def]
+        a = dict(attrs)
+        if tag == "form":
+            self._in_form = (a.get("action") or "").endswith("/edit")
+        if not self._in_form:
+            return
+        if tag == "input" and a.get("name") and a.get("name") != "csrf_token":
+            self.values[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self._select = a["name"]
+            self.values[self._select] = ""
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = "\0"  # the option's text follows
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.values[self._textarea] = ""
+
+    def handle_data(self, data) -> None:  # type: ignore[no-untyped-def]
+        if self._select and self.values.get(self._select) == "\0":
+            self.values[self._select] = data
+        elif self._textarea:
+            self.values[self._textarea] += data
+
+    def handle_endtag(self, tag) -> None:  # type: ignore[no-untyped-def]
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def test_the_edit_form_sent_back_unchanged_changes_nothing(web_ws, as_role) -> None:  # type: ignore[no-untyped-def]
+    clerk = as_role("wenshu")
+    for case_no in ("XF2024-0001", "XF2024-0007", "XF2024-0012"):
+        before = clerk.get(f"/api/cases/{case_no}").json()
+        parser = _EditForm()
+        parser.feed(clerk.get(f"/cases/{case_no}").text)
+        assert "handler" in parser.values and "version" in parser.values
+        sent = {k: v.replace("\n", "\r\n") for k, v in parser.values.items()}  # as browsers do
+        r = clerk.post(f"/cases/{case_no}/edit", sent)
+        assert "没有改动" in r.text, case_no
+        after = clerk.get(f"/api/cases/{case_no}").json()
+        assert {k: v for k, v in after.items() if k != "版本"} == {
+            k: v for k, v in before.items() if k != "版本"
+        }
