@@ -7,11 +7,13 @@ transaction, so an import is all-or-nothing: a process killed half-way leaves th
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from docgen.caseno import natural_key
@@ -162,19 +164,44 @@ def page_cases(
 ) -> CasePage:
     """One page of ``list_cases``: numbers (and deadlines when filtering on 超期) of every
     selected case, whole rows only for the page's cases."""
+    ordered = _ordered_ids(session, calendar, flt, today or dt.date.today())
+    chosen = ordered[(page - 1) * size : page * size]
+    cases = {c.id: c for c in session.scalars(
+        select(Case).where(Case.id.in_(chosen)).options(selectinload(Case.petitioners)))}  # fmt: skip
+    return CasePage(len(ordered), [view(cases[i], calendar, today) for i in chosen])
+
+
+_ORDER_CACHE: OrderedDict[tuple[Any, ...], list[int]] = OrderedDict()
+_ORDER_CACHE_SIZE = 32
+_ORDER_LOCK = threading.Lock()
+
+
+def _ordered_ids(
+    session: Session, calendar: HolidayCalendar, flt: CaseFilter, today: dt.date
+) -> list[int]:
+    """Ids of the selected cases in natural 案件编号 order, remembered per filter until the cases
+    table changes (every write sets ``updated_at``; inserts and deletes change the count)."""
+    version = tuple(session.execute(select(func.count(Case.id), func.max(Case.updated_at))).one())
+    key = (str(session.get_bind().url), flt, today if flt.overdue else None, version)
+    with _ORDER_LOCK:
+        if key in _ORDER_CACHE:
+            _ORDER_CACHE.move_to_end(key)
+            return _ORDER_CACHE[key]
     columns = [Case.id, Case.case_no]
     if flt.overdue:
         columns += [Case.accepted_on, Case.due_on, Case.extended_due_on, Case.extension_approved,
-                    Case.status, ]  # fmt: skip
+                    Case.status]  # fmt: skip
         stmt = _filtered(select(*columns), flt).where(Case.status.not_in(CLOSED_STATUSES))
         rows = [r for r in session.execute(stmt) if _deadlines(calendar, r, today).overdue]
     else:
         rows = list(session.execute(_filtered(select(*columns), flt)))
     rows.sort(key=lambda r: natural_key(r.case_no))
-    chosen = [r.id for r in rows[(page - 1) * size : page * size]]
-    cases = {c.id: c for c in session.scalars(
-        select(Case).where(Case.id.in_(chosen)).options(selectinload(Case.petitioners)))}  # fmt: skip
-    return CasePage(len(rows), [view(cases[i], calendar, today) for i in chosen])
+    ids = [r.id for r in rows]
+    with _ORDER_LOCK:
+        _ORDER_CACHE[key] = ids
+        while len(_ORDER_CACHE) > _ORDER_CACHE_SIZE:
+            _ORDER_CACHE.popitem(last=False)
+    return ids
 
 
 def _deadlines(calendar: HolidayCalendar, c: Any, today: dt.date | None) -> Deadlines:

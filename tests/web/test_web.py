@@ -410,3 +410,21 @@ def test_the_edit_form_sent_back_unchanged_changes_nothing(web_ws, as_role) -> N
         assert {k: v for k, v in after.items() if k != "版本"} == {
             k: v for k, v in before.items() if k != "版本"
         }
+
+
+def test_ledger_pages_follow_edits_and_imports(as_role, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    clerk = as_role("wenshu")
+    closed = clerk.get("/api/cases?status=已办结").json()["总数"]
+    open_case = clerk.get("/api/cases?status=办理中").json()["案件"][0]["案件编号"]
+    version = clerk.get(f"/api/cases/{open_case}").json()["版本"]
+    clerk.post(f"/cases/{open_case}/edit", {"version": version, "status": "已办结",
+                                           "closed_on": "2024-12-01"})  # fmt: skip
+    assert clerk.get("/api/cases?status=已办结").json()["总数"] == closed + 1
+    ledger = write_ledger(
+        tmp_path / "l.xlsx", [good_row(7, 信访件编号="XF2024-0002", 目前状态="已办结")]
+    )
+    clerk.client.post("/cases/import", data={"csrf_token": clerk.token},
+                      files={"file": ("l.xlsx", ledger.read_bytes())})  # fmt: skip
+    assert clerk.get("/api/cases?status=已办结").json()["总数"] == closed + 2
+    last = clerk.get("/api/cases?page=99").json()
+    assert last["页码"] == last["页数"] == 1
