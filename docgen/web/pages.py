@@ -604,15 +604,49 @@ async def paper_issue(request: Request, case_no: str) -> Response:
     return await run_in_threadpool(_issue, request, case_no, fields)
 
 
+def _clerk_values(form: dict[str, str]):  # type: ignore[no-untyped-def]
+    paper = get_paper_type(form.get("type", ""))
+    values = {f.label: form[f"f_{f.key}"].strip() for f in paper.fields
+              if form.get(f"f_{f.key}", "").strip()}  # fmt: skip
+    return paper, values
+
+
+@router.post("/cases/{case_no}/papers/preview", include_in_schema=False)
+async def paper_preview(request: Request, case_no: str) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_preview, request, case_no, fields)
+
+
+def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
+    """The paper as it would be issued, shown in the browser; nothing stored, no 文号 taken."""
+    from docgen.papers.make import preview_paper
+
+    require(request, "paper")
+    ws = ws_of(request)
+    paper, values = _clerk_values(form)
+    try:
+        pdf = preview_paper(ws, paper.name, case_no, values)
+    except ValidationError as exc:
+        data = paper_form_data(ws, case_no, paper.name)
+        return render(request, "paper.html", {"p": data, "case_no": case_no, "values": form,
+                                              "error": exc.message, "user_name": ""}, 422)  # fmt: skip
+    from urllib.parse import quote
+
+    name = quote(f"预览-{paper.name}-{case_no}.pdf")
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename*=utf-8''{name}"})  # fmt: skip
+
+
 def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
     from docgen.papers.make import make_paper
 
     require(request, "paper")
     acting_as(current(request).name)
     ws = ws_of(request)
-    paper = get_paper_type(form.get("type", ""))
-    values = {f.label: form[f"f_{f.key}"].strip() for f in paper.fields
-              if form.get(f"f_{f.key}", "").strip()}  # fmt: skip
+    paper, values = _clerk_values(form)
     try:
         made = make_paper(ws, paper.name, case_no, values)
     except ValidationError as exc:

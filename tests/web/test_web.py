@@ -428,3 +428,18 @@ def test_ledger_pages_follow_edits_and_imports(as_role, tmp_path) -> None:  # ty
     assert clerk.get("/api/cases?status=已办结").json()["总数"] == closed + 2
     last = clerk.get("/api/cases?page=99").json()
     assert last["页码"] == last["页数"] == 1
+
+
+def test_paper_preview_stores_nothing_and_takes_no_number(web_ws, as_role) -> None:  # type: ignore[no-untyped-def]
+    clerk = as_role("wenshu")
+    r = clerk.post(f"/cases/{CASE}/papers/preview", {"type": "受理告知书", "f_contact": "周明"})
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-"
+    assert r.headers["content-disposition"].startswith("inline")
+    assert _count(web_ws, Document) == 0
+    r = clerk.post(f"/cases/{CASE}/papers/preview", {"type": "处理意见书"})
+    assert r.status_code == 422 and "缺少必填字段" in r.text
+    assert as_role("lingdao").post(f"/cases/{CASE}/papers/preview",
+                                   {"type": "受理告知书"}).status_code == 403  # fmt: skip
+    clerk.post(f"/cases/{CASE}/papers", {"type": "受理告知书"})
+    with web_ws.session() as session:
+        assert session.scalars(select(Document.doc_no)).one().endswith("〕1号")
