@@ -443,3 +443,15 @@ def test_paper_preview_stores_nothing_and_takes_no_number(web_ws, as_role) -> No
     clerk.post(f"/cases/{CASE}/papers", {"type": "受理告知书"})
     with web_ws.session() as session:
         assert session.scalars(select(Document.doc_no)).one().endswith("〕1号")
+
+
+def test_archivist_seals_the_dossier_when_the_office_has_a_seal(web_ws, as_role) -> None:  # type: ignore[no-untyped-def]
+    from archive.sealing import make_office_seal
+
+    archivist = as_role("dangan")
+    assert 'name="seal"' not in archivist.get(f"/cases/{CASE}").text  # no seal yet: no option
+    make_office_seal(web_ws)
+    assert 'name="seal"' in archivist.get(f"/cases/{CASE}").text
+    as_role("wenshu").post(f"/cases/{CASE}/papers", {"type": "受理告知书"})
+    r = archivist.post(f"/cases/{CASE}/dossier", {"allow_incomplete": "1", "seal": "1"})
+    assert r.status_code == 200 and "已组卷" in r.text and "已盖章" in r.text
