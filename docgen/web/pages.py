@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -197,6 +198,19 @@ def cases_page(request: Request) -> Response:
     })  # fmt: skip
 
 
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def _upload_name(filename: str) -> str:
+    """The sender's file name, made safe for a private temporary folder (messages quote it)."""
+    name = _UNSAFE_NAME.sub("_", filename.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(". ")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = stem[:60] or "上传文件"
+    return f"{stem}.{suffix[:8]}" if suffix else stem
+
+
 def _save_upload(
     upload: UploadFile, folder: Path, limit: int, suffixes: tuple[str, ...] | None
 ) -> Path:
@@ -204,7 +218,7 @@ def _save_upload(
     suffix = Path(upload.filename or "").suffix.lower()
     if suffixes is not None and suffix not in suffixes:
         raise ValidationError(f"文件类型不支持：请上传 {'、'.join(suffixes)} 文件")
-    target = folder / f"upload{suffix if suffix.isascii() and len(suffix) <= 6 else ''}"
+    target = folder / _upload_name(upload.filename or "")
     size = 0
     with target.open("wb") as out:
         while chunk := upload.file.read(UPLOAD_CHUNK):

@@ -168,7 +168,7 @@ def test_attach_upload_validated_by_content_and_size(web_ws, as_role, tmp_path) 
     assert (web_ws.root / doc.path).read_bytes() == scan.read_bytes()
     r = clerk.client.post(f"/cases/{CASE}/attach", data=form,
                           files={"file": ("扫描件.pdf", "这不是 PDF".encode())})  # fmt: skip
-    assert r.status_code == 400 and "不是 PDF、JPG、PNG、TIFF" in r.text
+    assert r.status_code == 400 and "文件 扫描件.pdf 的内容不是 PDF、JPG、PNG、TIFF" in r.text
     r = clerk.client.post(f"/cases/{CASE}/attach", data=form,
                           files={"file": ("again.jpg", scan.read_bytes())})  # fmt: skip
     assert r.status_code == 400  # the same file twice is refused, as in the CLI
@@ -455,3 +455,13 @@ def test_archivist_seals_the_dossier_when_the_office_has_a_seal(web_ws, as_role)
     as_role("wenshu").post(f"/cases/{CASE}/papers", {"type": "受理告知书"})
     r = archivist.post(f"/cases/{CASE}/dossier", {"allow_incomplete": "1", "seal": "1"})
     assert r.status_code == 200 and "已组卷" in r.text and "已盖章" in r.text
+
+
+def test_case_text_is_escaped_in_pages(web_ws, as_role) -> None:  # type: ignore[no-untyped-def]
+    clerk = as_role("wenshu")
+    version = clerk.get(f"/api/cases/{CASE}").json()["版本"]
+    clerk.post(f"/cases/{CASE}/edit", {"version": version, "remarks": "<script>alert(1)</script>"})
+    page = clerk.get(f"/cases/{CASE}").text
+    assert (
+        "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    )
