@@ -101,11 +101,13 @@ def _text(driver) -> str:  # type: ignore[no-untyped-def]
 
 def _login(driver, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{base}/login")
     driver.find_element(By.NAME, "username").send_keys(name)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.ID, "login").click()
+    WebDriverWait(driver, WAIT_S).until(lambda d: d.current_url.endswith("/cases"))
 
 
 def test_a_clerks_day_in_the_browser(server: str, driver, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +120,6 @@ def test_a_clerks_day_in_the_browser(server: str, driver, tmp_path: Path) -> Non
     assert driver.current_url.endswith("/login")
     shots(driver, "01-login")
     _login(driver, server, "wenshu")
-    wait.until(lambda d: d.current_url.endswith("/cases"))
     assert "案件台账" in _text(driver) and "wenshu（文书）" in _text(driver)
     shots(driver, "02-cases")
 
