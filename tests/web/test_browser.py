@@ -115,7 +115,10 @@ def test_a_clerks_day_in_the_browser(server: str, driver, tmp_path: Path) -> Non
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     shots = Shots(Path(os.environ.get("DOCGEN_SCREENSHOTS") or tmp_path / "shots"))
-    wait = WebDriverWait(driver, WAIT_S)
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    # a page being replaced while we read it is no failure: read it again
+    wait = WebDriverWait(driver, WAIT_S, ignored_exceptions=(StaleElementReferenceException,))
     driver.get(f"{server}/cases")
     assert driver.current_url.endswith("/login")
     shots(driver, "01-login")
@@ -153,6 +156,10 @@ def test_a_clerks_day_in_the_browser(server: str, driver, tmp_path: Path) -> Non
     driver.find_element(By.ID, "issue").click()
     wait.until(lambda d: "已制发受理告知书" in _text(d))
     assert "某信交受〔" in driver.find_element(By.ID, "documents").text
+    driver.get(f"{server}/cases/WB-1/papers/new?type=处理意见书")
+    assert driver.find_elements(By.CSS_SELECTOR, "select[name=f_outcome]")
+    shots(driver, "05b-paper-form-choices")
+    driver.get(f"{server}/cases/WB-1")
 
     scan = make_scan(tmp_path / "保证书.jpg", dpi=50)
     driver.find_element(By.ID, "scan-file").send_keys(str(scan))
