@@ -166,7 +166,10 @@ class CaseQuery:
         from urllib.parse import urlencode
 
         merged = {**self.params, "page": self.page, **changes}
-        return urlencode({k: v for k, v in merged.items() if v not in ("", None, 1) or k == "page"})
+        kept = {k: v for k, v in merged.items() if v not in ("", None)}
+        if kept.get("page") == 1:
+            del kept["page"]
+        return urlencode(kept)
 
 
 @router.get(
