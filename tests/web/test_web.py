@@ -465,3 +465,16 @@ def test_case_text_is_escaped_in_pages(web_ws, as_role) -> None:  # type: ignore
     assert (
         "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     )
+
+
+def test_ledger_paging(as_role, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    clerk = as_role("wenshu")
+    rows = [good_row(n, 信访件编号=f"PG-{n}") for n in range(1, 31)]
+    clerk.client.post("/cases/import", data={"csrf_token": clerk.token},
+                      files={"file": ("p.xlsx", write_ledger(tmp_path / "p.xlsx", rows).read_bytes())})  # fmt: skip
+    first, second = (clerk.get(f"/api/cases?page={n}").json() for n in (1, 2))
+    assert first["总数"] == 60 and first["页数"] == 2 and len(first["案件"]) == 50
+    assert len(second["案件"]) == 10 and second["案件"][-1]["案件编号"] == "XF2024-0030"
+    assert [c["案件编号"] for c in first["案件"][:3]] == ["PG-1", "PG-2", "PG-3"]
+    page = clerk.get("/cases?unit=&page=2").text
+    assert "第 2 / 2 页" in page and 'href="/cases"' in page
