@@ -7,16 +7,18 @@ transaction, so an import is all-or-nothing: a process killed half-way leaves th
 from __future__ import annotations
 
 import datetime as dt
-import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from archive.catalog import serialize_writers
 from docgen import caseno, chars
+from docgen.caseno import natural_key
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import ConflictError, NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
@@ -114,6 +116,8 @@ class CaseFilter:
     leader: str | None = None
     overdue: bool = False
     case_nos: tuple[str, ...] = ()
+    group: str | None = None  # 归类 (category_group)
+    flag: str | None = None  # a vocab.FLAGS column name
 
 
 @dataclass(frozen=True)
@@ -122,10 +126,7 @@ class CaseView:
     deadlines: Deadlines
 
 
-def list_cases(
-    session: Session, calendar: HolidayCalendar, flt: CaseFilter, today: dt.date | None = None
-) -> list[CaseView]:
-    stmt = select(Case).options(selectinload(Case.petitioners))
+def _filtered(stmt, flt: CaseFilter):  # type: ignore[no-untyped-def]
     if flt.status:
         stmt = stmt.where(Case.status == flt.status)
     if flt.category:
@@ -136,31 +137,96 @@ def list_cases(
         stmt = stmt.where(Case.leader_name.icontains(flt.leader, autoescape=True))
     if flt.case_nos:
         stmt = stmt.where(Case.case_no.in_(flt.case_nos))
-    views = [view(c, calendar, today) for c in session.scalars(stmt)]
-    views.sort(key=lambda v: natural_key(v.case.case_no))
+    if flt.group:
+        stmt = stmt.where(Case.category_group == flt.group)
+    if flt.flag:
+        if flt.flag not in FLAGS:
+            raise ValidationError(f"标志“{flt.flag}”无效，可选：{'、'.join(FLAGS.values())}")
+        stmt = stmt.where(getattr(Case, flt.flag).is_(True))
+    return stmt
+
+
+def list_cases(
+    session: Session, calendar: HolidayCalendar, flt: CaseFilter, today: dt.date | None = None
+) -> list[CaseView]:
+    """Every case the filter selects, in natural 案件编号 order (XF2024-9 before XF2024-10)."""
+    stmt = _filtered(select(Case).options(selectinload(Case.petitioners)), flt)
+    cases = sorted(session.scalars(stmt), key=lambda c: natural_key(c.case_no))
+    views = [view(c, calendar, today) for c in cases]
     if flt.overdue:
         views = [v for v in views if v.deadlines.overdue]
     return views
 
 
-_DIGITS = re.compile(r"(\d+)")
+@dataclass(frozen=True)
+class CasePage:
+    total: int
+    views: list[CaseView]
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """XF2024-2 before XF2024-11: digit runs compare as numbers."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in _DIGITS.split(text) if p)
+def page_cases(
+    session: Session,
+    calendar: HolidayCalendar,
+    flt: CaseFilter,
+    page: int,
+    size: int,
+    today: dt.date | None = None,
+) -> CasePage:
+    """One page of ``list_cases``: numbers (and deadlines when filtering on 超期) of every
+    selected case, whole rows only for the page's cases."""
+    ordered = _ordered_ids(session, calendar, flt, today or dt.date.today())
+    chosen = ordered[(page - 1) * size : page * size]
+    cases = {c.id: c for c in session.scalars(
+        select(Case).where(Case.id.in_(chosen)).options(selectinload(Case.petitioners)))}  # fmt: skip
+    return CasePage(len(ordered), [view(cases[i], calendar, today) for i in chosen])
+
+
+_ORDER_CACHE: OrderedDict[tuple[Any, ...], list[int]] = OrderedDict()
+_ORDER_CACHE_SIZE = 32
+_ORDER_LOCK = threading.Lock()
+
+
+def _ordered_ids(
+    session: Session, calendar: HolidayCalendar, flt: CaseFilter, today: dt.date
+) -> list[int]:
+    """Ids of the selected cases in natural 案件编号 order, remembered per filter until the cases
+    table changes (every write sets ``updated_at``; inserts and deletes change the count)."""
+    version = tuple(session.execute(select(func.count(Case.id), func.max(Case.updated_at))).one())
+    key = (str(session.get_bind().url), flt, today if flt.overdue else None, version)
+    with _ORDER_LOCK:
+        if key in _ORDER_CACHE:
+            _ORDER_CACHE.move_to_end(key)
+            return _ORDER_CACHE[key]
+    columns = [Case.id, Case.case_no]
+    if flt.overdue:
+        columns += [Case.accepted_on, Case.due_on, Case.extended_due_on, Case.extension_approved,
+                    Case.status]  # fmt: skip
+        stmt = _filtered(select(*columns), flt).where(Case.status.not_in(ENDED_STATUSES))
+        rows = [r for r in session.execute(stmt) if _deadlines(calendar, r, today).overdue]
+    else:
+        rows = list(session.execute(_filtered(select(*columns), flt)))
+    rows.sort(key=lambda r: natural_key(r.case_no))
+    ids = [r.id for r in rows]
+    with _ORDER_LOCK:
+        _ORDER_CACHE[key] = ids
+        while len(_ORDER_CACHE) > _ORDER_CACHE_SIZE:
+            _ORDER_CACHE.popitem(last=False)
+    return ids
+
+
+def _deadlines(calendar: HolidayCalendar, c: Any, today: dt.date | None) -> Deadlines:
+    return case_deadlines(
+        calendar,
+        accepted_on=c.accepted_on,
+        due_on=c.due_on,
+        extended_due_on=c.extended_due_on if c.extension_approved else None,
+        closed=c.status in ENDED_STATUSES,
+        today=today or dt.date.today(),
+    )
 
 
 def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) -> CaseView:
-    deadlines = case_deadlines(
-        calendar,
-        accepted_on=case.accepted_on,
-        due_on=case.due_on,
-        extended_due_on=case.extended_due_on if case.extension_approved else None,
-        closed=case.status in ENDED_STATUSES,
-        today=today or dt.date.today(),
-    )
-    return CaseView(case, deadlines)
+    return CaseView(case, _deadlines(calendar, case, today))
 
 
 def get_case(session: Session, case_no: str, *, for_update: bool = False) -> Case:

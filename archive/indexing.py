@@ -274,3 +274,9 @@ def index_gap(ws: Any) -> tuple[list[str], list[str]]:
             select(Document.id).where(Document.section == DOSSIER_SECTION))}  # fmt: skip
     held = set(ws.search_index().doc_ids())
     return sorted(wanted - held), sorted(held - wanted - dossiers)
+
+
+def hit_dict(h: Any) -> dict[str, Any]:
+    """A search hit as the CLI's --json and the web app's /api/search give it."""
+    return {"案件编号": h.case_no, "题名": h.title, "类型": h.kind, "日期": h.date, "路径": h.path,
+            "摘要": h.snippet, "高亮": h.highlights, "得分": round(h.score, 3)}  # fmt: skip

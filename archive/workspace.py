@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import getpass
 import grp
 import logging
@@ -290,8 +291,19 @@ def _name(lookup, ident: int) -> str:  # type: ignore[no-untyped-def]
         return str(ident)
 
 
+#: The signed-in user of the web app for the request being served (unset in the CLI).
+_acting_user: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "acting_user", default=None
+)
+
+
+def acting_as(name: str) -> None:
+    """Audit entries (and 立卷人/填发人 defaults) of the current context name this user."""
+    _acting_user.set(name)
+
+
 def current_user() -> str:
-    return os.environ.get("DOCGEN_USER") or getpass.getuser()
+    return _acting_user.get() or os.environ.get("DOCGEN_USER") or getpass.getuser()
 
 
 def check_case_no(case_no: str) -> None:

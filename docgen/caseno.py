@@ -9,6 +9,7 @@ stored or looked up, so ``' XF-SP '`` finds the case stored as ``XF-SP``.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from docgen import chars
@@ -69,3 +70,12 @@ def fonds_problem(fonds: str, label: str = "全宗号", example: str = "J021") -
     if len(fonds) > FONDS_MAX_LEN or not _FONDS_SHAPE.match(fonds):
         return f"{label}只能由字母、数字和“-”组成（如“{example}”），最多 {FONDS_MAX_LEN} 位"
     return None
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def natural_key(case_no: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders XF2024-9 before XF2024-10 (digit runs compare as numbers)."""
+    return tuple((1, int(p)) if p.isdigit() else (0, p) for p in _DIGITS.split(case_no) if p)

@@ -35,6 +35,7 @@ class HolidayCalendar:
 
     extra_holidays: set[dt.date] = field(default_factory=set)
     extra_workdays: set[dt.date] = field(default_factory=set)
+    _known: dict[dt.date, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, workspace_dir: Path | None = None) -> HolidayCalendar:
@@ -48,8 +49,15 @@ class HolidayCalendar:
     def merge(self, data: dict[str, list[str]]) -> None:
         self.extra_holidays |= {dt.date.fromisoformat(d) for d in data.get("holidays", [])}
         self.extra_workdays |= {dt.date.fromisoformat(d) for d in data.get("workdays", [])}
+        self._known.clear()
 
     def is_workday(self, day: dt.date) -> bool:
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: dt.date) -> bool:
         if day in self.extra_holidays:
             return False
         if day in self.extra_workdays:

@@ -46,7 +46,26 @@ def run_demo(directory: Path, echo: Echo) -> Workspace:
     echo("八、签章与上报")
     demo_seal(ws, COMPLETE_CASE, echo, dossier, today=DEMO_TODAY)
     _search(ws, echo)
+    _web(ws, directory, echo)
     return ws
+
+
+#: Demo sign-ins (fictitious office, fictitious data): one per role.
+DEMO_USERS = (("周明", "文书"), ("李档", "档案"), ("王局", "领导"), ("管理员", "管理员"))
+DEMO_PASSWORD = "demo-2024"
+
+
+def _web(ws: Workspace, directory: Path, echo: Echo) -> None:
+    from archive.users import add_user
+
+    with ws.session() as session:
+        for name, role in DEMO_USERS:
+            add_user(session, name, role, DEMO_PASSWORD)
+    echo("十、网页版（浏览器中使用）")
+    echo(f"    启动：docgen -w {directory} serve   （或 .venv/bin/docgen -w {directory} serve）")
+    echo("    打开：http://127.0.0.1:8000/login")
+    names = "、".join(f"{name}（{role}）" for name, role in DEMO_USERS)
+    echo(f"    演示账号：{names}，密码均为 {DEMO_PASSWORD}")
 
 
 DEMO_QUERIES = (

@@ -27,6 +27,8 @@ from docgen.cli.options import (
 from docgen.cli.paper import paper_group
 from docgen.cli.seal import seal_group
 from docgen.cli.search import index_group, search_command
+from docgen.cli.serve import serve_command
+from docgen.cli.user import user_group
 from docgen.cli.verify import verify_command
 from docgen.errors import DocgenError
 
@@ -55,6 +57,8 @@ for command in (
     index_group,
     fonts_group,
     demo_command,
+    user_group,
+    serve_command,
 ):
     cli.add_command(command)
 

@@ -45,6 +45,17 @@ def _types_data() -> list[dict[str, object]]:
             "必填字段": [f.label for f in p.required],
             "可选字段": [f.label for f in p.optional],
             "字段长度上限": {f.label: f.max_chars for f in p.fields},
+            "字段": [
+                {
+                    "名称": f.label,
+                    "类型": f.kind,
+                    "必填": f.required,
+                    "默认值": None if f.required else f.default,
+                    "可选值": list(f.choices),
+                    "长度上限": f.max_chars,
+                }
+                for f in p.fields
+            ],
         }
         for p in PAPER_TYPES.values()
     ]

@@ -42,6 +42,7 @@ from docgen.cli.options import (
 def search_command(query, category, unit, status, kind, case_no, date_from, date_to, limit,
                    show_personal, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
     """全文检索：词语、"短语"、AND/OR/NOT、字段:值（如 文号:某信交〔2024〕3号）。"""
+    from archive.indexing import hit_dict
     from index import SearchError, SearchQuery
 
     ws = open_workspace(workspace_path)
@@ -52,11 +53,7 @@ def search_command(query, category, unit, status, kind, case_no, date_from, date
         result = ws.search_index().search(q)
     except SearchError as exc:
         raise UserError(exc.message) from None
-    rows = [
-        {"案件编号": h.case_no, "题名": h.title, "类型": h.kind, "日期": h.date, "路径": h.path,
-         "摘要": h.snippet, "高亮": h.highlights, "得分": round(h.score, 3)}
-        for h in result.hits
-    ]  # fmt: skip
+    rows = [hit_dict(h) for h in result.hits]
 
     def text() -> None:
         for n, h in enumerate(result.hits, start=1):

@@ -76,6 +76,21 @@ _SHORT = {"contact", "contact_phone", "copies", "issuer", "keeper", "proxy", "re
           "attitude", "method", "outcome", "visit_method"}  # fmt: skip
 _LINE = {"attendees", "observers", "visitors", "witness", "place", "proper_organ",
          "review_organ", "served_doc", "address", "proxy_reason"}  # fmt: skip
+#: Clerk fields that are not one-line text (choices and lists are told by the Field itself).
+FIELD_KINDS: dict[str, str] = {
+    "meeting_date": "datetime",
+    "visit_date": "date",
+    "served_at": "datetime",
+    "copies": "number",
+    **dict.fromkeys(
+        ("reason", "facts_reasons", "opinion", "legal_basis", "investigation", "findings",
+         "implementation", "dissent", "views", "content", "carried_out", "fulfilment",
+         "attendees", "remarks"),
+        "long",
+    ),
+}  # fmt: skip
+FIELD_KIND_LABELS = {"text": "文本", "long": "长文本", "date": "日期", "datetime": "日期时间",
+                     "choice": "选项", "number": "数字"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,15 @@ class Field:
     @property
     def max_chars(self) -> int:
         return MAX_CHARS[self.size]
+
+    @property
+    def kind(self) -> str:
+        """The input a form shows: text, long (multi-line), date, datetime, choice or number."""
+        if self.choices:
+            return "choice"
+        if self.as_list:
+            return "long"
+        return FIELD_KINDS.get(self.key, "text")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,789 @@
+"""The pages and their JSON twins. Each ``*_data`` function gathers what a page shows by calling the
+domain functions the CLI calls; the HTML route renders it, the ``/api`` route returns it.
+
+Slots for later work: a case's timeline and the revise / void buttons of papers go into
+``case_data`` and ``case.html``; the director's ``/reports`` page gets its own ``reports_data``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from archive.case_view import case_dict
+from archive.cases import CaseFilter, add_follow_up, edit_case, get_case, page_cases, view
+from archive.ledger_io import load_vocabularies
+from archive.users import ROLES, add_user, authenticate, disable_user, list_users
+from archive.workspace import Workspace, acting_as
+from docgen.errors import NotFoundError, ValidationError
+from docgen.ledger.fields import FIELDS
+from docgen.ledger.parse import parse_assignments, parse_date
+from docgen.model import Document
+from docgen.papers.registry import CASE_FIELDS, FIELD_KIND_LABELS, PAPER_TYPES, get_paper_type
+from docgen.vocab import (
+    ATTITUDES,
+    CATEGORIES,
+    CATEGORY_GROUPS,
+    FLAGS,
+    FORMS,
+    OUTCOMES,
+    SECTION_LABELS,
+    SOURCES,
+    STATUSES,
+)
+from docgen.web.app import render
+from docgen.web.security import client_of, csrf_token, current, require
+
+router = APIRouter()
+PAGE_SIZE = 50
+UPLOAD_CHUNK = 1024 * 1024
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+VISIT_METHODS = ("上门", "电话", "约见")
+_CHOICES = {"category": CATEGORIES, "status": STATUSES, "outcome": OUTCOMES, "form": FORMS,
+            "source": SOURCES, "bool": ("是", "否")}  # fmt: skip
+_LONG = {"demand", "facts", "resolution_measures", "stability_measures", "remarks"}
+EDITABLE = [f for f in FIELDS if f.target == "case" and f.name not in {"case_no", "seq"}]
+PERSON_FIELDS = [f for f in FIELDS if f.target == "petitioner"]
+
+Csrf = Annotated[str, Form()]  # checked by security.guard; declared so forms document it
+
+
+def ws_of(request: Request) -> Workspace:
+    return request.app.state.ws  # type: ignore[no-any-return]
+
+
+def back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    request.session["flash"] = [kind, message]
+
+
+def take_flash(request: Request) -> list[str] | None:
+    return request.session.pop("flash", None)
+
+
+# --- sign in / out ------------------------------------------------------------------------------
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request) -> Response:
+    if request.session.get("user"):
+        return back("/cases")
+    return render(request, "login.html", {"error": None, "username": ""})
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    ws = ws_of(request)
+    throttle = request.app.state.throttle
+    client = client_of(request)
+    throttle.check(username, client)
+    with ws.session() as session:
+        user = authenticate(session, username, password)
+    if user is None:
+        throttle.failed(username, client)
+        ctx = {"error": "用户名或密码不正确（或账号已停用）", "username": username[:32]}
+        return render(request, "login.html", ctx, 401)
+    throttle.succeeded(username)
+    request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
+    request.session["user"] = user.name
+    csrf_token(request)
+    acting_as(user.name)
+    ws.audit("login", target=user.name)
+    return back("/cases")
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, csrf_token: Csrf = "") -> Response:
+    ws_of(request).audit("logout", target=current(request).name)
+    request.session.clear()
+    return back("/login")
+
+
+@router.get("/", include_in_schema=False)
+def home() -> Response:
+    return back("/cases")
+
+
+# --- the ledger ---------------------------------------------------------------------------------
+
+
+def _filter(status, category, group, unit, leader, flag, overdue) -> CaseFilter:  # type: ignore[no-untyped-def]
+    return CaseFilter(status=status or None, category=category or None, unit=unit or None,
+                      leader=leader or None, overdue=bool(overdue), group=group or None,
+                      flag=flag or None)  # fmt: skip
+
+
+def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
+    with ws.session() as session:
+        result = page_cases(session, ws.calendar, flt, max(page, 1), PAGE_SIZE)
+        total = result.total
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        if page > pages:  # past the end: show the last page
+            page = pages
+            result = page_cases(session, ws.calendar, flt, page, PAGE_SIZE)
+        rows = [case_dict(v) for v in result.views]
+    return {"总数": total, "页码": page, "页数": pages, "每页": PAGE_SIZE, "案件": rows}
+
+
+class CaseQuery:
+    """The ledger filters as query parameters (shared by /cases, /api/cases and the export)."""
+
+    def __init__(
+        self,
+        status: str = "",
+        category: str = "",
+        group: str = "",
+        unit: str = "",
+        leader: str = "",
+        flag: str = "",
+        overdue: str = "",
+        page: int = 1,
+    ) -> None:
+        self.params = {"status": status, "category": category, "group": group, "unit": unit,
+                       "leader": leader, "flag": flag, "overdue": overdue}  # fmt: skip
+        self.page = page
+
+    @property
+    def filter(self) -> CaseFilter:
+        return _filter(**self.params)
+
+    def query_string(self, **changes: object) -> str:
+        from urllib.parse import urlencode
+
+        merged = {**self.params, "page": self.page, **changes}
+        kept = {k: v for k, v in merged.items() if v not in ("", None)}
+        if kept.get("page") == 1:
+            del kept["page"]
+        return urlencode(kept)
+
+
+@router.get(
+    "/api/cases", summary="台账（筛选：status category group unit leader flag overdue；page 分页）"
+)
+def api_cases(request: Request) -> dict[str, Any]:
+    q = _q(request)
+    return cases_data(ws_of(request), q.filter, q.page)
+
+
+def _q(request: Request) -> CaseQuery:
+    p = request.query_params
+    try:
+        page = max(1, int(p.get("page", "1")))
+    except ValueError:
+        page = 1
+    names = ("status", "category", "group", "unit", "leader", "flag", "overdue")
+    return CaseQuery(*(p.get(n, "") for n in names), page=page)  # type: ignore[misc]
+
+
+@router.get("/cases", include_in_schema=False)
+def cases_page(request: Request) -> Response:
+    q = _q(request)
+    data = cases_data(ws_of(request), q.filter, q.page)
+    return render(request, "cases.html", {
+        "data": data, "q": q, "statuses": STATUSES, "categories": CATEGORIES,
+        "groups": sorted(set(CATEGORY_GROUPS.values())), "flags": FLAGS,
+        "flash": take_flash(request), "report": None,
+    })  # fmt: skip
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def _upload_name(filename: str) -> str:
+    """The sender's file name, made safe for a private temporary folder (messages quote it)."""
+    name = _UNSAFE_NAME.sub("_", filename.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(". ")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = stem[:60] or "上传文件"
+    return f"{stem}.{suffix[:8]}" if suffix else stem
+
+
+def _save_upload(
+    upload: UploadFile, folder: Path, limit: int, suffixes: tuple[str, ...] | None
+) -> Path:
+    """An uploaded file → a file in ``folder`` under a name we choose (only the suffix is kept)."""
+    suffix = Path(upload.filename or "").suffix.lower()
+    if suffixes is not None and suffix not in suffixes:
+        raise ValidationError(f"文件类型不支持：请上传 {'、'.join(suffixes)} 文件")
+    target = folder / _upload_name(upload.filename or "")
+    size = 0
+    with target.open("wb") as out:
+        while chunk := upload.file.read(UPLOAD_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise ValidationError(f"文件过大：上限 {limit // (1024 * 1024)} MB")
+            out.write(chunk)
+    if size == 0:
+        raise ValidationError("上传的文件是空的")
+    return target
+
+
+def import_data(ws: Workspace, upload: UploadFile, skip_invalid: bool) -> dict[str, Any]:
+    from archive.attachments import max_bytes_setting
+    from archive.ledger_io import import_ledger
+
+    with tempfile.TemporaryDirectory(prefix="docgen-upload-") as tmp:
+        path = _save_upload(upload, Path(tmp), max_bytes_setting(), LEDGER_SUFFIXES)
+        errors_out = Path(tmp) / "errors.xlsx"
+        result = import_ledger(ws, path, skip_invalid=skip_invalid, errors_out=errors_out)
+    data = asdict(result)
+    data["file"] = upload.filename
+    data["error_file"] = None
+    data["errors"] = [{"row": e.row, "column": e.column, "message": e.message, "text": str(e)}
+                      for e in result.errors]  # fmt: skip
+    data["written"] = not result.errors or skip_invalid
+    return data
+
+
+@router.post("/api/cases/import", summary="导入台账（全部合格才导入，或只导入合格的行）")
+def api_import(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    skip_invalid: Annotated[bool, Form()] = False,
+) -> Response:
+    require(request, "edit")
+    from fastapi.responses import JSONResponse
+
+    data = import_data(ws_of(request), file, skip_invalid)
+    return JSONResponse(data, status_code=200 if data["written"] else 422)
+
+
+@router.post("/cases/import", include_in_schema=False)
+def import_page(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    skip_invalid: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    require(request, "edit")
+    report = import_data(ws_of(request), file, bool(skip_invalid))
+    q = _q(request)
+    data = cases_data(ws_of(request), q.filter, 1)
+    return render(request, "cases.html", {
+        "data": data, "q": q, "statuses": STATUSES, "categories": CATEGORIES,
+        "groups": sorted(set(CATEGORY_GROUPS.values())), "flags": FLAGS,
+        "flash": None, "report": report,
+    }, 200 if report["written"] else 422)  # fmt: skip
+
+
+@router.get("/cases/export", summary="导出台账（Excel，按当前筛选）")
+def export_download(request: Request) -> Response:
+    from archive.ledger_io import export_ledger
+
+    ws = ws_of(request)
+    fd, name = tempfile.mkstemp(prefix="docgen-export-", suffix=".xlsx")
+    os.close(fd)
+    out = Path(name)
+    count = export_ledger(ws, out, _q(request).filter)
+    ws.audit("ledger-export", detail=f"{count} 件")
+    from starlette.background import BackgroundTask
+
+    name = f"信访积案台账-{dt.date.today():%Y%m%d}.xlsx"
+    return FileResponse(out, filename=name, background=BackgroundTask(out.unlink, missing_ok=True),
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+
+
+# --- one case -----------------------------------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _document_row(d: Document) -> dict[str, Any]:
+    return {"id": d.id, "六有分类": d.section, "类型": d.kind, "文号": d.doc_no, "题名": d.title,
+            "日期": d.doc_date, "页数": d.pages, "格式": Path(d.path).suffix.lstrip(".").upper(),
+            "有docx": bool((d.meta or {}).get("docx"))}  # fmt: skip
+
+
+def case_data(ws: Workspace, case_no: str, *, show_personal: bool) -> dict[str, Any]:
+    with ws.session() as session:
+        case = get_case(session, case_no)
+        v = view(case, ws.calendar)
+        data = case_dict(v, show_personal=show_personal, full=True)
+        data["时限"] = v.deadlines.due  # in force (extended when approved); 办结时限 is as entered
+        docs = sorted(case.documents, key=lambda d: (d.section, d.doc_date or dt.date.min, d.id))
+        data["文书与材料"] = [_document_row(d) for d in docs]
+        data["编辑字段"] = [
+            {"name": f.name, "label": f.label, "value": _shown(getattr(case, f.name)),
+             "kind": f.kind, "choices": _CHOICES.get(f.kind, ()), "long": f.name in _LONG}
+            for f in EDITABLE
+        ]  # fmt: skip
+        data["信访人姓名"] = case.petitioners[0].name if case.petitioners else ""
+    return data
+
+
+def _may_unmask(request: Request) -> bool:
+    if request.query_params.get("show_personal") not in ("1", "true"):
+        return False
+    require(request, "unmask")
+    return True
+
+
+@router.get(
+    "/api/cases/{case_no}", summary="一件案件（个人信息默认打码；领导可加 show_personal=1）"
+)
+def api_case(request: Request, case_no: str) -> dict[str, Any]:
+    return case_data(ws_of(request), case_no, show_personal=_may_unmask(request))
+
+
+@router.get("/cases/{case_no}", include_in_schema=False)
+def case_page(request: Request, case_no: str) -> Response:
+    from archive.sealing import keys_dir, seal_path
+
+    ws = ws_of(request)
+    show = _may_unmask(request)
+    data = case_data(ws, case_no, show_personal=show)
+    return render(request, "case.html", {
+        "c": data, "case_no": case_no, "show_personal": show, "flash": take_flash(request),
+        "paper_types": list(PAPER_TYPES), "sections": {int(s): lbl for s, lbl in SECTION_LABELS.items()},
+        "attitudes": ATTITUDES, "methods": VISIT_METHODS, "person_fields": PERSON_FIELDS,
+        "has_seal": seal_path(ws).is_file(), "has_keys": keys_dir(ws).is_dir(),
+        "today": dt.date.today().isoformat(), "check": None,
+    })  # fmt: skip
+
+
+@router.post("/cases/{case_no}/edit", include_in_schema=False)
+async def case_edit(request: Request, case_no: str) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    from starlette.concurrency import run_in_threadpool
+
+    count = await run_in_threadpool(_edit, request, case_no, fields)
+    flash(request, f"已修改 {count} 个字段" if count else "没有改动")
+    return back(f"/cases/{case_no}")
+
+
+def _edit(request: Request, case_no: str, form: dict[str, str]) -> int:
+    require(request, "edit")
+    ws = ws_of(request)
+    acting_as(current(request).name)
+    form = {k: v.replace("\r\n", "\n").strip() for k, v in form.items()}  # browsers send CRLF
+    with ws.session() as session:
+        case = get_case(session, case_no)
+        pairs = [f"{f.label}={form[f.name]}" for f in EDITABLE
+                 if f.name in form and form[f.name] != _shown(getattr(case, f.name)).strip()]  # fmt: skip
+        for f in PERSON_FIELDS:
+            value = form.get(f"p_{f.name}", "").strip()
+            current_value = case.petitioners[0].name if case.petitioners else ""
+            if value and not (f.name == "name" and value == current_value):
+                pairs.append(f"{f.label}={value}")
+    if not pairs:
+        return 0
+    values, person = parse_assignments(pairs, load_vocabularies(ws))
+    try:
+        version = int(form.get("version", ""))
+    except ValueError:
+        raise ValidationError("缺少案件版本，请重新打开案件后再修改") from None
+    with ws.session() as session:
+        edit_case(session, case_no, values, person, expected_version=version)
+        ws.audit("case-edit", target=case_no, detail="、".join(sorted(values | person)),
+                 session=session)  # fmt: skip
+    ws.cases_changed([case_no])
+    return len(values) + len(person)
+
+
+@router.post("/cases/{case_no}/visit", include_in_schema=False)
+def case_visit(
+    request: Request,
+    case_no: str,
+    visited_on: Annotated[str, Form()] = "",
+    method: Annotated[str, Form()] = "",
+    visitors: Annotated[str, Form()] = "",
+    attitude: Annotated[str, Form()] = "",
+    content: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    require(request, "edit")
+    ws = ws_of(request)
+    try:
+        day = parse_date(visited_on)
+    except ValueError as exc:
+        raise ValidationError(f"回访日期：{exc}") from None
+    if method and method not in VISIT_METHODS:
+        raise ValidationError(f"回访方式只能是：{'、'.join(VISIT_METHODS)}")
+    with ws.session() as session:
+        add_follow_up(session, case_no, visited_on=day, method=method or None,
+                      visitors=visitors or None, attitude=attitude or None,
+                      content=content or None)  # fmt: skip
+        ws.audit("case-visit", target=case_no, session=session)
+    flash(request, f"已登记回访（{day:%Y年%-m月%-d日}）")
+    return back(f"/cases/{case_no}")
+
+
+@router.post("/cases/{case_no}/attach", include_in_schema=False)
+def case_attach(
+    request: Request,
+    case_no: str,
+    file: Annotated[UploadFile, File()],
+    section: Annotated[int, Form(ge=1, le=6)],
+    title: Annotated[str, Form()],
+    kind: Annotated[str, Form()] = "",
+    doc_date: Annotated[str, Form()] = "",
+    author: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    require(request, "edit")
+    result = attach_upload(ws_of(request), case_no, file, section, title, kind, doc_date, author)
+    flash(request, f"已附加“{title}”（{result.pages} 页）")
+    return back(f"/cases/{case_no}")
+
+
+def attach_upload(ws: Workspace, case_no: str, upload: UploadFile, section: int, title: str,
+                  kind: str, doc_date: str, author: str):  # type: ignore[no-untyped-def]  # fmt: skip
+    """An uploaded scan → ``archive.attachments.attach`` (the CLI's validation: type by content,
+    size limit, duplicates refused)."""
+    from archive.attachments import DEFAULT_KIND, AttachRequest, attach, max_bytes_setting
+
+    if not title.strip():
+        raise ValidationError("请填写题名")
+    try:
+        day = parse_date(doc_date) if doc_date.strip() else None
+    except ValueError as exc:
+        raise ValidationError(f"日期：{exc}") from None
+    get_case_exists(ws, case_no)
+    with tempfile.TemporaryDirectory(prefix="docgen-upload-") as tmp:
+        path = _save_upload(upload, Path(tmp), max_bytes_setting(), None)
+        request = AttachRequest(case_no, path, section, title.strip(), kind.strip() or DEFAULT_KIND,
+                                day, author.strip() or None)  # fmt: skip
+        return attach(ws, request)
+
+
+def get_case_exists(ws: Workspace, case_no: str) -> None:
+    with ws.session() as session:
+        get_case(session, case_no)
+
+
+@router.get("/files/{doc_id}", summary="下载案件文件（仅限目录中登记的文件）")
+def download(request: Request, doc_id: int, fmt: str = "pdf") -> Response:
+    """The file of a cataloged Document: the path comes from the catalog, never from the request."""
+    ws = ws_of(request)
+    with ws.session() as session:
+        doc = session.get(Document, doc_id)
+        if doc is None:
+            raise NotFoundError(f"文件 {doc_id} 不存在")
+        rel = (doc.meta or {}).get("docx") if fmt == "docx" else doc.path
+        title, case_no = doc.title, doc.case.case_no
+    if not rel:
+        raise NotFoundError("该文件没有 Word 版本")
+    root = Path(ws.root).resolve()
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise NotFoundError("文件已不在档案目录中（请运行 docgen verify 检查）")
+    ws.audit("file-download", target=case_no, detail=f"文档{doc_id} {path.suffix}")
+    return FileResponse(path, filename=f"{case_no}-{title[:40]}{path.suffix}")
+
+
+# --- 六有 check and the dossier -------------------------------------------------------------------
+
+
+def check_data(ws: Workspace, case_no: str) -> dict[str, Any]:
+    from archive.dossier.build import check_workspace_case
+
+    report = check_workspace_case(ws, case_no)
+    return {**report.to_dict(), "lines": report.lines(), "ok": report.ok}
+
+
+@router.get("/api/cases/{case_no}/check", summary="六有材料检查")
+def api_check(request: Request, case_no: str) -> dict[str, Any]:
+    return check_data(ws_of(request), case_no)
+
+
+@router.get("/cases/{case_no}/check", include_in_schema=False)
+def check_page(request: Request, case_no: str) -> Response:
+    data = check_data(ws_of(request), case_no)
+    return render(request, "check.html", {"case_no": case_no, "check": data})
+
+
+@router.post("/cases/{case_no}/dossier", include_in_schema=False)
+def dossier_build(
+    request: Request,
+    case_no: str,
+    allow_incomplete: Annotated[str, Form()] = "",
+    archive_stamp: Annotated[str, Form()] = "",
+    seal: Annotated[str, Form()] = "",
+    sign: Annotated[str, Form()] = "",
+    passphrase: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    require(request, "dossier")
+    from archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
+
+    ws = ws_of(request)
+    options = BuildOptions(bool(allow_incomplete), bool(archive_stamp), None, "")
+    try:
+        result = build_dossier(ws, case_no, options)
+    except DossierIncomplete as exc:
+        report = exc.report
+        check = {**report.to_dict(), "lines": report.lines(), "ok": report.ok}
+        message = (f"六有材料不全（{len(report.errors)} 项缺失），未组卷；补齐后重试，"
+                   "或勾选“材料不全也组卷”（备考表中注明缺失）")  # fmt: skip
+        return render(request, "check.html", {"case_no": case_no, "check": check,
+                                              "error": message}, 422)  # fmt: skip
+    message = f"已组卷：{result.items} 件 {result.pages} 页"
+    if seal or sign:
+        from archive.sealing import seal_stored_dossier
+
+        seal_stored_dossier(ws, case_no, sign=bool(sign), passphrase=passphrase or None)
+        message += "，已签名" if sign else "，已盖章"
+    flash(request, message)
+    return back(f"/cases/{case_no}")
+
+
+# --- papers -------------------------------------------------------------------------------------
+
+
+def paper_types_data() -> list[dict[str, Any]]:
+    return [
+        {"类型": p.name, "六有分类": int(p.section), "文号": p.code_suffix is not None,
+         "字段": [{"key": f.key, "名称": f.label, "类型": f.kind, "类型名": FIELD_KIND_LABELS[f.kind],
+                   "必填": f.required, "默认值": None if f.required else f.default,
+                   "可选值": list(f.choices)} for f in p.fields],
+         "案件字段": [CASE_FIELDS[k] for k in p.case_fields]}
+        for p in PAPER_TYPES.values()
+    ]  # fmt: skip
+
+
+@router.get(
+    "/api/paper-types", summary="文书类型及字段（字段类型：text/long/date/datetime/choice/number）"
+)
+def api_paper_types() -> list[dict[str, Any]]:
+    return paper_types_data()
+
+
+def paper_form_data(ws: Workspace, case_no: str, type_name: str) -> dict[str, Any]:
+    from docgen.papers.context import case_context
+
+    paper = get_paper_type(type_name)
+    with ws.session() as session:
+        case = get_case(session, case_no)
+        ctx = case_context(case, ws.calendar, org_name=ws.settings.org, today=dt.date.today())
+    spec = next(p for p in paper_types_data() if p["类型"] == paper.name)
+    case_values = [
+        {"名称": CASE_FIELDS[k], "值": _context_text(ctx.get(k))} for k in paper.case_fields
+    ]
+    return {**spec, "案件编号": case_no, "案件值": case_values,
+            "缺少的案件值": [v["名称"] for v in case_values if not v["值"]]}  # fmt: skip
+
+
+def _context_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "；".join(_context_text(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(f"{k}：{v}" for k, v in value.items() if v)
+    return str(value)
+
+
+@router.get("/api/cases/{case_no}/papers/{type_name}", summary="文书表单：字段与案件中的值")
+def api_paper_form(request: Request, case_no: str, type_name: str) -> dict[str, Any]:
+    return paper_form_data(ws_of(request), case_no, type_name)
+
+
+@router.get("/cases/{case_no}/papers/new", include_in_schema=False)
+def paper_form(request: Request, case_no: str, type: str = "交办函") -> Response:
+    require(request, "paper")
+    data = paper_form_data(ws_of(request), case_no, type)
+    return render(request, "paper.html", {"p": data, "case_no": case_no, "values": {},
+                                          "error": None, "user_name": current(request).name})  # fmt: skip
+
+
+@router.post("/cases/{case_no}/papers", include_in_schema=False)
+async def paper_issue(request: Request, case_no: str) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_issue, request, case_no, fields)
+
+
+def _clerk_values(form: dict[str, str]):  # type: ignore[no-untyped-def]
+    paper = get_paper_type(form.get("type", ""))
+    values = {f.label: form[f"f_{f.key}"].strip() for f in paper.fields
+              if form.get(f"f_{f.key}", "").strip()}  # fmt: skip
+    return paper, values
+
+
+@router.post("/cases/{case_no}/papers/preview", include_in_schema=False)
+async def paper_preview(request: Request, case_no: str) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_preview, request, case_no, fields)
+
+
+def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
+    """The paper as it would be issued, shown in the browser; nothing stored, no 文号 taken."""
+    from docgen.papers.make import preview_paper
+
+    require(request, "paper")
+    ws = ws_of(request)
+    paper, values = _clerk_values(form)
+    try:
+        pdf = preview_paper(ws, paper.name, case_no, values)
+    except ValidationError as exc:
+        data = paper_form_data(ws, case_no, paper.name)
+        return render(request, "paper.html", {"p": data, "case_no": case_no, "values": form,
+                                              "error": exc.message, "user_name": ""}, 422)  # fmt: skip
+    from urllib.parse import quote
+
+    name = quote(f"预览-{paper.name}-{case_no}.pdf")
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename*=utf-8''{name}"})  # fmt: skip
+
+
+def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
+    from docgen.papers.make import make_paper
+
+    require(request, "paper")
+    acting_as(current(request).name)
+    ws = ws_of(request)
+    paper, values = _clerk_values(form)
+    try:
+        made = make_paper(ws, paper.name, case_no, values)
+    except ValidationError as exc:
+        data = paper_form_data(ws, case_no, paper.name)
+        return render(request, "paper.html", {"p": data, "case_no": case_no, "values": form,
+                                              "error": exc.message, "user_name": ""}, 422)  # fmt: skip
+    flash(request, f"已制发{made.kind} {made.doc_no or ''}（{made.pages} 页）")
+    return back(f"/cases/{case_no}")
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
+    from archive.indexing import hit_dict
+    from index import SearchError, SearchQuery
+
+    p = request.query_params
+    text = p.get("q", "").strip()
+    show = _may_unmask(request)
+    if not text:
+        return {"q": "", "总数": 0, "结果": []}
+
+    def day(name: str) -> dt.date | None:
+        raw = p.get(name, "").strip()
+        try:
+            return dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise ValidationError(f"日期格式应为 YYYY-MM-DD（收到“{raw[:20]}”）") from None
+
+    try:
+        limit = min(max(int(p.get("limit", "20")), 1), 500)
+    except ValueError:
+        limit = 20
+    q = SearchQuery(text, category=p.get("category") or None, unit=p.get("unit") or None,
+                    status=p.get("status") or None, kind=p.get("kind") or None,
+                    case_no=p.get("case") or None, date_from=day("from"), date_to=day("to"),
+                    limit=limit, show_personal=show)  # fmt: skip
+    try:
+        result = ws.search_index().search(q)
+    except SearchError as exc:
+        raise ValidationError(exc.message) from None
+    rows = []
+    for h in result.hits:
+        row = hit_dict(h)
+        row["片段"] = _segments(h.snippet, h.highlights)
+        rows.append(row)
+    return {"q": text, "总数": result.total, "结果": rows}
+
+
+def _segments(snippet: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
+    out, last = [], 0
+    for start, end in spans:
+        out += [(snippet[last:start], False), (snippet[start:end], True)]
+        last = end
+    out.append((snippet[last:], False))
+    return [s for s in out if s[0]]
+
+
+@router.get("/api/search", summary="全文检索（与 docgen search 相同的语法和筛选）")
+def api_search(request: Request) -> dict[str, Any]:
+    data = search_data(ws_of(request), request)
+    for row in data["结果"]:
+        row.pop("片段", None)
+    return data
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request) -> Response:
+    data = search_data(ws_of(request), request)
+    return render(request, "search.html", {"data": data, "p": request.query_params,
+                                           "categories": CATEGORIES, "statuses": STATUSES})  # fmt: skip
+
+
+# --- users (管理员) --------------------------------------------------------------------------------
+
+
+def users_data(ws: Workspace) -> list[dict[str, Any]]:
+    with ws.session() as session:
+        return [u.as_dict() for u in list_users(session)]
+
+
+@router.get("/api/admin/users", summary="用户列表（管理员）")
+def api_users(request: Request) -> list[dict[str, Any]]:
+    require(request, "admin")
+    return users_data(ws_of(request))
+
+
+@router.get("/admin/users", include_in_schema=False)
+def users_page(request: Request) -> Response:
+    require(request, "admin")
+    return render(request, "users.html", {"users": users_data(ws_of(request)), "roles": ROLES,
+                                          "flash": take_flash(request)})  # fmt: skip
+
+
+@router.post("/admin/users", include_in_schema=False)
+def users_add(
+    request: Request,
+    name: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    require(request, "admin")
+    ws = ws_of(request)
+    with ws.session() as session:
+        info = add_user(session, name, role, password)
+        ws.audit("user-add", target=info.name, detail=info.role, session=session)
+    flash(request, f"已添加用户 {info.name}（{info.role}）")
+    return back("/admin/users")
+
+
+@router.post("/admin/users/{name}/disable", include_in_schema=False)
+def users_disable(request: Request, name: str, csrf_token: Csrf = "") -> Response:
+    require(request, "admin")
+    if name == current(request).name:
+        raise ValidationError("不能停用自己的账号")
+    ws = ws_of(request)
+    with ws.session() as session:
+        disable_user(session, name)
+        ws.audit("user-disable", target=name, session=session)
+    flash(request, f"已停用用户 {name}")
+    return back("/admin/users")

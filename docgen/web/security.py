@@ -1,0 +1,146 @@
+"""Sign-in, roles, CSRF and the login throttle of the web app.
+
+The session is Starlette's signed cookie (HttpOnly, SameSite=Lax); it holds the user name and a
+CSRF token. Every state-changing request must carry that token (form field ``csrf_token`` or header
+``X-CSRF-Token``); every request but ``/login`` and ``/static`` needs a signed-in, active user.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+
+from archive.users import ACTION_LABELS, UserInfo, get_active_user, may
+from archive.workspace import Workspace, acting_as
+from docgen import atomic
+
+SECRET_FILE = ".web-secret"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PUBLIC_PATHS = frozenset({"/login"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class LoginRequired(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TooManyAttempts(Exception):
+    def __init__(self, wait_s: int) -> None:
+        super().__init__(wait_s)
+        self.wait_s = wait_s
+
+
+def session_secret(ws: Workspace) -> str:
+    """The workspace's cookie-signing key (made once, file mode 0600): sessions survive restarts."""
+    path = Path(ws.root) / SECRET_FILE
+    if not path.is_file():
+        key = secrets.token_urlsafe(48)
+        atomic.write_with(path, lambda tmp: tmp.write_text(key, "utf-8"), mode=0o600)
+    return path.read_text("utf-8").strip()
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return str(token)
+
+
+async def guard(request: Request) -> None:
+    """App-wide dependency: CSRF on unsafe methods, then the signed-in user (or LoginRequired)."""
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None:
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+        expected = request.session.get("csrf")
+        if not sent or not expected or not hmac.compare_digest(str(sent), str(expected)):
+            raise Forbidden("请求已失效（安全校验未通过），请刷新页面后重试")
+    if request.url.path in PUBLIC_PATHS:
+        return
+    name = request.session.get("user")
+    ws: Workspace = request.app.state.ws
+    user = None
+    if name:
+        with ws.session() as session:
+            user = get_active_user(session, str(name))
+    if user is None:
+        request.session.pop("user", None)
+        raise LoginRequired()
+    request.state.user = user
+    acting_as(user.name)  # audit entries of this request name the signed-in user
+
+
+def current(request: Request) -> UserInfo:
+    return request.state.user  # type: ignore[no-any-return]
+
+
+def require(request: Request, action: str) -> UserInfo:
+    """The signed-in user, if the role may do ``action``; else Forbidden (a 403 page)."""
+    user = current(request)
+    if not may(user.role, action):
+        raise Forbidden(f"您的角色（{user.role}）无权{ACTION_LABELS.get(action, action)}")
+    return user
+
+
+def can(request: Request, action: str) -> bool:
+    user = getattr(request.state, "user", None)
+    return user is not None and may(user.role, action)
+
+
+class LoginThrottle:
+    """At most ``limit`` failed sign-ins per user name and per client address in ``window_s``."""
+
+    def __init__(self, limit: int = 5, window_s: int = 300) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _keys(self, name: str, client: str) -> tuple[str, str]:
+        return f"u:{name.strip()}", f"c:{client}"
+
+    def check(self, name: str, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in self._keys(name, client):
+                q = self._failures.get(key)
+                while q and now - q[0] > self.window_s:
+                    q.popleft()
+                limit = self.limit if key.startswith("u:") else self.limit * 4
+                if q and len(q) >= limit:
+                    raise TooManyAttempts(int(self.window_s - (now - q[0])) + 1)
+
+    def failed(self, name: str, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in self._keys(name, client):
+                self._failures.setdefault(key, deque()).append(now)
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(f"u:{name.strip()}", None)
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def template_globals(request: Request) -> dict[str, Any]:
+    return {"user": getattr(request.state, "user", None), "csrf": csrf_token(request),
+            "can": lambda action: can(request, action)}  # fmt: skip
