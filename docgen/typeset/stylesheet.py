@@ -46,7 +46,8 @@ def _variant_css(variant: v.FormatVariant) -> str:
     red = v.RED
     rules = [
         f".s-DocNumber {{ text-align: {variant.doc_number_align}; letter-spacing: 0; }}",
-        ".s-DocNumberUp { text-align: left; letter-spacing: 0; padding: 0 15.75pt; }",
+        ".s-DocNumberUp { text-align: left; letter-spacing: 0; }",
+        ".s-DocNumberUp .tab-end { padding-right: 15.75pt; }",
     ]
     half_leading_mm = (LINE_MM - v.BODY_PT / 72 * 25.4) / 2
     if variant.org_mark_top_mm is not None:

@@ -111,7 +111,7 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
     ]),
     "report.docx": ("document", [
         ("OrgMark", "{{ sender }}"),
-        ("DocNumberUp", "{{ doc_no }}\t签发人：\v{{ signer }}"),
+        ("DocNumberUp", "　{{ doc_no }}\t签发人：\v{{ signer }}"),
         ("DocTitle", "关于{{ petitioners }}反映{{ category }}问题信访事项办理情况的报告"),
         ("Recipient", "{{ addressee }}："),
         (B, "{{ org_name }}于{{ assigned_on }}以{{ assign_doc_no }}交办的{{ petitioners }}信访事项"

@@ -114,10 +114,9 @@ def paragraph_styles(variant: v.FormatVariant) -> list[ParaStyle]:
         ),
         ParaStyle(
             "DocNumberUp",
-            "上行文（报告）的发文字号：文号左空 1 字，签发人（制表符后）右空 1 字，同一行",
+            "上行文（报告）的发文字号：文号左空 1 字（行首一个全角空格，不缩进段落，红线才通栏），"
+            "签发人在右对齐制表位后、右空 1 字，同一行",
             align="left",
-            left_chars=100,
-            right_chars=100,
             before_lines=200 if variant.org_mark_top_mm and not variant.letter_rules else 0,
             after_lines=200 if variant.rule_under_number == "single" else 100,
             borders=number_borders,
