@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from archive.catalog import serialize_writers
@@ -23,7 +23,7 @@ from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import ConflictError, NotFoundError, ValidationError
 from docgen.ledger.parse import CaseRecord
 from docgen.model import Case, CaseEvent, FollowUp, Petitioner, utcnow
-from docgen.vocab import ATTITUDES, ENDED_STATUSES, FLAGS
+from docgen.vocab import ATTITUDES, ENDED_STATUSES, FLAGS, units_named
 
 UPSERT_BATCH = 1000
 CASES_LOCK = "cases"  # serialize_writers name for registering cases (import, add)
@@ -131,8 +131,12 @@ def _filtered(stmt, flt: CaseFilter):  # type: ignore[no-untyped-def]
         stmt = stmt.where(Case.status == flt.status)
     if flt.category:
         stmt = stmt.where(Case.category == flt.category)
-    if flt.unit:
-        stmt = stmt.where(Case.unit.icontains(flt.unit, autoescape=True))
+    if flt.unit:  # as written, or through a short name (区人社局 finds 区人力资源和社会保障局)
+        stmt = stmt.where(
+            or_(
+                Case.unit.icontains(flt.unit, autoescape=True), Case.unit.in_(units_named(flt.unit))
+            )
+        )
     if flt.leader:
         stmt = stmt.where(Case.leader_name.icontains(flt.leader, autoescape=True))
     if flt.case_nos:

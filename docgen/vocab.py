@@ -228,6 +228,12 @@ UNIT_ALIASES: dict[str, str] = {
 }
 
 
+def units_named(text: str, aliases: Mapping[str, str] = UNIT_ALIASES) -> list[str]:
+    """The full unit names whose short name contains ``text`` (filters: 人社局 → 区人力资源和社会
+    保障局, since the ledger stores the full name)."""
+    return sorted({full for short, full in aliases.items() if text in short})
+
+
 class Section(IntEnum):
     """The six "六有" dossier sections, in binding order."""
 

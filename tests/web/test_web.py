@@ -204,6 +204,7 @@ def test_paper_form_from_registry_and_issue(web_ws, as_role) -> None:  # type: i
     assert kinds["办理结果"] == "choice" and kinds["事实和理由"] == "long"
     assert next(f for f in spec["字段"] if f["名称"] == "办理结果")["可选值"] == [
         "支持",
+        "部分支持",  # its own answer since the papers work (issue 14)
         "解释说明",
         "不予支持",
     ]
