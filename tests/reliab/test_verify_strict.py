@@ -165,6 +165,7 @@ def test_the_migration_stamps_checksums_on_existing_rows(workspace: Workspace) -
     with workspace.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")  # a catalog from before the checksums
+        assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 1  # kept
     with workspace.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
