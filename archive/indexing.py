@@ -5,6 +5,11 @@ text layer through pypdf; a scan without text is indexed by its metadata and mar
 ``catch_up`` indexes what the catalog journaled (``archive.index_journal``): called by the write
 paths after their commit and by ``Workspace.open`` after a crash; ``rebuild_workspace_index``
 recreates the whole index.
+
+What is indexed (``INDEXED``, one rule for rebuild, catch-up and verify's ``index_gap``): every
+case record and every filed document except dossiers (their text repeats the papers bound in them)
+and superseded versions of a revised paper (the current row, with the 文号 and id, holds the new
+file). A voided paper stays findable, its title marked “（作废）”.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.dossier.check import DOSSIER_SECTION
 from archive.index_journal import applied, case_key, document_key, journal_head, save_applied
-from docgen.model import Case, Document, IndexJournalEntry
+from docgen.model import SUPERSEDED, VOID, Case, Document, IndexJournalEntry
 from docgen.safezip import check_word_zip
 from index import IndexDoc, SearchError, SearchIndex, open_index
 
@@ -36,6 +41,9 @@ DOMAIN_TERMS = (
     "拖欠工资", "社会保险", "征收补偿", "安置补助费", "维修资金", "最低生活保障",
 )  # fmt: skip
 REBUILD_NEEDED = "检索索引需要重建（文件已保存），请运行：docgen index rebuild"
+#: The documents the index holds (see the module docstring).
+INDEXED = (Document.section != DOSSIER_SECTION) & (Document.state != SUPERSEDED)
+VOID_MARK = "（作废）"
 
 
 def text_of(path: Path) -> str:
@@ -106,7 +114,7 @@ def document_doc(root: Path, doc: Document, case: Case) -> IndexDoc:
         case_no=case.case_no,
         kind=doc.kind,
         section=doc.section,
-        title=doc.title,
+        title=doc.title + (VOID_MARK if doc.state == VOID else ""),
         text=text,
         date=doc.doc_date,
         category=case.category or "",
@@ -151,13 +159,21 @@ def iter_all(session: Session, root: Path, batch: int = 500) -> Iterator[IndexDo
             .where(Case.id > last)
             .order_by(Case.id)
             .limit(batch)
-            .options(selectinload(Case.petitioners), selectinload(Case.documents))
+            .options(selectinload(Case.petitioners))
         ).all()
         if not cases:
             return
+        docs = session.scalars(
+            select(Document)
+            .where(Document.case_id.in_([c.id for c in cases]), INDEXED)
+            .order_by(Document.id)
+        ).all()
+        by_case: dict[int, list[Document]] = {}
+        for doc in docs:
+            by_case.setdefault(doc.case_id, []).append(doc)
         for case in cases:
             yield case_doc(case)
-            for doc in case.documents:
+            for doc in by_case.get(case.id, []):
                 yield document_doc(root, doc, case)
         last = cases[-1].id
         session.expunge_all()
@@ -165,7 +181,7 @@ def iter_all(session: Session, root: Path, batch: int = 500) -> Iterator[IndexDo
 
 def count_indexable(session: Session) -> int:
     cases = session.scalar(select(func.count()).select_from(Case)) or 0
-    return cases + (session.scalar(select(func.count()).select_from(Document)) or 0)
+    return cases + (session.scalar(select(func.count()).select_from(Document).where(INDEXED)) or 0)
 
 
 def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -> int:  # type: ignore[no-untyped-def]
@@ -233,7 +249,7 @@ def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -
             ).all()
             docs = session.scalars(
                 select(Document)
-                .where(Document.id.in_(doc_ids), Document.section != DOSSIER_SECTION)
+                .where(Document.id.in_(doc_ids), INDEXED)
                 .options(selectinload(Document.case).selectinload(Case.petitioners))
             ).all()
             found = [case_doc(c) for c in cases] + [document_doc(ws.root, d, d.case) for d in docs]
@@ -268,12 +284,9 @@ def index_gap(ws: Any) -> tuple[list[str], list[str]]:
     """(catalog entries missing from the index, index entries the catalog no longer has)."""
     with ws.read_session() as session:
         wanted = {case_key(n) for n in session.scalars(select(Case.case_no))}
-        wanted |= {document_key(i) for i in session.scalars(
-            select(Document.id).where(Document.section != DOSSIER_SECTION))}  # fmt: skip
-        dossiers = {document_key(i) for i in session.scalars(
-            select(Document.id).where(Document.section == DOSSIER_SECTION))}  # fmt: skip
+        wanted |= {document_key(i) for i in session.scalars(select(Document.id).where(INDEXED))}
     held = set(ws.search_index().doc_ids())
-    return sorted(wanted - held), sorted(held - wanted - dossiers)
+    return sorted(wanted - held), sorted(held - wanted)
 
 
 def hit_dict(h: Any) -> dict[str, Any]:
