@@ -25,7 +25,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.dossier.check import DOSSIER_SECTION
-from archive.index_journal import applied, case_key, document_key, journal_head, save_applied
+from archive.index_journal import (
+    GAP_WINDOW,
+    applied,
+    applied_state,
+    awaited,
+    case_key,
+    document_key,
+    journal_head,
+    save_applied,
+)
 from docgen.model import SUPERSEDED, VOID, Case, Document, IndexJournalEntry
 from docgen.safezip import check_word_zip
 from index import IndexDoc, SearchError, SearchIndex, open_index
@@ -192,8 +201,12 @@ def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -
     ix = ws.search_index()
     with _catch_up_lock(ws, block=True), ws.session() as session:
         last = journal_head(session)
+        present = session.scalars(
+            select(IndexJournalEntry.id).where(IndexJournalEntry.id > last - GAP_WINDOW)
+        ).all()
         done = ix.rebuild(iter_all(session, ws.root), progress=progress)
-        save_applied(ws, last)  # the rebuild read everything journaled up to ``last``
+        # the rebuild read everything committed up to ``last``; ids missing below it may commit late
+        save_applied(ws, last, awaited(last, (), 0, present))
         return done
 
 
@@ -230,11 +243,11 @@ def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -
     with _catch_up_lock(ws, block=block) as locked:
         if not locked:
             return 0
-        start = applied(ws)
+        start, gaps = applied_state(ws)
         with ws.read_session() as session:
             rows = session.execute(
                 select(IndexJournalEntry.id, IndexJournalEntry.doc_id)
-                .where(IndexJournalEntry.id > start)
+                .where((IndexJournalEntry.id > start) | IndexJournalEntry.id.in_(gaps))
                 .order_by(IndexJournalEntry.id)
             ).all()
             if not rows:
@@ -266,16 +279,18 @@ def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -
         except SearchError as exc:  # derived data: a failure never undoes an archive write
             log.warning("%s（%s）", REBUILD_NEEDED, exc.message)
             return 0
-        save_applied(ws, rows[-1][0])
-    if block and start // PRUNE_EVERY != rows[-1][0] // PRUNE_EVERY:
+        head = max(start, rows[-1][0])
+        save_applied(ws, head, awaited(head, gaps, start, [i for i, _ in rows]))
+    if block and start // PRUNE_EVERY != head // PRUNE_EVERY:
         prune_journal(ws)
     return len(rows)
 
 
 def prune_journal(ws: Any) -> None:
-    """Drop journal rows the index has caught up with (a writer's short transaction)."""
-    done = applied(ws)
-    if done:
+    """Drop journal rows the index has caught up with, below the window where late-committing
+    entries are still awaited (a writer's short transaction)."""
+    done = applied(ws) - GAP_WINDOW
+    if done > 0:
         with ws.session() as session:
             session.execute(delete(IndexJournalEntry).where(IndexJournalEntry.id <= done))
 
