@@ -98,12 +98,13 @@ def unreachable(url: str, exc: DBAPIError) -> WorkspaceError:
     """A Chinese message for a catalog server that refused us (no password, no traceback)."""
     full = str(exc.orig or exc).strip()
     reason = full.splitlines()[0].strip() if full else ""
-    low = full.lower()
-    if "password" in low or "authentication" in low:
+    low = full.lower()  # the server's words follow its lc_messages: English or Chinese
+    missing = "does not exist" in low or "不存在" in full
+    if "password" in low or "authentication" in low or "认证失败" in full:
         hint = "身份验证失败：口令请通过环境变量 PGPASSWORD 或 .pgpass 文件提供（不写入地址）"
-    elif "does not exist" in low and "database" in low:
+    elif missing and ("database" in low or "数据库" in full):
         hint = "数据库不存在：请先在服务器上建库（createdb）"
-    elif "role" in low and "does not exist" in low:
+    elif missing and ("role" in low or "角色" in full):
         hint = "数据库用户不存在"
     elif "refused" in low or "timeout" in low or "could not translate" in low or "no route" in low:
         hint = "服务器无法连接：请检查主机、端口和服务器是否已启动"

@@ -9,6 +9,13 @@ indexes what was journaled after that. Writers catch up right after their commit
 the journal is ahead: one indexed ``max(id)`` query and one small file read, no scan. So a crash
 between a commit and its indexing is repaired by the next command.
 
+PostgreSQL issues sequence ids when rows are inserted, not when they commit: a transaction that
+commits late may carry an id below one already caught up. So the state also lists the ``gaps``:
+ids below the recorded one that were not in the journal when it was recorded (a transaction still
+open, or one rolled back), within the last ``GAP_WINDOW`` ids; catch-up reads those again until
+they appear or fall out of the window. Journal rows are pruned only below the window, so a gap is
+never a row pruned away.
+
 Kept free of the ``index`` package so that opening a workspace stays cheap.
 """
 
@@ -27,7 +34,9 @@ from archive.dossier.check import DOSSIER_SECTION
 from docgen import atomic
 from docgen.model import Case, Document, IndexJournalEntry, Petitioner
 
-JOURNAL_STATE = "catalog-journal.json"  # in the index folder: {"applied": <journal id>}
+JOURNAL_STATE = "catalog-journal.json"  # in the index folder: {"applied": id, "gaps": [ids]}
+#: How far below the recorded id a late-committing entry is still looked for (ids, not time).
+GAP_WINDOW = 1000
 WRITERS_LOCK = ".writers.lock"  # in the index folder: shared by writers until indexed
 
 
@@ -95,20 +104,41 @@ def journal_head(session: Session) -> int:
 
 def applied(ws: Any) -> int:
     """The journal id the index has caught up to (0 when never recorded)."""
+    return applied_state(ws)[0]
+
+
+def applied_state(ws: Any) -> tuple[int, list[int]]:
+    """(the journal id the index has caught up to, the ids below it still awaited)."""
     try:
-        return int(json.loads((ws.index_dir / JOURNAL_STATE).read_text("utf-8"))["applied"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        state = json.loads((ws.index_dir / JOURNAL_STATE).read_text("utf-8"))
+        return int(state["applied"]), [int(i) for i in state.get("gaps", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return 0, []
 
 
-def save_applied(ws: Any, head: int) -> None:
+def awaited(head: int, old_gaps: Iterable[int], start: int, seen: Iterable[int]) -> list[int]:
+    """The ids at or below ``head`` still awaited after reading ``seen``: the old gaps and the
+    ids above ``start`` not seen, within ``GAP_WINDOW`` of ``head``."""
+    floor = max(start, head - GAP_WINDOW)
+    wanted = {i for i in old_gaps if i > head - GAP_WINDOW} | set(range(floor + 1, head))
+    return sorted(wanted - set(seen))
+
+
+def save_applied(ws: Any, head: int, gaps: Iterable[int] = ()) -> None:
     ws.index_dir.mkdir(parents=True, exist_ok=True)
-    atomic.write_text(ws.index_dir / JOURNAL_STATE, json.dumps({"applied": head}))
+    state = {"applied": head, "gaps": sorted(gaps)}
+    atomic.write_text(ws.index_dir / JOURNAL_STATE, json.dumps(state))
 
 
 def behind(ws: Any) -> bool:
     """Whether the catalog journaled index work after what the index recorded, that no live
     writer is about to do (cheap: one ``max(id)``, one small file, one lock probe)."""
+    done, gaps = applied_state(ws)
     with ws.read_session() as session:
-        ahead = journal_head(session) > applied(ws)
+        ahead = journal_head(session) > done or bool(
+            gaps
+            and session.scalar(
+                select(IndexJournalEntry.id).where(IndexJournalEntry.id.in_(gaps)).limit(1)
+            )
+        )
     return ahead and no_live_writer(ws)

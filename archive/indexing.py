@@ -5,6 +5,11 @@ text layer through pypdf; a scan without text is indexed by its metadata and mar
 ``catch_up`` indexes what the catalog journaled (``archive.index_journal``): called by the write
 paths after their commit and by ``Workspace.open`` after a crash; ``rebuild_workspace_index``
 recreates the whole index.
+
+What is indexed (``INDEXED``, one rule for rebuild, catch-up and verify's ``index_gap``): every
+case record and every filed document except dossiers (their text repeats the papers bound in them)
+and superseded versions of a revised paper (the current row, with the 文号 and id, holds the new
+file). A voided paper stays findable, its title marked “（作废）”.
 """
 
 from __future__ import annotations
@@ -20,8 +25,17 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.dossier.check import DOSSIER_SECTION
-from archive.index_journal import applied, case_key, document_key, journal_head, save_applied
-from docgen.model import Case, Document, IndexJournalEntry
+from archive.index_journal import (
+    GAP_WINDOW,
+    applied,
+    applied_state,
+    awaited,
+    case_key,
+    document_key,
+    journal_head,
+    save_applied,
+)
+from docgen.model import SUPERSEDED, VOID, Case, Document, IndexJournalEntry
 from docgen.safezip import check_word_zip
 from index import IndexDoc, SearchError, SearchIndex, open_index
 
@@ -36,6 +50,9 @@ DOMAIN_TERMS = (
     "拖欠工资", "社会保险", "征收补偿", "安置补助费", "维修资金", "最低生活保障",
 )  # fmt: skip
 REBUILD_NEEDED = "检索索引需要重建（文件已保存），请运行：docgen index rebuild"
+#: The documents the index holds (see the module docstring).
+INDEXED = (Document.section != DOSSIER_SECTION) & (Document.state != SUPERSEDED)
+VOID_MARK = "（作废）"
 
 
 def text_of(path: Path) -> str:
@@ -106,7 +123,7 @@ def document_doc(root: Path, doc: Document, case: Case) -> IndexDoc:
         case_no=case.case_no,
         kind=doc.kind,
         section=doc.section,
-        title=doc.title,
+        title=doc.title + (VOID_MARK if doc.state == VOID else ""),
         text=text,
         date=doc.doc_date,
         category=case.category or "",
@@ -151,13 +168,21 @@ def iter_all(session: Session, root: Path, batch: int = 500) -> Iterator[IndexDo
             .where(Case.id > last)
             .order_by(Case.id)
             .limit(batch)
-            .options(selectinload(Case.petitioners), selectinload(Case.documents))
+            .options(selectinload(Case.petitioners))
         ).all()
         if not cases:
             return
+        docs = session.scalars(
+            select(Document)
+            .where(Document.case_id.in_([c.id for c in cases]), INDEXED)
+            .order_by(Document.id)
+        ).all()
+        by_case: dict[int, list[Document]] = {}
+        for doc in docs:
+            by_case.setdefault(doc.case_id, []).append(doc)
         for case in cases:
             yield case_doc(case)
-            for doc in case.documents:
+            for doc in by_case.get(case.id, []):
                 yield document_doc(root, doc, case)
         last = cases[-1].id
         session.expunge_all()
@@ -165,7 +190,7 @@ def iter_all(session: Session, root: Path, batch: int = 500) -> Iterator[IndexDo
 
 def count_indexable(session: Session) -> int:
     cases = session.scalar(select(func.count()).select_from(Case)) or 0
-    return cases + (session.scalar(select(func.count()).select_from(Document)) or 0)
+    return cases + (session.scalar(select(func.count()).select_from(Document).where(INDEXED)) or 0)
 
 
 def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -> int:  # type: ignore[no-untyped-def]
@@ -176,8 +201,12 @@ def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -
     ix = ws.search_index()
     with _catch_up_lock(ws, block=True), ws.session() as session:
         last = journal_head(session)
+        present = session.scalars(
+            select(IndexJournalEntry.id).where(IndexJournalEntry.id > last - GAP_WINDOW)
+        ).all()
         done = ix.rebuild(iter_all(session, ws.root), progress=progress)
-        save_applied(ws, last)  # the rebuild read everything journaled up to ``last``
+        # the rebuild read everything committed up to ``last``; ids missing below it may commit late
+        save_applied(ws, last, awaited(last, (), 0, present))
         return done
 
 
@@ -214,11 +243,11 @@ def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -
     with _catch_up_lock(ws, block=block) as locked:
         if not locked:
             return 0
-        start = applied(ws)
+        start, gaps = applied_state(ws)
         with ws.read_session() as session:
             rows = session.execute(
                 select(IndexJournalEntry.id, IndexJournalEntry.doc_id)
-                .where(IndexJournalEntry.id > start)
+                .where((IndexJournalEntry.id > start) | IndexJournalEntry.id.in_(gaps))
                 .order_by(IndexJournalEntry.id)
             ).all()
             if not rows:
@@ -233,7 +262,7 @@ def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -
             ).all()
             docs = session.scalars(
                 select(Document)
-                .where(Document.id.in_(doc_ids), Document.section != DOSSIER_SECTION)
+                .where(Document.id.in_(doc_ids), INDEXED)
                 .options(selectinload(Document.case).selectinload(Case.petitioners))
             ).all()
             found = [case_doc(c) for c in cases] + [document_doc(ws.root, d, d.case) for d in docs]
@@ -250,16 +279,18 @@ def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -
         except SearchError as exc:  # derived data: a failure never undoes an archive write
             log.warning("%s（%s）", REBUILD_NEEDED, exc.message)
             return 0
-        save_applied(ws, rows[-1][0])
-    if block and start // PRUNE_EVERY != rows[-1][0] // PRUNE_EVERY:
+        head = max(start, rows[-1][0])
+        save_applied(ws, head, awaited(head, gaps, start, [i for i, _ in rows]))
+    if block and start // PRUNE_EVERY != head // PRUNE_EVERY:
         prune_journal(ws)
     return len(rows)
 
 
 def prune_journal(ws: Any) -> None:
-    """Drop journal rows the index has caught up with (a writer's short transaction)."""
-    done = applied(ws)
-    if done:
+    """Drop journal rows the index has caught up with, below the window where late-committing
+    entries are still awaited (a writer's short transaction)."""
+    done = applied(ws) - GAP_WINDOW
+    if done > 0:
         with ws.session() as session:
             session.execute(delete(IndexJournalEntry).where(IndexJournalEntry.id <= done))
 
@@ -268,12 +299,9 @@ def index_gap(ws: Any) -> tuple[list[str], list[str]]:
     """(catalog entries missing from the index, index entries the catalog no longer has)."""
     with ws.read_session() as session:
         wanted = {case_key(n) for n in session.scalars(select(Case.case_no))}
-        wanted |= {document_key(i) for i in session.scalars(
-            select(Document.id).where(Document.section != DOSSIER_SECTION))}  # fmt: skip
-        dossiers = {document_key(i) for i in session.scalars(
-            select(Document.id).where(Document.section == DOSSIER_SECTION))}  # fmt: skip
+        wanted |= {document_key(i) for i in session.scalars(select(Document.id).where(INDEXED))}
     held = set(ws.search_index().doc_ids())
-    return sorted(wanted - held), sorted(held - wanted - dossiers)
+    return sorted(wanted - held), sorted(held - wanted)
 
 
 def hit_dict(h: Any) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from archive import index_journal
 from archive.catalog import (
+    BUSY_TIMEOUT_S,
     check_new_catalog,
     create_catalog_engine,
     migrate,
@@ -247,12 +248,24 @@ class Workspace:
             s.add(entry)
 
 
-def catalog_problem(exc: DatabaseError) -> str:
-    """The Chinese message for a database error that is not the user's input (no traceback)."""
-    reason = str(exc.orig if exc.orig is not None else exc).splitlines()[0][:120]
-    if any(w in reason for w in ("malformed", "not a database", "corrupt")):
+def catalog_problem(exc: BaseException) -> str:
+    """The one Chinese message for a catalog database failure that is not the user's input
+    (an SQLAlchemy ``DatabaseError`` or a bare ``sqlite3.DatabaseError``; no traceback): busy,
+    damaged, connection lost, or another failure. The CLI's last-line handler uses it too."""
+    orig = getattr(exc, "orig", None) or exc
+    full = str(orig).strip()
+    reason = full.splitlines()[0][:120] if full else type(orig).__name__
+    low = full.lower()
+    if "locked" in low or "busy" in low or getattr(orig, "sqlstate", None) == "55P03":
+        return (f"案件目录数据库正忙（其他用户的写入超过 {BUSY_TIMEOUT_S:g} 秒未完成），"
+                "本次操作未保存，请稍后重试")  # fmt: skip
+    if any(w in low for w in ("malformed", "not a database", "disk image", "corrupt")):
         return (f"目录数据库已损坏，无法读取（{reason}）：请从备份恢复 {CATALOG_FILE}，"
                 "恢复后运行 docgen verify 核验")  # fmt: skip
+    if isinstance(exc, OperationalError) and "sqlite" not in type(orig).__module__:
+        return (
+            f"案件目录数据库连接失败或中断，本次操作未保存：{reason}"  # a server restarted or gone
+        )
     return f"目录数据库操作失败（{reason}）：请稍后重试；若反复出现，请运行 docgen verify 检查"
 
 

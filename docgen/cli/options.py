@@ -341,22 +341,9 @@ def library_error_message(exc: BaseException) -> str | None:
     if type(exc).__module__.startswith("defusedxml"):
         return "文件中的 XML 含有 DTD 或实体声明（Office 文件不会有），疑似恶意文件，已拒绝读取"
     if isinstance(exc, sqlalchemy.exc.DatabaseError | sqlite3.DatabaseError):
-        detail = str(getattr(exc, "orig", None) or exc).lower()
-        if "locked" in detail or "busy" in detail:
-            return (
-                "案件目录数据库正忙（其他用户的写入超过 60 秒未完成），本次操作未保存，请稍后重试"
-            )
-        if any(s in detail for s in ("not a database", "malformed", "disk image", "corrupt")):
-            return (
-                "案件目录数据库（catalog.sqlite）无法读取：文件已损坏或不是数据库。"
-                "请运行 docgen verify 检查，必要时从备份恢复"
-            )
-        if isinstance(exc, sqlalchemy.exc.OperationalError):  # a server restarted or gone
-            first = (
-                str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc).strip() else ""
-            )
-            return f"案件目录数据库连接失败或中断，本次操作未保存：{first}"
-        return f"案件目录数据库操作失败（{type(exc).__name__}），操作未完成，请稍后重试"
+        from archive.workspace import catalog_problem  # the one rule for catalog failures
+
+        return catalog_problem(exc)
     if isinstance(exc, UnicodeError):
         return "输入中含有无效的文字编码（不是有效的 UTF-8 或含有孤立的代理字符），请检查后重试"
     return None

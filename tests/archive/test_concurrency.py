@@ -22,7 +22,7 @@ from archive.ledger_io import import_ledger
 from archive.workspace import Workspace
 from docgen.errors import ConflictError
 from docgen.model import Case, Document
-from tests.conftest import Cli, good_row, write_ledger
+from tests.conftest import HEADERS, Cli, good_row, write_ledger
 
 PAPER_WRITERS = 8
 PAPERS_EACH = 1
@@ -75,7 +75,8 @@ def _papers(root: str, case_nos: list[str], queue) -> None:  # type: ignore[no-u
 
 def test_eight_desks_making_papers_get_every_number_once(workspace: Workspace, tmp_path: Path):  # type: ignore[no-untyped-def]
     count = PAPER_WRITERS * PAPERS_EACH
-    import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", [good_row(n) for n in range(1, count + 1)]))  # fmt: skip
+    rows = [[*good_row(n), f"责任人{n}"] for n in range(1, count + 1)]  # a 交办函 names its 责任人
+    import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", rows, (*HEADERS, "责任人")))
     cases = [f"T2024-{n:04d}" for n in range(1, count + 1)]
     batches = [(str(workspace.root), cases[i::PAPER_WRITERS]) for i in range(PAPER_WRITERS)]
     numbers = [n for got in _run_all(_papers, batches) for n in got]  # type: ignore[union-attr]
@@ -153,7 +154,15 @@ def test_second_clerk_gets_a_conflict_not_an_overwrite(workspace: Workspace, tmp
     cli = Cli(workspace)
     seen = cli("case", "show", "T2024-0001", "--json").output
     version = str(json.loads(seen)["版本"])  # both clerks saw this version
-    cli("case", "edit", "T2024-0001", "--set", "承办单位=区住建局", "--if-version", version)
+    cli(
+        "case",
+        "edit",
+        "T2024-0001",
+        "--set",
+        "承办单位=区住房和城乡建设局",
+        "--if-version",
+        version,
+    )
     second = cli(
         "case",
         "edit",
@@ -167,7 +176,9 @@ def test_second_clerk_gets_a_conflict_not_an_overwrite(workspace: Workspace, tmp
     assert second.exit_code == 1
     assert "已被他人修改" in second.output and "未保存" in second.output
     with workspace.session() as s:
-        assert get_case(s, "T2024-0001").unit == "区住建局"  # the first clerk's edit stands
+        assert (
+            get_case(s, "T2024-0001").unit == "区住房和城乡建设局"
+        )  # the first clerk's edit stands
 
 
 def test_stale_write_in_flight_is_refused(workspace: Workspace, tmp_path: Path, catalog_backend):  # type: ignore[no-untyped-def]

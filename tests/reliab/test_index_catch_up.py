@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from archive.verify import verify_workspace
 from archive.workspace import Workspace
 from docgen.sample import write_sample_ledger
@@ -108,3 +110,28 @@ def test_a_reader_leaves_a_live_writers_index_work_alone(populated: Workspace) -
         assert applied(reader) > before and not behind(reader)
     finally:
         reader.close()
+
+
+def test_a_late_commit_below_the_caught_up_id_is_indexed(populated: Workspace, catalog_backend: str) -> None:  # fmt: skip
+    """PostgreSQL issues journal ids at insert, not at commit: a desk that commits late carries
+    an id below the one the index already caught up to, and is indexed all the same."""
+    import pytest
+
+    from archive.cases import edit_case
+    from archive.index_journal import applied
+    from docgen.model import IndexJournalEntry
+
+    if catalog_backend == "sqlite":
+        pytest.skip("SQLite: one writer at a time, journal ids follow commit order")
+    with populated.session() as slow:
+        edit_case(slow, "XF2024-0001", {"remarks": "潜水艇"}, {})
+        slow.flush()  # its journal row takes its id now
+        slow_id = slow.scalar(select(func.max(IndexJournalEntry.id)))
+        with populated.session() as fast:
+            edit_case(fast, "XF2024-0002", {"remarks": "先到"}, {})
+        populated.catch_up_index()  # past the slow desk's id, which is not committed yet
+        assert applied(populated) > slow_id
+    # the next command sees the awaited id committed and catches up (as would the next writer)
+    assert [h["案件编号"] for h in _search(populated.root, "潜水艇")] == ["XF2024-0001"]
+    populated.catch_up_index()
+    assert verify_workspace(populated).exit_code == 0

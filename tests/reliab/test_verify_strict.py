@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document as DocxDocument
+from sqlalchemy import text
 
 from archive.cases import get_case
 from archive.documents import NewDocument, document_transaction
@@ -118,6 +119,7 @@ def _corrupt_a_table_page(db: Path) -> None:
     db.write_bytes(bytes(data))
 
 
+@pytest.mark.sqlite_only  # damages the catalog.sqlite file's pages; a server's files are not ours
 def test_a_damaged_catalog_fails_with_a_message(populated: Workspace) -> None:
     root = populated.root
     populated.close()  # the last connection checkpoints the WAL into the main file
@@ -129,6 +131,7 @@ def test_a_damaged_catalog_fails_with_a_message(populated: Workspace) -> None:
     assert "目录数据库已损坏" in result.output
 
 
+@pytest.mark.sqlite_only  # overwrites the catalog.sqlite file; a server's files are not ours
 def test_an_unreadable_catalog_is_a_message_not_a_traceback(populated: Workspace) -> None:
     root = populated.root
     populated.close()
@@ -143,12 +146,10 @@ def test_an_unreadable_catalog_is_a_message_not_a_traceback(populated: Workspace
 
 
 def test_a_catalog_row_edited_behind_docgens_back_fails(workspace: Workspace) -> None:
-    import sqlite3
-
     _paper_with_docx(workspace)
     assert verify_workspace(workspace).exit_code == 0
-    with sqlite3.connect(workspace.root / CATALOG_FILE) as db:
-        db.execute("UPDATE documents SET doc_no = '某信交〔2024〕99号'")
+    with workspace.engine.begin() as db:  # plain SQL: no docgen session, no checksum update
+        db.execute(text("UPDATE documents SET doc_no = '某信交〔2024〕99号'"))
     report = verify_workspace(workspace)
     assert report.exit_code == int(Severity.ERROR)
     assert [f.code for f in report.findings] == ["row_changed"]
@@ -164,6 +165,7 @@ def test_the_migration_stamps_checksums_on_existing_rows(workspace: Workspace) -
     with workspace.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")  # a catalog from before the checksums
+        assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 1  # kept
     with workspace.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -39,6 +39,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        for name in _COLUMNS:
-            batch.drop_column(name)
+    # A plain DROP COLUMN (SQLite >= 3.35), not a batch rebuild: rebuilding drops `cases`, and
+    # with foreign keys on, that deletes every case's documents (ON DELETE CASCADE).
+    for name in _COLUMNS:
+        op.drop_column("cases", name)

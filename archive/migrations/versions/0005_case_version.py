@@ -19,5 +19,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cases") as batch_op:
-        batch_op.drop_column("version")
+    # A plain DROP COLUMN (SQLite >= 3.35), not a batch rebuild: rebuilding drops `cases`, and
+    # with foreign keys on, that deletes every case's documents (ON DELETE CASCADE).
+    op.drop_column("cases", "version")
