@@ -89,7 +89,7 @@ def _print_import(result: ImportResult, skip_invalid: bool) -> None:
     for note in result.notes:
         click.echo(note)
     if result.errors:
-        click.echo(f"发现 {result.refused} 行有问题，共 {len(result.errors)} 处：", err=True)
+        click.echo(f"错误：发现 {result.refused} 行有问题，共 {len(result.errors)} 处：", err=True)
         for e in result.errors[:MAX_ERRORS_SHOWN]:
             click.echo(f"  {e}", err=True)
         if len(result.errors) > MAX_ERRORS_SHOWN:
