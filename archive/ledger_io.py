@@ -189,7 +189,8 @@ def _import(
                 prefix = _number_cases(
                     session, records, ws.settings.code, ctx.import_year, set(touched), numbered
                 )
-                hold_writing()
+                if records:  # a sheet whose every row was refused writes no case
+                    hold_writing()
                 counts = upsert_records(session, records)
                 journal(session, [case_key(r.case_no) for r in records])  # bulk: no flush hook
                 report.created, report.updated = counts.created, counts.updated

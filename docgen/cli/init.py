@@ -23,8 +23,9 @@ from docgen.cli.options import DocgenCommand, handle_errors
 @click.option("--search-backend", type=click.Choice(SEARCH_BACKENDS), default="tantivy",
               show_default=True, help="检索后端（tantivy 更快，见 docs/architecture.md）")  # fmt: skip
 @click.option("--catalog-url", envvar="DOCGEN_CATALOG_URL", metavar="地址",
-              help="案件目录放在数据库服务器上，如 postgresql+psycopg://用户@主机/数据库"
-                   "（口令用 PGPASSWORD 或 .pgpass 提供；默认：工作区内的 SQLite 文件）")  # fmt: skip
+              help="案件目录放在数据库服务器上时，该数据库的地址（写法见 README.md；也可设环境变量 "
+                   "DOCGEN_CATALOG_URL；口令不写进地址，用 .pgpass 文件或口令环境变量提供）；"
+                   "默认：工作区内的目录数据库文件 catalog.sqlite")  # fmt: skip
 @handle_errors
 def init_command(
     directory: Path,

@@ -29,7 +29,7 @@ def ledger_group() -> None:
 
 @ledger_group.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False),
-                help="台账文件（.xlsx 或 .csv）")  # fmt: skip
+                help="台账文件（.xlsx、.xls、.ods 或 .csv）")  # fmt: skip
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
               help="列映射文件（JSON：{\"表头文字\": \"字段名\"}，字段名也可写“附加信息”或“忽略”）")  # fmt: skip
 @click.option("--skip-invalid", is_flag=True, help="导入合格的行，错误行连同原因另存为文件")
@@ -89,7 +89,7 @@ def _print_import(result: ImportResult, skip_invalid: bool) -> None:
     for note in result.notes:
         click.echo(note)
     if result.errors:
-        click.echo(f"发现 {result.refused} 行有问题，共 {len(result.errors)} 处：", err=True)
+        click.echo(f"错误：发现 {result.refused} 行有问题，共 {len(result.errors)} 处：", err=True)
         for e in result.errors[:MAX_ERRORS_SHOWN]:
             click.echo(f"  {e}", err=True)
         if len(result.errors) > MAX_ERRORS_SHOWN:
@@ -122,7 +122,9 @@ def _print_import(result: ImportResult, skip_invalid: bool) -> None:
 
 
 @ledger_group.command("export")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), help="导出的 .xlsx 文件")
+@click.argument(
+    "file", type=click.Path(path_type=Path, dir_okay=False), help="导出的 .xlsx 或 .csv 文件"
+)
 @click.option("--status", help="只导出该状态的案件")
 @click.option("--category", help="只导出该问题类别")
 @click.option("--unit", help="只导出责任单位含此文字的案件")
@@ -137,7 +139,7 @@ def export_command(
     overdue: bool,
     workspace_path: Path | None,
 ) -> None:
-    """导出台账：.xlsx（中文表头、冻结首行、日期单元格）或 .csv（UTF-8，Excel 可直接打开）。"""
+    """导出台账：.xlsx（中文表头、冻结首行、日期单元格）或 .csv（Excel 可直接打开，中文不乱码）。"""
     ws = open_workspace(workspace_path)
     flt = CaseFilter(status=status, category=category, unit=unit, overdue=overdue)
     count = export_ledger(ws, file, flt)

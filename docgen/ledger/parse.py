@@ -33,6 +33,7 @@ from docgen.vocab import (
 )
 
 _CONTROL = chars.REFUSED  # control, bidi (U+202E prints 张三 as 三张) and lone surrogates
+_CONTROL_MESSAGE = "含不可见的控制字符，请删除后再导入"
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_NO_YEAR = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
@@ -208,7 +209,7 @@ def parse_row(
     extra: dict[str, str] = dict(detail)
     for index, header in sheet.unknown_columns.items():
         cell = raw.values[index] if index < len(raw.values) else None
-        if cell is not None and str(cell).strip():
+        if not _blank(cell):
             try:
                 extra[header] = _clean_text(cell, 20000)
             except ValueError as exc:
@@ -294,8 +295,10 @@ def _flag_words(
 
 def parse_value(spec: FieldSpec, cell: Cell, ctx: ParseContext | None = None) -> Any:
     """One cell → a typed value (None when empty). Raises ValueError with a Chinese message."""
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
+    if _blank(cell):
         return None
+    if isinstance(cell, str) and _CONTROL.search(cell):  # before any strip(): it eats \x0b \x1f
+        raise ValueError(_CONTROL_MESSAGE)
     ctx = ctx or ParseContext()
     if spec.kind == "date":
         return parse_date(cell, ctx, deadline=spec.name in _DEADLINES)
@@ -441,11 +444,19 @@ def _parse_three_cross(text: str) -> list[str]:
     return labels
 
 
+def _blank(cell: Cell) -> bool:
+    """An empty cell: None or only whitespace (a control character is not blank: it is refused,
+    although str.strip() would remove \x0b, \x0c and \x1c-\x1f)."""
+    if cell is None:
+        return True
+    return isinstance(cell, str) and not cell.strip() and not _CONTROL.search(cell)
+
+
 def _clean_text(cell: Cell, max_len: int) -> str:
     text = cell if isinstance(cell, str) else _number_text(cell)
-    text = text.strip()
     if _CONTROL.search(text):
-        raise ValueError("含不可见的控制字符，请删除后再导入")
+        raise ValueError(_CONTROL_MESSAGE)
+    text = text.strip()
     if len(text) > max_len:
         raise ValueError(f"内容过长（{len(text)} 字，最多 {max_len} 字）")
     return text

@@ -176,9 +176,8 @@ def test_second_clerk_gets_a_conflict_not_an_overwrite(workspace: Workspace, tmp
     assert second.exit_code == 1
     assert "已被他人修改" in second.output and "未保存" in second.output
     with workspace.session() as s:
-        assert (
-            get_case(s, "T2024-0001").unit == "区住房和城乡建设局"
-        )  # the first clerk's edit stands
+        # the first clerk's edit stands, stored under its full name (unit alias table, issue 12)
+        assert get_case(s, "T2024-0001").unit == "区住房和城乡建设局"
 
 
 def test_stale_write_in_flight_is_refused(workspace: Workspace, tmp_path: Path, catalog_backend):  # type: ignore[no-untyped-def]

@@ -302,7 +302,7 @@ def test_gbk_csv_from_an_older_system(workspace: Workspace, tmp_path: Path) -> N
     (sheet,) = result.sheets
     assert (sheet.rows, sheet.title_and_header, sheet.created, sheet.refused) == (6, 1, 3, 2)
     bad = list(load_workbook(result.error_file).active.values)
-    assert bad[2][7] == "坏\u240b字符"  # shown as a control picture in the error file
+    assert bad[2][7] == "坏⟦U+000B⟧字符"  # made visible in the error file (docgen.chars' one rule)
     c1 = case_of(workspace, "DJ-1")
     assert (c1.form, c1.category, c1.demand, c1.unit, c1.due_on, c1.status, c1.outcome) == (
         "网上信访", "房屋拆迁", "第一行\n第二行", "区住房和城乡建设局", dt.date(2024, 12, 31), "已受理", "部分支持")  # fmt: skip

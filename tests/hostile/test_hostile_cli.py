@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from archive.settings import Settings
 from archive.workspace import Workspace
@@ -289,6 +290,18 @@ def test_hostile_input_is_refused_cleanly(
     code, output = run_cli(*argv, capsys=capsys)
     _assert_refused(code, output)
     assert (env.ws / "catalog.sqlite").read_bytes() == catalog, "catalog changed"
+    if name.endswith("vt-char.xlsx"):
+        # A control character is a cell-level refusal (issue 12), as in a CSV: the row and
+        # column are named, and --skip-invalid writes the refused row, made visible, to the
+        # errors file it was asked for -- and nothing else.
+        assert "第 2 行“反映问题”列：含不可见的控制字符" in output, output
+        errors = env.inputs / "errors.xlsx"
+        if "--skip-invalid" in argv:
+            cells = [c for row in load_workbook(errors).active.iter_rows(values_only=True)
+                     for c in row]  # fmt: skip
+            assert "⟦U+000B⟧追讨拖欠工资" in cells, cells
+            errors.unlink()
+        assert not errors.exists()
     assert tree_state(env.ws, env.inputs, env.outside) == before, "files written"
 
 

@@ -77,9 +77,12 @@ def test_skip_invalid_with_a_control_character_writes_the_errors_file(
     ledger.write_text(buf.getvalue(), "utf-8")
     errors = tmp_path / "错误行.xlsx"
     out = Cli(workspace)(
-        "ledger", "import", str(ledger), "--skip-invalid", "--errors-out", str(errors)
+        "ledger", "import", str(ledger), "--skip-invalid", "--errors-out", str(errors), ok=False
     )
+    # A refused row makes the exit code non-zero, also with --skip-invalid (issue 12).
+    assert out.exit_code == 1, out.output
     assert "Traceback" not in out.output
+    assert "第 3 行“反映问题”列：含不可见的控制字符" in out.output
     cells = [c for row in load_workbook(errors).active.iter_rows(values_only=True) for c in row]
     assert "追讨⟦U+0001⟧欠薪" in cells
 
