@@ -39,7 +39,8 @@ class Event:
     doc_no: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"日期": self.day.isoformat(), "事件": self.kind, "说明": self.text,
+        """A date, not its ISO text: text output writes 2024年10月8日, --json writes ISO."""
+        return {"日期": self.day, "事件": self.kind, "说明": self.text,
                 "经办人": self.who, "文号": self.doc_no}  # fmt: skip
 
 

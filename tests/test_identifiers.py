@@ -80,7 +80,10 @@ def test_case_numbers_are_checked_once(run: Cli, case_no: str, why: str) -> None
 def test_case_numbers_are_trimmed_the_same_way_everywhere(run: Cli) -> None:
     run("case", "add", "--set", "案件编号= XF-SP ", *CASE)
     assert json.loads(run("case", "show", " XF-SP ", "--json").output)["案件编号"] == "XF-SP"
-    run("case", "edit", "\u3000XF-SP ", "--set", "状态=已办结")
+    # 受理告知书 prints these case values and is refused without them (issue 13)
+    dates = ("--set", "登记日期=2024-10-08", "--set", "受理日期=2024-10-10",
+             "--set", "办结时限=2024-12-09")  # fmt: skip
+    run("case", "edit", "\u3000XF-SP ", "--set", "状态=已办结", *dates)
     hits = json.loads(run("search", "追讨欠薪", "--case", " XF-SP", "--json").output)
     assert [h["案件编号"] for h in hits] == ["XF-SP"]
     made = json.loads(run("paper", "make", "受理告知书", "--case", " XF-SP ", "--json").output)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -82,7 +83,22 @@ def show_command(
             session, view(get_case(session, case_no), ws.calendar), show_personal=show_personal
         )
 
-    emit(data, as_json, lambda: click.echo("\n".join(record_lines(data))))
+    emit(data, as_json, lambda: click.echo("\n".join(_detail_lines(data))))
+
+
+def _detail_lines(data: dict[str, Any]) -> list[str]:
+    """``record_lines`` with the timeline as one line per event: 日期  事件  说明  文号（经办人）."""
+    timeline = data.get("时间线") or []
+    lines = record_lines({k: v for k, v in data.items() if k != "时间线"})
+    at = next((i for i, line in enumerate(lines) if line.startswith("文书：")), len(lines))
+    rows = ["时间线："] if timeline else []
+    for e in timeline:
+        # a ledger date says its kind twice (登记 / 登记日期): print the kind once
+        note = "" if e["说明"] == f"{e['事件']}日期" else e["说明"]
+        who = f"（{e['经办人']}）" if e["经办人"] else ""
+        parts = (shown(e["日期"]), e["事件"], note, (e["文号"] or "") + who)
+        rows.append("  " + "  ".join(p for p in parts if p))
+    return lines[:at] + rows + lines[at:]
 
 
 @case_group.command("add")

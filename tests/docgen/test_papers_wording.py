@@ -34,6 +34,7 @@ def test_values_with_and_without_stop_print_one(populated: Workspace) -> None:
     values = {"核查结果": "经核查补偿款已足额发放。。", "处理意见": "维持原处理意见",
               "落实情况": "已向信访人当面解释；", "签发人": "刘洋"}  # fmt: skip
     sets = [a for k, v in values.items() for a in ("--set", f"{k}={v}")]
+    _make(populated, "交办函")  # the 查办报告 quotes the 交办函's 文号 (refused without one)
     data = _make(populated, "查办报告", *sets)
     text = pdf_text(populated.root / data["pdf"])
     assert "经核查补偿款已足额发放。" in text and "维持原处理意见。" in text
@@ -167,7 +168,9 @@ def test_contact_note_only_when_given_and_dates_written_out(populated: Workspace
     _make(populated, "交办函")  # a complete case: the 督办函 quotes the 交办函's 文号
     bare = pdf_text(populated.root / _make(populated, "督办函")["pdf"])
     assert "联系人" not in bare and "____" not in bare
-    given = _make(populated, "督办函", "--set", "联系人=周明", "--set", "报送时限=2024-12-31")
+    given = _make(
+        populated, "督办函", "--set", "联系人=周明", "--set", "报送时限=2024-12-31", "--new"
+    )  # a second 督办函 on purpose: one current paper per type otherwise
     text = pdf_text(populated.root / given["pdf"])
     assert "（联系人：周明）" in text
     assert "于2024年12月31日前" in text and "2024-12-31" not in text
@@ -232,6 +235,7 @@ def test_paper_pdf_keeps_an_indent_set_in_word(populated: Workspace, tmp_path: P
 
 
 def test_report_number_line_left_and_signer_right(populated: Workspace) -> None:
+    _make(populated, "交办函")  # the 查办报告 quotes the 交办函's 文号 (refused without one)
     data = _make(populated, "查办报告", "--set", "签发人=刘洋")
     out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(populated.root / data["pdf"]),
                           "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
