@@ -91,3 +91,18 @@ def test_visit_records_a_follow_up(populated: Workspace) -> None:
         and "'--date' 的值无效" in bad.output
         and "不是真实存在的日期" in bad.output
     )
+
+
+def test_a_reader_that_goes_away_gets_no_error_message(tmp_path: Path) -> None:
+    """``docgen … | head``: when the reader closes the pipe, docgen stops without an error (it
+    printed “文件操作失败：Broken pipe”, or a traceback with --json)."""
+    import subprocess
+    import sys
+
+    for args in (["fonts"], ["fonts", "--json"]):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "docgen", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        proc.stdout.close()  # before docgen has written anything
+        _, err = proc.communicate(timeout=60)
+        assert "错误" not in err.decode() and "Traceback" not in err.decode(), args

@@ -110,6 +110,10 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("已中断", err=True)
         sys.exit(130)
+    except BrokenPipeError:  # the reader went away (``docgen … | head``): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit would fail again
+        sys.exit(141)  # 128 + SIGPIPE, as a tool killed by the signal reports
     except DocgenError as exc:  # a command without @handle_errors
         click.echo(f"错误：{exc.message}", err=True)
         sys.exit(1)

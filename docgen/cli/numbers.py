@@ -12,6 +12,7 @@ from docgen.cli.options import (
     handle_errors,
     json_option,
     open_workspace,
+    shown,
     workspace_option,
 )
 
@@ -28,15 +29,13 @@ def numbers_command(code: str | None, year: int | None, workspace_path: Path | N
     from archive.register import doc_register
 
     ws = open_workspace(workspace_path)
-    with ws.session() as session:
-        rows = [r.as_dict() for r in doc_register(session, code=code, year=year)]
+    with ws.read_session() as session:
+        entries = doc_register(session, code=code, year=year)
 
     def text() -> None:
-        for r in rows:
-            state = r["状态"] + (f"（{r['作废原因']}）" if r["作废原因"] else "")
-            click.echo(
-                f"{r['文号']}  {r['成文日期'] or '—'}  {r['文书']}  {r['案件编号']}  {state}"
-            )
-        click.echo(f"共 {len(rows)} 个文号")
+        for e in entries:
+            state = e.state + (f"（{e.reason}）" if e.reason else "")
+            click.echo(f"{e.doc_no}  {shown(e.date)}  {e.kind}  {e.case_no}  {state}")
+        click.echo(f"共 {len(entries)} 个文号")
 
-    emit(rows, as_json, text)
+    emit([e.as_dict() for e in entries], as_json, text)

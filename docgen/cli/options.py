@@ -310,6 +310,8 @@ def handle_errors(f: F) -> F:
             from archive.workspace import catalog_problem
 
             raise UserError(catalog_problem(exc), code="catalog", as_json=as_json) from None
+        except BrokenPipeError:
+            raise  # not a file problem: the reader of our output went away (see cli.main)
         except OSError as exc:
             raise UserError(
                 f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）",

@@ -102,6 +102,7 @@ def test_remake_refused_new_revise_void_and_the_register(populated: Workspace) -
     assert json.loads(run("numbers", "--year", "2023", "--json").output) == []
     text = run("numbers").output
     assert "作废（重复发文）" in text and "已更正" in text
+    assert "2024年9月29日" in text and "2024-09-29" not in text  # dates as a clerk writes them
     with populated.session() as s:
         old = s.scalars(select(Document).where(Document.state == "superseded")).one()
         assert old.path == first["pdf"] and old.meta["文号"] == no
