@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import json
 import re
+import sqlite3
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -306,10 +307,6 @@ def handle_errors(f: F) -> F:
             raise
         except DocgenError as exc:
             raise UserError(exc.message, code=exc.code, as_json=as_json) from None
-        except DatabaseError as exc:  # a damaged catalog, found mid-command
-            from archive.workspace import catalog_problem
-
-            raise UserError(catalog_problem(exc), code="catalog", as_json=as_json) from None
         except BrokenPipeError:
             raise  # not a file problem: the reader of our output went away (see cli.main)
         except OSError as exc:
@@ -318,18 +315,18 @@ def handle_errors(f: F) -> F:
                 code="file",
                 as_json=as_json,
             ) from None
-        except Exception as exc:
+        except Exception as exc:  # a library's failure on bad input, or a damaged catalog
             message = library_error_message(exc)
             if message is None:
                 raise
-            raise UserError(message) from None
+            code = "catalog" if isinstance(exc, DatabaseError | sqlite3.DatabaseError) else "input"
+            raise UserError(message, code=code, as_json=as_json) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 def library_error_message(exc: BaseException) -> str | None:
     """A Chinese message for a library's failure on bad input (corrupt XML, catalog, encoding)."""
-    import sqlite3
     from xml.etree.ElementTree import ParseError
 
     import sqlalchemy.exc
