@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -29,6 +29,9 @@ from docgen.errors import ValidationError
 from docgen.model import CURRENT, Document
 from docgen.safezip import check_word_zip
 from docgen.vocab import Section
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 #: Default size limit; ``DOCGEN_ATTACH_MAX_MB`` or ``max_bytes=`` change it.
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -198,7 +201,7 @@ def _safe_stem(title: str) -> str:
     return stem[:40] or "附件"
 
 
-def attach(ws: Any, request: AttachRequest, *, max_bytes: int | None = None) -> AttachResult:
+def attach(ws: Workspace, request: AttachRequest, *, max_bytes: int | None = None) -> AttachResult:
     """Validate ``request.source`` and store it in the case folder with its catalog row."""
     source = Path(request.source)
     if not source.is_file():

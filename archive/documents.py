@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -39,6 +39,9 @@ from docgen import atomic
 from docgen.archive import index_journal
 from docgen.archive.faults import crash_point
 from docgen.model import DOCX_SHA256, Case, Document, FileBatchMark, utcnow
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 
 @dataclass
@@ -194,7 +197,7 @@ class DocumentTransaction:
 
 
 @contextlib.contextmanager
-def file_transaction(ws: Any) -> Iterator[tuple[Session, FileBatch]]:
+def file_transaction(ws: Workspace) -> Iterator[tuple[Session, FileBatch]]:
     """A catalog session and a journaled ``FileBatch`` that commit together: the files are
     renamed into place just before the commit, put back if it fails, and a crash anywhere is
     finished by ``recover_batches`` on the next start. ``ws``: an ``archive.workspace.Workspace``.
@@ -217,7 +220,7 @@ def file_transaction(ws: Any) -> Iterator[tuple[Session, FileBatch]]:
 
 
 @contextlib.contextmanager
-def document_transaction(ws: Any, *, index: bool = True) -> Iterator[DocumentTransaction]:
+def document_transaction(ws: Workspace, *, index: bool = True) -> Iterator[DocumentTransaction]:
     """See the module docstring. ``index=False`` leaves the search index alone (the dossier
     repeats text its items already index)."""
     with index_journal.writing(ws):
@@ -229,7 +232,7 @@ def document_transaction(ws: Any, *, index: bool = True) -> Iterator[DocumentTra
 
 
 @contextlib.contextmanager
-def scratch_dir(ws: Any) -> Iterator[Path]:
+def scratch_dir(ws: Workspace) -> Iterator[Path]:
     """A private folder for intermediate files (on the workspace's file system, so they can be
     hard-linked into place), removed at the end; one whose process was killed is removed by
     the next ``recover_batches`` (its lock is free then)."""

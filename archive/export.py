@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen.archive.cases import get_case
 from docgen.archive.documents import sha256_file
@@ -56,6 +56,9 @@ DEFAULT_RECIPIENT = "上级机关"
 NOT_REDACTED = (
     "卷宗为已盖章的原件，其中的文书和扫描件未作脱敏处理，请按规定妥善保管、限定知悉范围。"
 )
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 UNREDACTED = "本函及所附卷宗含有信访人个人信息（未脱敏），请按规定妥善保管、限定知悉范围。"
 REDACTED_SCOPE = "本函、报送案件清单和文件清单中的身份证号码、电话号码和住址已作脱敏处理。"
 
@@ -122,7 +125,7 @@ class _CaseEntry:
 # --- step 1: collect -----------------------------------------------------------------------------
 
 
-def collect(ws: Any, case_nos: Sequence[str], redact: bool) -> list[_CaseEntry]:
+def collect(ws: Workspace, case_nos: Sequence[str], redact: bool) -> list[_CaseEntry]:
     if not case_nos:
         raise ExportError("请至少指定一个案件编号")
     entries = []
@@ -281,7 +284,7 @@ def letter_html(org: str, doc_no: str, recipient: str, entries: list[_CaseEntry]
     return "".join(parts)
 
 
-def write_letter(ws: Any, root: Path, html_body: str, *, sign: bool,
+def write_letter(ws: Workspace, root: Path, html_body: str, *, sign: bool,
                  passphrase: str | None, notes: list[str]) -> Path:  # fmt: skip
     """Typeset the 报送函 (信函格式), then seal it, or sign it with the seal (last step)."""
     from docgen.typeset import get_variant
@@ -334,7 +337,7 @@ def check_no_leaks(root: Path) -> None:
 
 
 def export_package(
-    ws: Any,
+    ws: Workspace,
     case_nos: Sequence[str],
     out_dir: Path,
     *,

@@ -25,7 +25,7 @@ import contextlib
 import fcntl
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -34,6 +34,9 @@ from docgen import atomic
 from docgen.archive.dossier.check import DOSSIER_SECTION
 from docgen.model import Case, Document, IndexJournalEntry, Petitioner
 
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
+
 JOURNAL_STATE = "catalog-journal.json"  # in the index folder: {"applied": id, "gaps": [ids]}
 #: How far below the recorded id a late-committing entry is still looked for (ids, not time).
 GAP_WINDOW = 1000
@@ -41,7 +44,7 @@ WRITERS_LOCK = ".writers.lock"  # in the index folder: shared by writers until i
 
 
 @contextlib.contextmanager
-def writing(ws: Any) -> Iterator[None]:
+def writing(ws: Workspace) -> Iterator[None]:
     """Held (shared, so writers never wait for each other) by a writer from before its commit
     until its index work is done: ``Workspace.open`` leaves journaled work alone while any
     writer holds it, so a reader never does a live writer's indexing."""
@@ -51,7 +54,7 @@ def writing(ws: Any) -> Iterator[None]:
         yield
 
 
-def no_live_writer(ws: Any) -> bool:
+def no_live_writer(ws: Workspace) -> bool:
     """True when no process is inside ``writing`` (a killed one holds nothing)."""
     try:
         with open(ws.index_dir / WRITERS_LOCK, "a") as lock:
@@ -102,12 +105,12 @@ def journal_head(session: Session) -> int:
     return session.scalar(select(func.max(IndexJournalEntry.id))) or 0
 
 
-def applied(ws: Any) -> int:
+def applied(ws: Workspace) -> int:
     """The journal id the index has caught up to (0 when never recorded)."""
     return applied_state(ws)[0]
 
 
-def applied_state(ws: Any) -> tuple[int, list[int]]:
+def applied_state(ws: Workspace) -> tuple[int, list[int]]:
     """(the journal id the index has caught up to, the ids below it still awaited)."""
     try:
         state = json.loads((ws.index_dir / JOURNAL_STATE).read_text("utf-8"))
@@ -124,13 +127,13 @@ def awaited(head: int, old_gaps: Iterable[int], start: int, seen: Iterable[int])
     return sorted(wanted - set(seen))
 
 
-def save_applied(ws: Any, head: int, gaps: Iterable[int] = ()) -> None:
+def save_applied(ws: Workspace, head: int, gaps: Iterable[int] = ()) -> None:
     ws.index_dir.mkdir(parents=True, exist_ok=True)
     state = {"applied": head, "gaps": sorted(gaps)}
     atomic.write_text(ws.index_dir / JOURNAL_STATE, json.dumps(state))
 
 
-def behind(ws: Any) -> bool:
+def behind(ws: Workspace) -> bool:
     """Whether the catalog journaled index work after what the index recorded, that no live
     writer is about to do (cheap: one ``max(id)``, one small file, one lock probe)."""
     done, gaps = applied_state(ws)

@@ -19,7 +19,7 @@ import fcntl
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -49,6 +49,9 @@ DOMAIN_TERMS = (
     "处理意见书", "答复意见书", "息诉罢访", "稳控", "回访", "送达回证", "复查", "复核",
     "拖欠工资", "社会保险", "征收补偿", "安置补助费", "维修资金", "最低生活保障",
 )  # fmt: skip
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 REBUILD_NEEDED = "检索索引需要重建（文件已保存），请运行：docgen index rebuild"
 #: The documents the index holds (see the module docstring).
 INDEXED = (Document.section != DOSSIER_SECTION) & (Document.state != SUPERSEDED)
@@ -224,7 +227,7 @@ PRUNE_EVERY = 1000  # a writer drops caught-up journal rows each time this many 
 
 
 @contextlib.contextmanager
-def _catch_up_lock(ws: Any, *, block: bool) -> Iterator[bool]:
+def _catch_up_lock(ws: Workspace, *, block: bool) -> Iterator[bool]:
     ws.index_dir.mkdir(parents=True, exist_ok=True)
     with open(ws.index_dir / CATCH_UP_LOCK, "a") as lock:
         try:
@@ -235,7 +238,7 @@ def _catch_up_lock(ws: Any, *, block: bool) -> Iterator[bool]:
         yield True
 
 
-def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -> int:
+def catch_up(ws: Workspace, *, block: bool = True, progress: Progress | None = None) -> int:
     """Index every case record and document journaled since the index last caught up (add what
     the catalog holds, delete what it no longer does); → how many entries were applied.
     ``block=False``: return at once when another process is catching up. ``progress(done,
@@ -286,7 +289,7 @@ def catch_up(ws: Any, *, block: bool = True, progress: Progress | None = None) -
     return len(rows)
 
 
-def prune_journal(ws: Any) -> None:
+def prune_journal(ws: Workspace) -> None:
     """Drop journal rows the index has caught up with, below the window where late-committing
     entries are still awaited (a writer's short transaction)."""
     done = applied(ws) - GAP_WINDOW
@@ -295,7 +298,7 @@ def prune_journal(ws: Any) -> None:
             session.execute(delete(IndexJournalEntry).where(IndexJournalEntry.id <= done))
 
 
-def index_gap(ws: Any) -> tuple[list[str], list[str]]:
+def index_gap(ws: Workspace) -> tuple[list[str], list[str]]:
     """(catalog entries missing from the index, index entries the catalog no longer has)."""
     with ws.read_session() as session:
         wanted = {case_key(n) for n in session.scalars(select(Case.case_no))}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -29,6 +29,9 @@ from docgen.archive.settings import SETTINGS_FILE
 from docgen.archive.workspace import CATALOG_FILE, ENV_WORKSPACE
 from docgen.errors import DocgenError
 from docgen.model import Document
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 _SQLITE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
 _PROTECTED_DIRS = {
@@ -44,7 +47,7 @@ class OutputRefused(DocgenError):
     code = "output_refused"
 
 
-def check_output(ws: Any | None, path: Path) -> Path:
+def check_output(ws: Workspace | None, path: Path) -> Path:
     """``path`` if writing there cannot overwrite a workspace's data, else ``OutputRefused``."""
     resolved = Path(path).expanduser().resolve()
     roots = _workspaces_above(resolved)
@@ -87,7 +90,7 @@ def _is_catalog(path: Path, catalog: Path) -> bool:
     return any(path == catalog.with_name(catalog.name + side) for side in _SQLITE_SIDE_FILES)
 
 
-def _sqlite_file(ws: Any) -> Path | None:
+def _sqlite_file(ws: Workspace) -> Path | None:
     url = ws.settings.catalog_url
     if url is None:
         return (Path(ws.root) / CATALOG_FILE).resolve()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,6 +48,9 @@ from docgen.model import CURRENT, SUPERSEDED, Case, DocNumberCounter, Document
 from docgen.papers.context import case_context, paper_context, recorded_facts
 from docgen.papers.fill import render_paper, resolve_template
 from docgen.papers.registry import BLANK, CASE_FIELDS, OUTCOME_TEXT, PaperType, get_paper_type
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
 Confirm = Callable[[int, str, str], bool]  # (numbers to use, first 文号, last 文号) → go on?
@@ -151,7 +154,7 @@ def _assign_doc_no(session: Session, case: Case) -> str | None:
 
 
 def plan_context(
-    ws: Any,
+    ws: Workspace,
     session: Session,
     paper: PaperType,
     case: Case,
@@ -176,7 +179,7 @@ def missing_case_values(paper: PaperType, ctx: Mapping[str, Any]) -> list[str]:
 
 
 def check_against_case(
-    ws: Any, session: Session, paper: PaperType, case: Case, ctx: Mapping[str, Any],
+    ws: Workspace, session: Session, paper: PaperType, case: Case, ctx: Mapping[str, Any],
     day: dt.date, options: MakeOptions,
 ) -> list[str]:  # fmt: skip
     """Refuse a remake, a contradicting 成文日期 or missing case values; → the contradictions
@@ -200,7 +203,9 @@ def check_against_case(
     return problems
 
 
-def _job(ws: Any, paper: PaperType, case_no: str, ctx: dict[str, Any], scratch: Path) -> RenderJob:
+def _job(
+    ws: Workspace, paper: PaperType, case_no: str, ctx: dict[str, Any], scratch: Path
+) -> RenderJob:
     template = resolve_template(paper.template, ws.templates_dir)
     return RenderJob(case_no, template, ctx, paper.variant, scratch)
 
@@ -240,7 +245,7 @@ def _file_stem(paper: PaperType, case_dir: Path, doc_no: str | None, today: dt.d
 
 
 def commit_paper(
-    ws: Any,
+    ws: Workspace,
     paper: PaperType,
     case_no: str,
     ctx: Mapping[str, Any],
@@ -252,7 +257,7 @@ def commit_paper(
 
 
 def commit_papers(
-    ws: Any,
+    ws: Workspace,
     paper: PaperType,
     items: list[tuple[str, Mapping[str, Any], Rendered]],
     today: dt.date,
@@ -284,7 +289,7 @@ def _place(txn: DocumentTransaction, rendered: Rendered, docx: Path, pdf: Path) 
 
 
 def _record_paper(
-    ws: Any, txn: DocumentTransaction, paper: PaperType, case: Case, ctx: Mapping[str, Any],
+    ws: Workspace, txn: DocumentTransaction, paper: PaperType, case: Case, ctx: Mapping[str, Any],
     rendered: Rendered, today: dt.date, doc_no: str | None,
 ) -> MadePaper:  # fmt: skip
     case_dir = ws.case_dir(case.case_no)
@@ -315,7 +320,9 @@ def _case_follows_paper(session: Session, paper: PaperType, case: Case, doc: Doc
         link_visits(session, case)
 
 
-def _expected(ws: Any, session: Session, paper: PaperType, today: dt.date, offset: int = 0) -> str:
+def _expected(
+    ws: Workspace, session: Session, paper: PaperType, today: dt.date, offset: int = 0
+) -> str:
     code = paper.doc_code(ws.settings.code)
     if not code:
         return ""
@@ -330,7 +337,7 @@ def _backoff(attempt: int) -> None:
 
 
 def make_paper(
-    ws: Any,
+    ws: Workspace,
     type_name: str,
     case_no: str,
     values: Mapping[str, str] | None = None,
@@ -363,7 +370,7 @@ def make_paper(
 
 
 def _make_locked(
-    ws: Any, paper: PaperType, case_no: str, values: Mapping[str, str], today: dt.date,
+    ws: Workspace, paper: PaperType, case_no: str, values: Mapping[str, str], today: dt.date,
     typesetter: Any, options: MakeOptions,
 ) -> MadePaper:  # fmt: skip
     """Plan, number, render and record in one write transaction: the number cannot go stale."""
@@ -390,7 +397,7 @@ def _given_values(paper: PaperType, meta: Mapping[str, Any]) -> dict[str, str]:
 
 
 def revise_paper(
-    ws: Any,
+    ws: Workspace,
     ref: str,
     values: Mapping[str, str] | None = None,
     *,
@@ -514,7 +521,7 @@ def _init_worker(parent_pid: int | None = None) -> None:
 class _DeferredIndex:
     """The workspace, with search indexing of new documents held back until ``flush``."""
 
-    def __init__(self, ws: Any) -> None:
+    def __init__(self, ws: Workspace) -> None:
         self._ws = ws
         self.pending: list[Document] = []
 
@@ -539,7 +546,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def make_papers(
-    ws: Any,
+    ws: Workspace,
     type_name: str,
     flt: CaseFilter,
     values: Mapping[str, str] | None = None,
@@ -623,7 +630,7 @@ def make_papers(
 
 
 def _commit_group(
-    ws: Any,
+    ws: Workspace,
     paper: PaperType,
     ready: list[tuple[RenderJob, Rendered]],
     today: dt.date,
@@ -649,7 +656,7 @@ def _commit_group(
 
 
 def _commit_or_redo(
-    ws: Any, paper: PaperType, job: RenderJob, rendered: Rendered, today: dt.date,
+    ws: Workspace, paper: PaperType, job: RenderJob, rendered: Rendered, today: dt.date,
     options: MakeOptions,
 ) -> MadePaper:  # fmt: skip
     try:
@@ -677,7 +684,7 @@ def _clerk_values(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
 
 
 def preview_paper(
-    ws: Any, type_name: str, case_no: str, values: Mapping[str, str] | None = None,
+    ws: Workspace, type_name: str, case_no: str, values: Mapping[str, str] | None = None,
     *, today: dt.date | None = None,
 ) -> bytes:  # fmt: skip
     """The PDF ``make_paper`` would write, with the 文号 it would probably get; nothing is

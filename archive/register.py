@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session, selectinload
 from docgen.clocks import HolidayCalendar, handling_deadline
 from docgen.errors import NotFoundError, ValidationError
 from docgen.model import CURRENT, VOID, Case, Document
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 REPLY_KINDS = ("处理意见书", "不予受理告知书")  # 答复: refused after the case was closed (办结)
 EXTENSION_KIND = "延期告知书"
@@ -107,7 +110,7 @@ def get_issued(session: Session, ref: str) -> Document:
     return doc
 
 
-def void_paper(ws: Any, ref: str, reason: str) -> Document:
+def void_paper(ws: Workspace, ref: str, reason: str) -> Document:
     """作废: the paper stays in the catalog and the register with its number and reason."""
     reason = reason.strip()
     if not reason:

@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +61,9 @@ from docgen.seal import (
 )
 from docgen.seal.keys import CERT_FILE, KEY_FILE
 from docgen.seal.locate import text_lines
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 SEAL_DIR = "seal"
 SEAL_FILE = "office-seal.pdf"
@@ -110,15 +113,15 @@ class SealOutcome:
 # --- where things live ---------------------------------------------------------------------------
 
 
-def seal_path(ws: Any) -> Path:
+def seal_path(ws: Workspace) -> Path:
     return Path(ws.root) / SEAL_DIR / SEAL_FILE
 
 
-def keys_dir(ws: Any) -> Path:
+def keys_dir(ws: Workspace) -> Path:
     return Path(ws.root) / KEYS_DIR
 
 
-def office_seal(ws: Any) -> Seal:
+def office_seal(ws: Workspace) -> Seal:
     """The office's seal (drawn or registered); a Chinese error if there is none yet."""
     path = seal_path(ws)
     if not path.is_file():
@@ -129,7 +132,7 @@ def office_seal(ws: Any) -> Seal:
     return load_seal(path)
 
 
-def office_keys(ws: Any) -> KeyPair:
+def office_keys(ws: Workspace) -> KeyPair:
     """The office's key pair; a Chinese error if there is none yet."""
     directory = keys_dir(ws)
     if not (directory / KEY_FILE).is_file():
@@ -148,7 +151,7 @@ def certificate_fingerprint(cert: Path) -> str:
     return load_certificate(cert).fingerprint(hashes.SHA256()).hex()
 
 
-def office_cert_path(ws: Any) -> Path | None:
+def office_cert_path(ws: Workspace) -> Path | None:
     """The office certificate, if the workspace has one (to judge signatures by)."""
     path = keys_dir(ws) / CERT_FILE
     return path if path.is_file() else None
@@ -158,7 +161,7 @@ def office_cert_path(ws: Any) -> Path | None:
 
 
 def make_office_seal(
-    ws: Any,
+    ws: Workspace,
     *,
     lower_text: str = DEFAULT_LOWER_TEXT,
     diameter_mm: float = 42.0,
@@ -173,7 +176,7 @@ def make_office_seal(
     return seal
 
 
-def register_office_seal(ws: Any, png: Path, *, diameter_mm: float = 42.0) -> Seal:
+def register_office_seal(ws: Workspace, png: Path, *, diameter_mm: float = 42.0) -> Seal:
     """Register a scanned seal PNG (transparent background) as the office seal."""
     seal = register_scanned_seal(Path(png), seal_path(ws), diameter_mm)
     ws.audit("seal_register", target=SEAL_FILE, detail=f"{diameter_mm:g}mm")
@@ -186,7 +189,7 @@ def _private_dir(directory: Path) -> Path:
     return directory
 
 
-def make_office_keys(ws: Any, passphrase: str, *, key_size: int = 3072) -> KeyPair:
+def make_office_keys(ws: Workspace, passphrase: str, *, key_size: int = 3072) -> KeyPair:
     """A new key pair + self-signed certificate for the office in ``<root>/keys/`` (0700/0600)."""
     pair = generate_keypair(
         _private_dir(keys_dir(ws)), ws.settings.org, passphrase, key_size=key_size
@@ -195,7 +198,7 @@ def make_office_keys(ws: Any, passphrase: str, *, key_size: int = 3072) -> KeyPa
     return pair
 
 
-def import_office_keys(ws: Any, p12: Path, p12_passphrase: str, passphrase: str) -> KeyPair:
+def import_office_keys(ws: Workspace, p12: Path, p12_passphrase: str, passphrase: str) -> KeyPair:
     """Import a PKCS#12 file the office already has; the key is re-encrypted with ``passphrase``."""
     pair = import_pkcs12(Path(p12), p12_passphrase, _private_dir(keys_dir(ws)), passphrase)
     ws.audit(KEY_ACTIONS[1], target=KEYS_DIR, detail=pair.fingerprint_sha256[:16])
@@ -245,7 +248,7 @@ def _publish(done: Path, target: Path, batch: FileBatch | None) -> str:
 
 
 def seal_paper(
-    ws: Any,
+    ws: Workspace,
     pdf_path: Path,
     *,
     sign: bool = False,
@@ -311,7 +314,7 @@ def cover_seal_center(pdf: Path, org: str) -> tuple[float, float]:
 
 
 def seal_dossier(
-    ws: Any,
+    ws: Workspace,
     pdf_path: Path,
     *,
     sign: bool = False,
@@ -372,7 +375,7 @@ def latest_dossier(session: Session, case: Case) -> Document | None:
     ).first()
 
 
-def _unchanged(ws: Any, doc: Document, what: str) -> Path:
+def _unchanged(ws: Workspace, doc: Document, what: str) -> Path:
     path = Path(ws.root) / doc.path
     if not path.is_file() or sha256_file(path) != doc.sha256:
         raise SealError(f"{what}的文件缺失或与登记的 SHA-256 不符（{doc.path}）：请重新生成",
@@ -381,7 +384,12 @@ def _unchanged(ws: Any, doc: Document, what: str) -> Path:
 
 
 def seal_stored_dossier(
-    ws: Any, case_no: str, *, sign: bool = False, passphrase: str | None = None, pdfa: bool = False
+    ws: Workspace,
+    case_no: str,
+    *,
+    sign: bool = False,
+    passphrase: str | None = None,
+    pdfa: bool = False,
 ) -> SealOutcome:
     """The case's latest 卷宗 sealed (and signed) in place; its catalog row gets the new SHA-256.
 
@@ -406,7 +414,7 @@ def seal_stored_dossier(
 
 
 def seal_any_paper(
-    ws: Any, pdf_path: Path, *, sign: bool = False, passphrase: str | None = None
+    ws: Workspace, pdf_path: Path, *, sign: bool = False, passphrase: str | None = None
 ) -> SealOutcome:
     """Seal (or sign) a paper in place; when it is a stored Document, its row gets the new SHA-256.
 

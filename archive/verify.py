@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -37,6 +37,9 @@ from docgen.model import DOCX_SHA256, AuditEntry, Document, row_checksum
 from docgen.seal import SignatureError, VerifyResult, verify_pdf
 from docgen.seal.keys import CERT_FILE, KEY_FILE
 from docgen.seal.xobject import is_signed
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 OTHER_CERT = "签名证书不是指定的单位证书"
 
@@ -182,7 +185,7 @@ def _has_signature(pdf: Path) -> bool:
         return False
 
 
-def verify_workspace(ws: Any, trusted: Sequence[Path] = ()) -> VerifyReport:
+def verify_workspace(ws: Workspace, trusted: Sequence[Path] = ()) -> VerifyReport:
     """The catalog's integrity, every stored file (and a paper's .docx) against its SHA-256,
     every signed PDF's signatures (by the office certificate, or one of ``trusted``), the
     office certificate against the one registered, the key's mode."""
@@ -219,7 +222,7 @@ def verify_workspace(ws: Any, trusted: Sequence[Path] = ()) -> VerifyReport:
 
 
 def _check_file(
-    ws: Any, report: VerifyReport, doc_id: int, rel: str, digest: str | None
+    ws: Workspace, report: VerifyReport, doc_id: int, rel: str, digest: str | None
 ) -> Path | None:
     """One stored file against its recorded SHA-256 → its path when it exists."""
     report.files_checked += 1
@@ -236,7 +239,7 @@ def _check_file(
     return path
 
 
-def check_index(ws: Any, report: VerifyReport) -> None:
+def check_index(ws: Workspace, report: VerifyReport) -> None:
     """The search index against the catalog: every case record and document is in it, and
     nothing the catalog no longer has (a gap makes searches miss them)."""
     from docgen.archive.indexing import index_gap
@@ -259,7 +262,7 @@ def check_index(ws: Any, report: VerifyReport) -> None:
                    "请运行 docgen index rebuild")  # fmt: skip
 
 
-def check_catalog(ws: Any, report: VerifyReport) -> bool:
+def check_catalog(ws: Workspace, report: VerifyReport) -> bool:
     """SQLite's own ``PRAGMA integrity_check`` on the catalog → False (with an error) if damaged."""
     if ws.engine.dialect.name != "sqlite":
         return True
@@ -277,7 +280,7 @@ def check_catalog(ws: Any, report: VerifyReport) -> bool:
     return False
 
 
-def check_office_cert(ws: Any, cert: Path | None, report: VerifyReport) -> None:
+def check_office_cert(ws: Workspace, cert: Path | None, report: VerifyReport) -> None:
     """The office certificate must be the one ``seal keygen``/``seal import`` registered (its
     fingerprint is in the audit log): a swapped certificate would vouch for foreign signatures."""
     with ws.read_session() as session:

@@ -32,7 +32,7 @@ import weakref
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -63,6 +63,9 @@ from docgen.errors import DocgenError
 from docgen.model import Document
 from docgen.typeset.pdf_output import pdf_bytes
 from docgen.vocab import Section
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 
 class Preflight(StrEnum):
@@ -173,7 +176,7 @@ class BuildResult:
         return out
 
 
-def check_workspace_case(ws: Any, case_no: str, today: dt.date | None = None) -> CheckReport:
+def check_workspace_case(ws: Workspace, case_no: str, today: dt.date | None = None) -> CheckReport:
     """The completeness report of one case of the workspace."""
     with ws.session() as session:
         case = get_case(session, case_no)
@@ -188,7 +191,7 @@ def archive_number(settings: Any, year: int, case_id: int) -> str:
 # --- step 1: catalog → plan -------------------------------------------------------------------
 
 
-def load_plan(ws: Any, case_no: str, options: BuildOptions) -> DossierPlan:
+def load_plan(ws: Workspace, case_no: str, options: BuildOptions) -> DossierPlan:
     """Catalog rows → DossierPlan: the items in binding order, cover facts, the check report."""
     today = options.today or dt.date.today()
     with ws.session() as session:
@@ -469,7 +472,7 @@ def _digits(text: str, prefix: str, widths: list[float], *, right: float | None 
 
 
 def store(
-    ws: Any, plan: DossierPlan, writer: Any, numbered: int, options: BuildOptions
+    ws: Workspace, plan: DossierPlan, writer: Any, numbered: int, options: BuildOptions
 ) -> BuildResult:  # type: ignore[no-untyped-def]
     """Write the dossier atomically, replacing the previous one and its catalog row, through a
     ``document_transaction`` that leaves the search index alone: the dossier repeats its items'
@@ -500,7 +503,7 @@ def _signed(path: Path) -> bool:
         return False
 
 
-def signed_dossiers(ws: Any, case_no: str) -> list[Document]:
+def signed_dossiers(ws: Workspace, case_no: str) -> list[Document]:
     """The case's current dossiers whose file carries a digital signature."""
     with ws.read_session() as session:
         case = get_case(session, case_no)
@@ -510,7 +513,7 @@ def signed_dossiers(ws: Any, case_no: str) -> list[Document]:
     return [d for d in rows if _signed(ws.root / d.path)]
 
 
-def refuse_replacing_signed(ws: Any, case_no: str, options: BuildOptions) -> None:
+def refuse_replacing_signed(ws: Workspace, case_no: str, options: BuildOptions) -> None:
     """A signed dossier is never replaced silently: ``replace_signed`` must say so."""
     if options.replace_signed:
         return
@@ -522,7 +525,7 @@ def refuse_replacing_signed(ws: Any, case_no: str, options: BuildOptions) -> Non
         )
 
 
-def _keep_superseded(ws: Any, txn: DocumentTransaction, old: Document, target: Path) -> str:
+def _keep_superseded(ws: Workspace, txn: DocumentTransaction, old: Document, target: Path) -> str:
     """Keep a replaced signed dossier beside the new one, its row re-labelled (same batch)."""
     kept = target.with_name(f"{target.stem}.已替换-文档{old.id}.pdf")
     tmp = txn.files.add(kept)
@@ -534,7 +537,7 @@ def _keep_superseded(ws: Any, txn: DocumentTransaction, old: Document, target: P
     return old.path
 
 
-def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
+def _record(ws: Workspace, plan: DossierPlan, writer: Any, numbered: int,
             txn: DocumentTransaction, options: BuildOptions) -> BuildResult:  # fmt: skip
     case = get_case(txn.session, plan.case_no)
     kept = []
@@ -570,7 +573,7 @@ def _record(ws: Any, plan: DossierPlan, writer: Any, numbered: int,
 BUILD_STEPS = ("读取材料", "编排页号", "排版封面与目录", "写出", "合并", "存档")
 
 
-def build_dossier(ws: Any, case_no: str, options: BuildOptions | None = None,
+def build_dossier(ws: Workspace, case_no: str, options: BuildOptions | None = None,
                   typesetter: Any = None, progress: Any = None) -> BuildResult:  # fmt: skip
     """The whole program: see the module docstring. ``progress(done, total, step)`` is told as
     each of the ``BUILD_STEPS`` begins and when the dossier is stored."""

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen.archive.attachments import AttachRequest, attach
 from docgen.archive.cases import add_follow_up, edit_case, get_case
@@ -17,6 +17,9 @@ from docgen.archive.dossier.build import BuildOptions, build_dossier, check_work
 from docgen.archive.dossier.samples import make_scan
 from docgen.archive.papers import make_paper
 from docgen.dossier.images import image_to_pdf
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 COMPLETE_CASE = "XF2024-0003"  # has exactly one 交办函, from the demo's batch
 INCOMPLETE_CASE = "XF2024-0002"
@@ -59,7 +62,7 @@ DEMO_PAPERS: tuple[tuple[str, dt.date, dict[str, str]], ...] = (
 )  # fmt: skip
 
 
-def file_demo_case(ws: Any, case_no: str, scratch: Path) -> None:
+def file_demo_case(ws: Workspace, case_no: str, scratch: Path) -> None:
     """Generate every paper of a closed case and file the signed scans that go with them."""
     report_pdf = None
     with ws.session() as session:
@@ -99,7 +102,7 @@ def _scan_of(pdf: Path, scratch: Path) -> Path:
     return out
 
 
-def demo_dossier(ws: Any, echo: Callable[[str], Any]) -> Path:
+def demo_dossier(ws: Workspace, echo: Callable[[str], Any]) -> Path:
     """File the material of one sample case, build its dossier, check an incomplete case.
 
     → the path of the built dossier.

@@ -12,11 +12,14 @@ import datetime as dt
 import io
 import random
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen.archive.cases import get_case
 from docgen.archive.documents import NewDocument, document_transaction
 from docgen.templates import TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 BASE_DOCX = TEMPLATES_DIR / "styles" / "base.docx"
 
@@ -42,7 +45,7 @@ def write_paper_docx(
     return path
 
 
-def add_paper(ws: Any, case_no: str, section: int, kind: str, title: str,
+def add_paper(ws: Workspace, case_no: str, section: int, kind: str, title: str,
               meta: dict[str, Any] | None = None, *, doc_date: dt.date | None = None,
               doc_no: str | None = None, paragraphs: list[str] | None = None) -> int:  # fmt: skip
     """Generate, typeset and catalog one paper; → its document id."""
@@ -97,7 +100,7 @@ def make_pdf_scan(path: Path, seed: int = 0) -> Path:
     return path
 
 
-def complete_case(ws: Any, case_no: str, scratch: Path) -> None:
+def complete_case(ws: Workspace, case_no: str, scratch: Path) -> None:
     """File the papers and scans a closed case needs so that every completeness rule passes."""
     from docgen.archive.attachments import AttachRequest, attach
 

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from sqlalchemy.exc import DatabaseError
@@ -28,6 +28,9 @@ from docgen.cli.catalog import install_catalog
 from docgen.errors import DocgenError
 from docgen.ledger.parse import parse_date
 from docgen.papers.context import cn_date
+
+if TYPE_CHECKING:
+    pass
 
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[..., None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,6 +26,9 @@ from docgen.cli.options import (
     shown,
     workspace_option,
 )
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,7 +99,7 @@ def register_command(png: Path, diameter: float, workspace_path: Path | None,
     _show_seal(ws, register_office_seal(ws, png, diameter_mm=diameter), as_json)
 
 
-def _show_seal(ws: Any, seal: Any, as_json: bool) -> None:
+def _show_seal(ws: Workspace, seal: Any, as_json: bool) -> None:
     data = {"印章": ws.relative(seal.pdf_path),
             "预览": ws.relative(seal.png_path) if seal.png_path else None,
             "直径_mm": seal.width_mm, "来源": "扫描" if seal.source == "scan" else "绘制"}  # fmt: skip

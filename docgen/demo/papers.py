@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen.archive.cases import CaseFilter, list_cases
 from docgen.archive.papers import make_paper, make_papers
 
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
-def demo_papers(ws: Any, echo: Callable[[str], None], today: Any = None) -> None:
+
+def demo_papers(ws: Workspace, echo: Callable[[str], None], today: Any = None) -> None:
     with ws.session() as session:
         first = list_cases(session, ws.calendar, CaseFilter())[0].case.case_no
     echo(f"五、为案件 {first} 生成文书：")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -38,8 +38,12 @@ DEMO_RECIPIENT = "某市信访局"
 Echo = Callable[[str], Any]
 
 
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
+
+
 def demo_seal(
-    ws: Any,
+    ws: Workspace,
     case_no: str,
     echo: Echo,
     dossier: Path | None = None,
@@ -81,7 +85,7 @@ def demo_seal(
     return result
 
 
-def _seal(ws: Any, case_no: str, dossier: Path | None) -> tuple[str, Path, Any]:
+def _seal(ws: Workspace, case_no: str, dossier: Path | None) -> tuple[str, Path, Any]:
     """The stored dossier through the catalog (its SHA-256 is updated); a loose file in place.
 
     → the case whose dossier was sealed (a stored ``dossier`` names its own case), the file and
@@ -101,7 +105,7 @@ def _seal(ws: Any, case_no: str, dossier: Path | None) -> tuple[str, Path, Any]:
     return case_no, outcome.path, outcome
 
 
-def _case_of(ws: Any, path: Path) -> str | None:
+def _case_of(ws: Workspace, path: Path) -> str | None:
     """The case of the catalogued Document stored at ``path`` (None: not catalogued)."""
     try:
         rel = ws.relative(path)
