@@ -373,3 +373,14 @@ def font_face_css(fonts: dict[str, ResolvedFont]) -> str:
             f'src: url("{fonts["title"].prepared.as_uri()}"); }}'
         )
     return "\n".join(rules)
+
+
+def advance_widths(font: ResolvedFont, text: str, size_pt: float) -> list[float]:
+    """Advance width in pt of each character of ``text`` set alone in ``font`` at ``size_pt``
+    (read from the prepared file's metrics, as the typesetter lays it out: one glyph, no kerning)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font.prepared, lazy=True) as face:
+        cmap, metrics = face.getBestCmap(), face["hmtx"]
+        per_unit = size_pt / face["head"].unitsPerEm
+        return [metrics[cmap[ord(ch)]][0] * per_unit for ch in text]

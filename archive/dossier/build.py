@@ -28,7 +28,6 @@ import datetime as dt
 import gc
 import io
 import os
-import weakref
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -60,6 +59,7 @@ from docgen.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, d
 from docgen.dossier.fonts import share_font_programs
 from docgen.dossier.images import image_to_pdf
 from docgen.errors import DocgenError
+from docgen.fonts import advance_widths
 from docgen.model import Document
 from docgen.typeset.pdf_output import pdf_bytes
 from docgen.vocab import Section
@@ -349,41 +349,24 @@ def render_frame(plan: DossierPlan, typesetter: Any, options: BuildOptions, numb
     front = render(P.cover_html(facts) + P.toc_html(rows))
     back = render(P.back_note_html(statement, filer, options.checker, today))
     glyphs = render(glyph_html)
-    widths = [_text_width(page) for page in glyphs.pages[:20]]
-    return Frame(front, back, glyphs, widths[:10], widths[10:20], statement)
-
-
-def _text_width(page: Any) -> float:
-    """Width in pt of the text on a rendered WeasyPrint page (one digit)."""
-    from weasyprint.formatting_structure import boxes
-
-    stack = [page._page_box]
-    while stack:
-        box = stack.pop()
-        if isinstance(box, boxes.TextBox):
-            return box.width * 0.75
-        stack.extend(getattr(box, "children", []))
-    return 0.0
-
-
-_STYLESHEETS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+    # the digits' widths, for setting numbers from the ten digit pages (.no and .sd in P.css)
+    digits = "0123456789"
+    numbers = advance_widths(typesetter.fonts["page_number"], digits, P.NUMBER_PT)
+    stamp_digits = (
+        advance_widths(typesetter.fonts["heading1"], digits, P.STAMP_PT)
+        if options.archive_stamp
+        else []
+    )
+    return Frame(front, back, glyphs, numbers, stamp_digits, statement)
 
 
 def frame_stylesheet(typesetter: Any) -> Any:
     """The parsed CSS of the dossier pages, once per typesetter. The typesetter's own paper
     stylesheet registers the prepared font faces, so this CSS only names their families."""
-    from docgen.typeset.fetcher import FolderFetcher
     from docgen.typeset.variants import get_variant
 
-    key = typesetter
-    if key not in _STYLESHEETS:
-        typesetter.stylesheet(get_variant(None))
-        _STYLESHEETS[key] = typesetter._weasyprint.CSS(
-            string=P.css(typesetter.fonts, font_faces=False),
-            font_config=typesetter.font_config,
-            url_fetcher=FolderFetcher(typesetter.roots),
-        )
-    return _STYLESHEETS[key]
+    typesetter.stylesheet(get_variant(None))
+    return typesetter.css(P.css(typesetter.fonts, font_faces=False))
 
 
 def _current_user() -> str:

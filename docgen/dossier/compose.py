@@ -23,6 +23,7 @@ from pypdf.generic import (
 )
 
 from docgen.dossier.pages import A4_H_PT, A4_W_PT
+from docgen.typeset.pdf_output import add_object
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Outline:
 def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
     stream = DecodedStreamObject()
     stream.set_data(data)
-    return writer._add_object(stream)
+    return add_object(writer, stream)
 
 
 def form_xobject(writer: PdfWriter, page: PageObject) -> IndirectObject:
@@ -65,7 +66,7 @@ def form_xobject(writer: PdfWriter, page: PageObject) -> IndirectObject:
             ),
         }
     )
-    return writer._add_object(form.flate_encode())
+    return add_object(writer, form.flate_encode())
 
 
 @dataclass(frozen=True)

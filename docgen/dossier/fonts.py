@@ -25,6 +25,8 @@ from typing import Any
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 
+from docgen.typeset.pdf_output import add_object
+
 _SUBSET_TAG = re.compile(r"^/?[A-Z]{6}\+")
 
 
@@ -101,7 +103,7 @@ def share_font_programs(writer: PdfWriter) -> int:
         stream = StreamObject()
         stream.set_data(merged)
         stream[NameObject("/Length1")] = NumberObject(len(merged))
-        ref = writer._add_object(stream.flate_encode())
+        ref = add_object(writer, stream.flate_encode())
         for descriptor in group.descriptors:
             descriptor[NameObject("/FontFile2")] = ref
         shared += 1

@@ -19,6 +19,8 @@ from pypdf.generic import (
     NumberObject,
 )
 
+from docgen.typeset.pdf_output import add_object
+
 A4_WIDTH_PT = 595.2756
 
 
@@ -76,13 +78,13 @@ def image_to_pdf(path: Path) -> bytes:
             raw = Path(path).read_bytes() if is_jpeg else None
             width_pt, height_pt = _page_size(frame.width, frame.height, frame.info.get("dpi", dpi))
             page = writer.add_blank_page(width_pt, height_pt)
-            ref = writer._add_object(_image_stream(frame, raw))
+            ref = add_object(writer, _image_stream(frame, raw))
             page[NameObject("/Resources")] = DictionaryObject(
                 {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): ref})}
             )
             content = DecodedStreamObject()
             content.set_data(f"q {width_pt:.4f} 0 0 {height_pt:.4f} 0 0 cm /Im0 Do Q".encode())
-            page[NameObject("/Contents")] = writer._add_object(content)
+            page[NameObject("/Contents")] = add_object(writer, content)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -43,6 +43,7 @@ from docgen.seal.geometry import (
     wobbly_circle,
 )
 from docgen.seal.glyphs import Glyph, OutlineFont, open_font
+from docgen.typeset.pdf_output import add_object
 
 MAX_DIAMETER_MM = 45.0
 MIN_DIAMETER_MM = 20.0
@@ -265,7 +266,7 @@ def _one_page_pdf(
     page = writer.add_blank_page(width=width_pt, height=height_pt)
     stream = StreamObject()
     stream.set_data(content.encode("ascii"))
-    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    page[NameObject("/Contents")] = add_object(writer, stream.flate_encode())
     page[NameObject("/Resources")] = resources
     writer.add_metadata({"/Title": title, "/Creator": "docgen"})
     buffer = io.BytesIO()
@@ -414,13 +415,13 @@ def _image_seal_pdf(
 
     writer = PdfWriter()
     page = writer.add_blank_page(width=width_pt, height=height_pt)
-    mask_ref = writer._add_object(image_stream(alpha, "/DeviceGray"))
+    mask_ref = add_object(writer, image_stream(alpha, "/DeviceGray"))
     image = image_stream(rgb, "/DeviceRGB")
     image[NameObject("/SMask")] = mask_ref
-    image_ref = writer._add_object(image)
+    image_ref = add_object(writer, image)
     content = StreamObject()
     content.set_data(f"q /GS0 gs {num(width_pt)} 0 0 {num(height_pt)} 0 0 cm /Im0 Do Q\n".encode())
-    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    page[NameObject("/Contents")] = add_object(writer, content.flate_encode())
     page[NameObject("/Resources")] = DictionaryObject(
         {
             NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): image_ref}),

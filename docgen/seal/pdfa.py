@@ -26,7 +26,7 @@ from pypdf.generic import DictionaryObject, NameObject, StreamObject
 from docgen.atomic import write_bytes as atomic_write
 from docgen.seal.errors import DependencyError, SealError
 from docgen.seal.xobject import refuse_signed
-from docgen.typeset.pdf_output import pdf_bytes
+from docgen.typeset.pdf_output import add_object, pdf_bytes
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -398,7 +398,7 @@ def set_archival_metadata(
     stream.update(
         {NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")}
     )
-    writer.root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    writer.root_object[NameObject("/Metadata")] = add_object(writer, stream)
     atomic_write(Path(pdf_out), pdf_bytes(writer))
     return ArchivalMetadata(title, archival_no, tuple(dates), moment)
 

@@ -326,11 +326,13 @@ def _align_producer(writer: IncrementalPdfFileWriter) -> None:
     pyHanko sets the XMP producer to its own name but appends it to the Info producer; for a
     PDF/A file the two must match, so the Info entry is set to pyHanko's name beforehand.
     """
-    if "/Metadata" not in writer.root or writer._info is None:
+    trailer = writer.trailer_view
+    ref = trailer.raw_get("/Info") if "/Info" in trailer else None
+    if "/Metadata" not in writer.root or not isinstance(ref, generic.IndirectObject):
         return
-    info = writer._info.get_object()
+    info = ref.get_object()
     info[generic.NameObject("/Producer")] = generic.TextStringObject(VENDOR)
-    writer.mark_update(writer._info)
+    writer.mark_update(ref)
 
 
 def _common_name(cert: object) -> str:

@@ -25,6 +25,7 @@ from pypdf.generic import (
 
 from docgen.seal.errors import SealError
 from docgen.seal.geometry import Matrix, cm, num
+from docgen.typeset.pdf_output import add_object
 
 SEAL_RESOURCE_NAME = "/DGSeal"
 
@@ -112,7 +113,7 @@ def import_seal(writer: PdfWriter, seal_pdf: Path) -> tuple[IndirectObject, floa
         form[NameObject("/Matrix")] = ArrayObject(
             [FloatObject(v) for v in (1, 0, 0, 1, -float(box.left), -float(box.bottom))]
         )
-    return writer._add_object(form), width, height
+    return add_object(writer, form), width, height
 
 
 def _existing_seal(writer: PdfWriter, data: bytes) -> IndirectObject | None:
@@ -203,4 +204,4 @@ class PageDrawer:
         return self._add(stream)
 
     def _add(self, obj: object) -> IndirectObject:
-        return self.writer._add_object(obj)  # type: ignore[arg-type]
+        return add_object(self.writer, obj)  # type: ignore[arg-type]

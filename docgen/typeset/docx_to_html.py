@@ -300,6 +300,8 @@ def docx_to_html(path: Path, *, variant: str | None = None) -> HtmlPaper:
     chosen = get_variant(variant) if variant else None
     chosen = chosen or variant_from_category(document.core_properties.category) or get_variant(None)
     body = document.element.body
-    markup = _first_page_header_html(document) + _blocks_html(body, document._body)
+    markup = _first_page_header_html(document) + _blocks_html(
+        body, document
+    )  # the proxies' parent: the part
     title = document.core_properties.title or ""
     return HtmlPaper(markup, chosen, title)

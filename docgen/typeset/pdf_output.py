@@ -13,6 +13,7 @@ import io
 
 import pikepdf
 from pypdf import PdfWriter
+from pypdf.generic import IndirectObject, PdfObject
 
 
 def compact(data: bytes) -> bytes:
@@ -33,3 +34,13 @@ def pdf_bytes(writer: PdfWriter) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return compact(buffer.getvalue())
+
+
+def add_object(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
+    """Register ``obj`` as an indirect object of ``writer`` and return its reference.
+
+    pypdf (checked against 7.1.1) has no public call for this: every writer that builds pages,
+    fonts or XObjects by hand needs it, and ``PdfWriter._add_object`` is the only way. This is the
+    one place docgen calls it, so a pypdf release that renames it breaks one line.
+    """
+    return writer._add_object(obj)

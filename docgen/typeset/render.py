@@ -50,6 +50,7 @@ class Typesetter:
         self.roots = [TEMPLATES_DIR, font_dir()]
         self._stylesheets: dict[str, object] = {}
         self._glyph_sheets: dict[str, object] = {}
+        self._css: dict[str, object] = {}
         self._lock = threading.RLock()  # WeasyPrint and the font configuration are not thread-safe
 
     def stylesheet(self, variant: FormatVariant):  # type: ignore[no-untyped-def]
@@ -61,6 +62,16 @@ class Typesetter:
                 base_url=TEMPLATES_DIR.as_uri() + "/",
             )
         return self._stylesheets[variant.name]
+
+    def css(self, text: str):  # type: ignore[no-untyped-def]
+        """Extra CSS (e.g. the dossier's frame pages) parsed once with this typesetter's fonts;
+        the font faces are those of :meth:`stylesheet`, so the text only names their families."""
+        with self._lock:
+            if text not in self._css:
+                self._css[text] = self._weasyprint.CSS(
+                    string=text, font_config=self.font_config, url_fetcher=FolderFetcher(self.roots)
+                )
+            return self._css[text]
 
     def render(self, page_html: str, stylesheets: list, fetcher: FolderFetcher | None = None):  # type: ignore[no-untyped-def,type-arg]
         """A whole HTML page → WeasyPrint document, with the glyphs of any rare characters."""

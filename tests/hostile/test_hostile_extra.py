@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from docgen.archive.settings import Settings
 from docgen.archive.workspace import Workspace
+from docgen.typeset.pdf_output import add_object
 from tests.conftest import HEADERS, Cli, good_row
 from tests.hostile.corpus import write_office_files
 from tests.hostile.test_hostile_cli import run_cli
@@ -99,7 +100,7 @@ def test_xmp_with_entity_declarations_is_not_expanded(tmp_path: Path) -> None:
     meta = StreamObject()
     meta.set_data(LAUGHS)
     meta[NameObject("/Type")] = NameObject("/Metadata")
-    writer._root_object[NameObject("/Metadata")] = writer._add_object(meta)
+    writer.root_object[NameObject("/Metadata")] = add_object(writer, meta)
     pdf = tmp_path / "laughs.pdf"
     writer.write(pdf)
     report = check_pdfa(pdf)
