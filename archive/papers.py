@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,7 @@ from docgen.papers.fill import render_paper, resolve_template
 from docgen.papers.registry import BLANK, CASE_FIELDS, OUTCOME_TEXT, PaperType, get_paper_type
 
 if TYPE_CHECKING:
+    from docgen.archive.sealing import Sealing
     from docgen.archive.workspace import Workspace
 
 Progress = Callable[[int, int, str], None]
@@ -65,10 +66,12 @@ class MadePaper:
     docx: str  # relative to the workspace
     pdf: str
     pages: int
+    sealed: Any = None  # the SealOutcome when the paper was issued sealed (issue_paper)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"案件编号": self.case_no, "类型": self.kind, "文号": self.doc_no,
+        data = {"案件编号": self.case_no, "类型": self.kind, "文号": self.doc_no,
                 "docx": self.docx, "pdf": self.pdf, "页数": self.pages}  # fmt: skip
+        return data | ({"签章": self.sealed.as_dict()} if self.sealed is not None else {})
 
 
 @dataclass(frozen=True)
@@ -697,3 +700,47 @@ def preview_paper(
         ctx["doc_no"] = _expected(ws, session, paper, today)
     with scratch_dir(ws) as scratch:
         return render_job(_job(ws, paper, case_no, ctx, scratch)).pdf.read_bytes()
+
+
+# --- issuing: render → stamp → sign in one call (the CLI and the web app use these) ---------------
+
+
+def issue_paper(
+    ws: Workspace,
+    type_name: str,
+    case_no: str,
+    values: Mapping[str, str] | None = None,
+    *,
+    today: dt.date | None = None,
+    options: MakeOptions | None = None,
+    sealing: Sealing | None = None,
+) -> MadePaper:
+    """Make one paper (:func:`make_paper`) and, with ``sealing``, stamp and sign it in place;
+    the catalog row then holds the sealed file's SHA-256."""
+    made = make_paper(ws, type_name, case_no, values, today=today, options=options)
+    return _seal_made(ws, made, sealing)
+
+
+def issue_papers(
+    ws: Workspace,
+    type_name: str,
+    flt: CaseFilter,
+    values: Mapping[str, str] | None = None,
+    *,
+    sealing: Sealing | None = None,
+    **batch: Any,
+) -> BatchResult:
+    """:func:`make_papers` (``batch`` takes its keyword arguments), each paper made then sealed."""
+    result = make_papers(ws, type_name, flt, values, **batch)
+    result.made = [_seal_made(ws, made, sealing) for made in result.made]
+    return result
+
+
+def _seal_made(ws: Workspace, made: MadePaper, sealing: Sealing | None) -> MadePaper:
+    if sealing is None:
+        return made
+    from docgen.archive.sealing import seal_any_paper  # pyHanko: only when sealing
+
+    outcome = seal_any_paper(ws, ws.root / made.pdf, sign=sealing.sign,
+                             passphrase=sealing.passphrase)  # fmt: skip
+    return replace(made, sealed=outcome)

@@ -110,6 +110,15 @@ class SealOutcome:
         }
 
 
+@dataclass(frozen=True)
+class Sealing:
+    """How an issued paper or dossier is sealed: stamped, or stamped and then signed (the
+    passphrase unlocks the office key; never shown in a repr or a log)."""
+
+    sign: bool = False
+    passphrase: str | None = field(default=None, repr=False)
+
+
 # --- where things live ---------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ import datetime as dt
 import gc
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +65,7 @@ from docgen.typeset.pdf_output import pdf_bytes
 from docgen.vocab import Section
 
 if TYPE_CHECKING:
+    from docgen.archive.sealing import Sealing
     from docgen.archive.workspace import Workspace
 
 
@@ -149,6 +150,7 @@ class BuildResult:
     sha256: str
     missing: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # signed dossiers kept as superseded
+    sealed: Any = None  # the SealOutcome when the dossier was issued sealed (issue_dossier)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,7 +165,7 @@ class BuildResult:
             "SHA256": self.sha256,
             "缺失": self.missing,
             "保留的已签名卷宗": self.kept,
-        }
+        } | ({"签章": self.sealed.as_dict()} if self.sealed is not None else {})
 
     def lines(self) -> list[str]:
         out = [
@@ -600,3 +602,25 @@ def build_dossier(ws: Workspace, case_no: str, options: BuildOptions | None = No
     if progress:
         progress(total, total, "完成")
     return result
+
+
+def issue_dossier(
+    ws: Workspace,
+    case_no: str,
+    options: BuildOptions | None = None,
+    *,
+    sealing: Sealing | None = None,
+    progress: Any = None,
+) -> BuildResult:
+    """Build the case's dossier (:func:`build_dossier`) and, with ``sealing``, seal its cover and
+    edges and sign it in place (PDF/A metadata kept when ``options.pdfa``): the one call for
+    build → stamp → sign."""
+    result = build_dossier(ws, case_no, options, progress=progress)
+    if sealing is None:
+        return result
+    from docgen.archive.sealing import seal_stored_dossier  # pyHanko: only when sealing
+
+    outcome = seal_stored_dossier(ws, case_no, sign=sealing.sign, passphrase=sealing.passphrase,
+                                  pdfa=bool(options and options.pdfa))  # fmt: skip
+    size = outcome.path.stat().st_size
+    return replace(result, sealed=outcome, sha256=outcome.sha256, size=size)

@@ -60,29 +60,25 @@ def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, fil
                   passphrase_env: str | None, workspace_path: Path | None,
                   as_json: bool) -> None:  # fmt: skip
     """组卷：封面、卷内目录、六部分材料、备考表，连续页号和书签，输出一个 PDF。"""
-    from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
+    from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, issue_dossier
+    from docgen.archive.sealing import Sealing
 
     ws = open_workspace(workspace_path)
     passphrase = passphrase_for(sign, passphrase_env)
+    sealing = Sealing(sign=sign, passphrase=passphrase) if seal or sign else None
     options = BuildOptions(allow_incomplete, archive_stamp, filer, checker, pdfa=pdfa,
                            replace_signed=replace_signed)  # fmt: skip
     try:
         with progress("组卷", as_json=as_json) as advance:
-            result = build_dossier(ws, case_no, options, progress=advance)
+            result = issue_dossier(ws, case_no, options, sealing=sealing, progress=advance)
     except DossierIncomplete as exc:
         report, message = exc.report, exc.message
         emit({"code": exc.code, "错误": message, **report.to_dict()}, as_json,
              lambda: click.echo("\n".join(report.lines()), err=True))  # fmt: skip
         click.echo(f"错误：{message}", err=True)
         sys.exit(1)
-    if not (seal or sign):
+    if as_json or result.sealed is None:
         emit(result.to_dict(), as_json, lambda: click.echo("\n".join(result.lines())))
         return
-    from docgen.archive.sealing import seal_stored_dossier  # pyHanko: only when sealing
-
-    outcome = seal_stored_dossier(ws, case_no, sign=sign, pdfa=pdfa, passphrase=passphrase)
-    if as_json:
-        emit(result.to_dict() | {"签章": outcome.as_dict()}, True, lambda: None)
-        return
     click.echo("\n".join(result.lines()))
-    show_outcome(outcome, False)
+    show_outcome(result.sealed, False)

@@ -138,31 +138,29 @@ def make_command(type_name, case_no, all_cases, pairs, day, new, force, allow_bl
     批量时跳过已有的案件，开始前说明将占用多少个文号。"""
     if bool(case_no) == all_cases:
         raise UserError("请指定 --case 案件编号 或 --all（二选一）")
-    from docgen.archive.papers import MakeOptions, make_paper, make_papers
+    from docgen.archive.papers import MakeOptions, issue_paper, issue_papers
+    from docgen.archive.sealing import Sealing
 
     ws = open_workspace(workspace_path)
     values = parse_pairs(pairs)
     options = MakeOptions(new=new, force=force, allow_blank=allow_blank)
     passphrase = passphrase_for(sign, passphrase_env)
+    sealing = Sealing(sign=sign, passphrase=passphrase) if seal or sign else None
     if case_no:
-        made = make_paper(ws, type_name, case_no, values, today=day, options=options)
-        data = made.as_dict()
-        if seal or sign:
-            data["签章"] = seal_made(ws, made, sign, passphrase).as_dict()
-        emit(data, as_json, lambda: click.echo(
+        made = issue_paper(ws, type_name, case_no, values, today=day, options=options,
+                           sealing=sealing)  # fmt: skip
+        emit(made.as_dict(), as_json, lambda: click.echo(
             f"已生成{made.kind} {made.doc_no or ''}（{made.pages} 页）：{made.pdf}，{made.docx}"
             + ("，已签名" if sign else "，已盖章" if seal else "")))  # fmt: skip
         return
     flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
     with progress("生成中", as_json=as_json) as advance:  # the bar starts after the question
-        result = make_papers(ws, type_name, flt, values, today=day,
-                             progress=lambda d, t, _case: advance(d, t), options=options,
-                             confirm=_confirm_batch(assume_yes, type_name))  # fmt: skip
+        result = issue_papers(ws, type_name, flt, values, today=day,
+                              progress=lambda d, t, _case: advance(d, t), options=options,
+                              confirm=_confirm_batch(assume_yes, type_name),
+                              sealing=sealing)  # fmt: skip
     if result.cancelled:
         raise UserError("已取消，未占用文号")
-    if seal or sign:
-        for made in result.made:
-            seal_made(ws, made, sign, passphrase)
     data = {"成功": [m.as_dict() for m in result.made],
             "失败": [{"案件编号": c, "原因": r} for c, r in result.failed],
             "跳过": [{"案件编号": c, "已有文号": n} for c, n in result.skipped],
@@ -219,13 +217,6 @@ def void_command(doc_no: str, reason: str, workspace_path: Path | None, as_json:
         as_json,
         lambda: click.echo(f"已作废{doc.kind} {doc_no}（原因：{reason.strip()}），文号不再使用"),
     )
-
-
-def seal_made(ws, made, sign: bool, passphrase: str | None):  # type: ignore[no-untyped-def]
-    """Seal (or sign) a paper just made, in place; its catalog row gets the new SHA-256."""
-    from docgen.archive.sealing import seal_any_paper
-
-    return seal_any_paper(ws, ws.root / made.pdf, sign=sign, passphrase=passphrase)
 
 
 @paper_group.command("pdf")
