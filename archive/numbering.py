@@ -4,10 +4,16 @@ The counter row is bumped by one INSERT … ON CONFLICT DO UPDATE … RETURNING 
 caller's transaction. The write lock it takes is held until that transaction ends, so a number
 is consumed only if the paper that uses it is committed too: concurrent processes never get the
 same number, and a failed render gives its number back.
+
+A paper is rendered *before* its transaction (the 文号 is printed on it), against the number it
+expects (:func:`expected_doc_no`, a read that takes no lock); :func:`claim_doc_no` then allocates
+inside the transaction and raises :class:`NumberTaken` when another writer got there first, so
+the caller renders again. All of 文号 allocation is this module.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,3 +42,36 @@ def allocate(session: Session, code: str, year: int) -> int:
 
 def allocate_doc_no(session: Session, code: str, year: int) -> str:
     return format_doc_no(code, year, allocate(session, code, year))
+
+
+class NumberTaken(Exception):
+    """The 文号 printed on a rendered paper was taken by another writer meanwhile."""
+
+    def __init__(self, doc_no: str) -> None:
+        super().__init__(doc_no)
+        self.doc_no = doc_no
+
+
+def peek_doc_no(session: Session, code: str, year: int) -> int:
+    """The number the next allocation would give (no lock: another writer may take it)."""
+    last = session.scalar(
+        select(DocNumberCounter.last).where(
+            DocNumberCounter.code == code, DocNumberCounter.year == year
+        )
+    )
+    return (last or 0) + 1
+
+
+def expected_doc_no(session: Session, code: str, year: int, offset: int = 0) -> str:
+    """The 文号 to print on a paper rendered now: the next free one, ``offset`` further on for the
+    later papers of a batch; "" for a paper type without 文号 (empty 代字)."""
+    return format_doc_no(code, year, peek_doc_no(session, code, year) + offset) if code else ""
+
+
+def claim_doc_no(session: Session, code: str, year: int, expected: str) -> str | None:
+    """Allocate the next 文号 in the caller's transaction; it must be the one the paper was
+    rendered with (``expected``), else :class:`NumberTaken`. None for a type without 文号."""
+    doc_no = allocate_doc_no(session, code, year) if code else None
+    if doc_no != (expected or None):
+        raise NumberTaken(doc_no or "")
+    return doc_no

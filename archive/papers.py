@@ -31,7 +31,12 @@ from docgen.archive.documents import (
     scratch_dir,
     sha256_file,
 )
-from docgen.archive.numbering import allocate_doc_no, format_doc_no
+from docgen.archive.numbering import (
+    NumberTaken,
+    allocate_doc_no,
+    claim_doc_no,
+    expected_doc_no,
+)
 from docgen.archive.register import (
     cases_with_current,
     current_papers,
@@ -44,7 +49,7 @@ from docgen.archive.register import (
 )
 from docgen.archive.timeline import link_visits
 from docgen.errors import DocgenError, ValidationError
-from docgen.model import CURRENT, SUPERSEDED, Case, DocNumberCounter, Document
+from docgen.model import CURRENT, SUPERSEDED, Case, Document
 from docgen.papers.context import case_context, paper_context, recorded_facts
 from docgen.papers.fill import render_paper, resolve_template
 from docgen.papers.registry import BLANK, CASE_FIELDS, OUTCOME_TEXT, PaperType, get_paper_type
@@ -114,10 +119,6 @@ class BatchResult:
         return f"{span}（共 {len(numbers)} 个）"
 
 
-class _StaleNumber(Exception):
-    """The 文号 printed on the rendered paper was taken by another writer."""
-
-
 class _AlreadyMade(Exception):
     """Another writer made this paper for the case meanwhile (a batch skips the case)."""
 
@@ -132,15 +133,6 @@ class MakeOptions:
 
 
 # --- plan -----------------------------------------------------------------------------------
-
-
-def peek_doc_no(session: Session, code: str, year: int) -> int:
-    last = session.scalar(
-        select(DocNumberCounter.last).where(
-            DocNumberCounter.code == code, DocNumberCounter.year == year
-        )
-    )
-    return (last or 0) + 1
 
 
 def _assign_doc_no(session: Session, case: Case) -> str | None:
@@ -277,9 +269,7 @@ def commit_papers(
             case = get_case(txn.session, case_no)
             if not (options and options.new) and current_papers(txn.session, case, paper.name):
                 raise _AlreadyMade(case_no)
-            doc_no = allocate_doc_no(txn.session, code, today.year) if code else None
-            if doc_no != (ctx["doc_no"] or None):
-                raise _StaleNumber(doc_no)
+            doc_no = claim_doc_no(txn.session, code, today.year, ctx["doc_no"])
             made.append(_record_paper(ws, txn, paper, case, ctx, rendered, today, doc_no))
     return made
 
@@ -326,10 +316,7 @@ def _case_follows_paper(session: Session, paper: PaperType, case: Case, doc: Doc
 def _expected(
     ws: Workspace, session: Session, paper: PaperType, today: dt.date, offset: int = 0
 ) -> str:
-    code = paper.doc_code(ws.settings.code)
-    if not code:
-        return ""
-    return format_doc_no(code, today.year, peek_doc_no(session, code, today.year) + offset)
+    return expected_doc_no(session, paper.doc_code(ws.settings.code), today.year, offset)
 
 
 OPTIMISTIC_TRIES = 4  # renders against an expected 文号 before rendering under the write lock
@@ -365,7 +352,7 @@ def make_paper(
             rendered = render_job(_job(ws, paper, case_no, ctx, scratch), typesetter)
             try:
                 return commit_papers(ws, paper, [(case_no, ctx, rendered)], today, options)[0]
-            except _StaleNumber:
+            except NumberTaken:
                 _backoff(attempt)
             except _AlreadyMade:
                 continue  # planned again: refuse_remake names the paper just made
@@ -664,7 +651,7 @@ def _commit_or_redo(
 ) -> MadePaper:  # fmt: skip
     try:
         return commit_papers(ws, paper, [(job.case_no, job.context, rendered)], today, options)[0]
-    except _StaleNumber:  # an earlier case failed or another writer issued a number
+    except NumberTaken:  # an earlier case failed or another writer issued a number
         pass
     try:
         return make_paper(ws, paper.name, job.case_no, _clerk_values(paper, job.context),

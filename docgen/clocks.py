@@ -98,6 +98,21 @@ def review_deadline(calendar: HolidayCalendar, received_on: dt.date) -> dt.date:
     return calendar.period_end(received_on, REVIEW_DAYS)
 
 
+def due_dates(
+    calendar: HolidayCalendar,
+    *,
+    accepted_on: dt.date | None,
+    due_on: dt.date | None,
+    extended_due_on: dt.date | None,
+) -> tuple[dt.date | None, dt.date | None]:
+    """(办结时限, 延期后的办结时限) of a case: the ledger's dates win over the computed 60 / 90 days
+    from 受理; both None for a case not yet accepted."""
+    if accepted_on is None:
+        return due_on, extended_due_on
+    due = due_on or handling_deadline(calendar, accepted_on)
+    return due, extended_due_on or handling_deadline(calendar, accepted_on, extended=True)
+
+
 def case_deadlines(
     calendar: HolidayCalendar,
     *,
@@ -108,7 +123,7 @@ def case_deadlines(
     today: dt.date,
 ) -> Deadlines:
     """Deadlines for one case. An explicit 办结时限 from the ledger wins over the computed one."""
-    original = due_on or (handling_deadline(calendar, accepted_on) if accepted_on else None)
+    original = due_dates(calendar, accepted_on=accepted_on, due_on=due_on, extended_due_on=None)[0]
     due = extended_due_on or original
     if due is None or closed:
         return Deadlines(due, original, False, None)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from docgen import chars
-from docgen.clocks import HolidayCalendar, handling_deadline
+from docgen.clocks import HolidayCalendar, due_dates
 from docgen.errors import DocgenError, ValidationError
 from docgen.model import Case
 from docgen.papers.registry import BLANK, ORG, PETITIONER, UNIT, PaperType
@@ -39,12 +39,8 @@ def case_context(
     assign_doc_no: str | None = None,
 ) -> dict[str, Any]:
     """The case-derived context every paper type may use (see ``registry.CASE_FIELDS``)."""
-    due = case.due_on or (
-        handling_deadline(calendar, case.accepted_on) if case.accepted_on else None
-    )
-    extended = case.extended_due_on or (
-        handling_deadline(calendar, case.accepted_on, extended=True) if case.accepted_on else None
-    )
+    due, extended = due_dates(calendar, accepted_on=case.accepted_on, due_on=case.due_on,
+                              extended_due_on=case.extended_due_on)  # fmt: skip
     names = "、".join(p.name for p in case.petitioners) or BLANK
     first = case.petitioners[0] if case.petitioners else None
     return {
