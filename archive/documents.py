@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session
 from docgen import atomic
 from docgen.archive import index_journal
 from docgen.archive.faults import crash_point
-from docgen.model import DOCX_SHA256, Case, Document, FileBatchMark, utcnow
+from docgen.archive.tables import FileBatchMark
+from docgen.model import DOCX_SHA256, Case, Document, utcnow
 
 if TYPE_CHECKING:
     from docgen.archive.workspace import Workspace

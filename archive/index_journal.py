@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 
 from docgen import atomic
 from docgen.archive.dossier.check import DOSSIER_SECTION
-from docgen.model import Case, Document, IndexJournalEntry, Petitioner
+from docgen.archive.tables import IndexJournalEntry
+from docgen.model import Case, Document, Petitioner
 
 if TYPE_CHECKING:
     from docgen.archive.workspace import Workspace

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from docgen.model import DocNumberCounter
+from docgen.archive.tables import DocNumberCounter
 
 
 def format_doc_no(code: str, year: int, number: int) -> str:

@@ -14,8 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docgen.archive.tables import User
 from docgen.errors import NotFoundError, ValidationError
-from docgen.model import User
 
 ROLES = ("文书", "档案", "领导", "管理员")
 MIN_PASSWORD = 8

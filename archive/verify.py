@@ -32,8 +32,9 @@ from docgen.archive.sealing import (
     keys_dir,
     office_cert_path,
 )
+from docgen.archive.tables import AuditEntry
 from docgen.archive.workspace import CATALOG_FILE
-from docgen.model import DOCX_SHA256, AuditEntry, Document, row_checksum
+from docgen.model import DOCX_SHA256, Document, row_checksum
 from docgen.seal import SignatureError, VerifyResult, verify_pdf
 from docgen.seal.keys import CERT_FILE, KEY_FILE
 from docgen.seal.xobject import is_signed

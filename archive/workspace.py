@@ -41,9 +41,10 @@ from docgen.archive.catalog import (
 )
 from docgen.archive.documents import recover_batches
 from docgen.archive.settings import SETTINGS_FILE, Settings
+from docgen.archive.tables import AuditEntry
 from docgen.clocks import HolidayCalendar
 from docgen.errors import ConflictError, ValidationError, WorkspaceError
-from docgen.model import AuditEntry, Document
+from docgen.model import Document
 
 if TYPE_CHECKING:
     from docgen.archive.indexing import Progress

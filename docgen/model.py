@@ -1,4 +1,7 @@
-"""The case model: catalog tables for cases, petitioners, 回访 records, documents and the audit log.
+"""The case model: catalog tables for cases, petitioners, 回访 records, case events and documents.
+
+The workspace's own bookkeeping tables (文号 counters, audit log, file batches, index journal,
+users) live with the workspace, in ``docgen.archive.tables``, on the same ``Base``.
 
 SQLAlchemy 2 declarative models, portable between SQLite (the embedded default) and PostgreSQL.
 The schema evolves through the Alembic migrations in ``archive/migrations``, never ad hoc.
@@ -17,7 +20,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -207,31 +209,6 @@ def _stamp_checksum(_mapper: object, _connection: object, doc: Document) -> None
     doc.checksum = row_checksum(doc.kind, doc.doc_no, doc.path, doc.sha256, doc.meta)
 
 
-class DocNumberCounter(Base):
-    """Last 文号 sequence number issued per 发文代字 and year."""
-
-    __tablename__ = "doc_number_counters"
-    __table_args__ = (UniqueConstraint("code", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32))
-    year: Mapped[int] = mapped_column(Integer)
-    last: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class AuditEntry(Base):
-    """Append-only audit log: who did what, when. Never holds personal data."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    actor: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(32))
-    target: Mapped[str | None] = mapped_column(String(128))
-    detail: Mapped[str | None] = mapped_column(Text)
-
-
 class CaseEvent(Base):
     """A dated event of a case that no other row records: status changes (with who and when)
     and dates set with --force. Paper, visit and date events are read from their own rows
@@ -248,40 +225,3 @@ class CaseEvent(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)  # when it was recorded
-
-
-class FileBatchMark(Base):
-    """A file batch whose catalog rows committed: written in the same transaction as the rows,
-    so a batch interrupted by a crash is rolled forward or back by what the catalog holds
-    (see ``archive.documents``)."""
-
-    __tablename__ = "file_batches"
-
-    token: Mapped[str] = mapped_column(String(32), primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class IndexJournalEntry(Base):
-    """Search-index work owed: one row per case record or document a write changed, added by
-    the catalog session in the same transaction as the change (``archive.indexing``). The index
-    records up to which ``id`` it has caught up, so work a crash left undone is found and done
-    by the next command. ``AUTOINCREMENT``: ids are never reused, even after rows are pruned."""
-
-    __tablename__ = "index_journal"
-    __table_args__ = ({"sqlite_autoincrement": True},)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    doc_id: Mapped[str] = mapped_column(String(160))  # index.IndexDoc.doc_id: case:… or doc:…
-
-
-class User(Base):
-    """A person who signs in to the web app (``docgen user add``); the password as an argon2 hash."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16))  # 文书 / 档案 / 领导 / 管理员
-    password_hash: Mapped[str] = mapped_column(String(256))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from docgen.archive import tables  # noqa: F401  (the bookkeeping tables join Base.metadata)
 from docgen.model import Base
 
 connection = context.config.attributes["connection"]

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from docgen.archive.attachments import AttachError, AttachRequest, attach
 from docgen.archive.dossier.samples import make_scan, write_paper_docx
-from docgen.model import AuditEntry, Document
+from docgen.archive.tables import AuditEntry
+from docgen.model import Document
 from tests.archive.dossier_helpers import blank_pdf
 from tests.conftest import Cli
 

@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
+from docgen.archive import tables  # noqa: F401  (all tables in Base.metadata)
 from docgen.archive.cases import get_case
 from docgen.archive.catalog import _alembic_config
 from docgen.archive.papers import make_paper

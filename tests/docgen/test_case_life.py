@@ -23,10 +23,11 @@ from docgen.archive.dossier.check import Rule
 from docgen.archive.dossier.samples import make_pdf_scan
 from docgen.archive.papers import MakeOptions, make_paper, revise_paper
 from docgen.archive.register import doc_register, void_paper
+from docgen.archive.tables import AuditEntry
 from docgen.archive.timeline import case_timeline, status_as_of, statuses_as_of
 from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
-from docgen.model import AuditEntry, Document
+from docgen.model import Document
 from tests.conftest import Cli
 
 CASE = "XF2024-0001"  # accepted 2024-09-25, due 2024-11-25

@@ -119,7 +119,7 @@ def test_a_late_commit_below_the_caught_up_id_is_indexed(populated: Workspace, c
 
     from docgen.archive.cases import edit_case
     from docgen.archive.index_journal import applied
-    from docgen.model import IndexJournalEntry
+    from docgen.archive.tables import IndexJournalEntry
 
     if catalog_backend == "sqlite":
         pytest.skip("SQLite: one writer at a time, journal ids follow commit order")

@@ -12,7 +12,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from docgen.archive.dossier.samples import make_scan
-from docgen.model import AuditEntry, Case, Document
+from docgen.archive.tables import AuditEntry
+from docgen.model import Case, Document
 from docgen.web import create_app
 from tests.conftest import good_row, write_ledger
 from tests.web.conftest import PASSWORD, Browser
