@@ -72,3 +72,27 @@ def test_short_help_in_the_table_is_the_commands_own(name: str) -> None:
     for limit in (30, 45, 60, 200):
         table = click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
         assert command.get_short_help_str(limit) == table, (name, limit)
+
+
+def test_the_catalog_head_is_read_without_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from archive.catalog import _alembic_config, script_head
+
+    assert script_head() == ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def test_opening_a_current_workspace_loads_no_alembic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from archive.settings import Settings
+    from archive.workspace import Workspace
+
+    Workspace.init(tmp_path / "ws", Settings(org="某局")).close()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from archive.workspace import Workspace\n"
+        f"Workspace.open(Path({str(tmp_path / 'ws')!r})).close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
