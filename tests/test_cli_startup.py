@@ -96,3 +96,34 @@ def test_opening_a_current_workspace_loads_no_alembic(tmp_path) -> None:  # type
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+_LIBRARIES = (
+    "import json, re, subprocess, sys\n"
+    "runs = []\n"
+    "real = subprocess.Popen.__init__\n"
+    "def counted(self, *args, **kwargs):\n"
+    "    runs.append(args[0] if args else kwargs.get('args'))\n"
+    "    real(self, *args, **kwargs)\n"
+    "subprocess.Popen.__init__ = counted\n"
+    "{imports}\n"
+    "maps = open('/proc/self/maps').read()\n"
+    "libs = sorted(set(re.findall(r'\\S*lib(?:pango|harfbuzz|gobject|fontconfig)[^\\s/]*$', maps, re.M)))\n"
+    "print(json.dumps({{'runs': len(runs), 'libs': libs}}))\n"
+)
+
+
+def _libraries(imports: str) -> dict[str, object]:
+    code = _LIBRARIES.format(imports=imports)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_the_typesetter_loads_the_same_libraries_without_lookups() -> None:
+    """WeasyPrint's library names go straight to dlopen: no ``ldconfig``/``gcc`` subprocesses,
+    the same library files as WeasyPrint's own lookup loads."""
+    ours = _libraries("import docgen.typeset")
+    plain = _libraries("import weasyprint")
+    assert ours["runs"] == 0
+    assert plain["runs"] > 0  # what it costs without: ldconfig -p, gcc, ld per name tried
+    assert ours["libs"] == plain["libs"] and len(ours["libs"]) >= 5  # type: ignore[arg-type]
