@@ -146,7 +146,7 @@ def _alembic_config() -> Config:
     from alembic.config import Config
 
     cfg = Config()
-    location = resources.files("archive").joinpath("migrations")
+    location = resources.files("docgen.archive").joinpath("migrations")
     cfg.set_main_option("script_location", str(location))
     return cfg
 
@@ -161,7 +161,7 @@ def script_head() -> str | None:
     Alembic decides (a test keeps this equal to Alembic's own head)."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for script in resources.files("archive").joinpath("migrations", "versions").iterdir():
+    for script in resources.files("docgen.archive").joinpath("migrations", "versions").iterdir():
         if not script.name.endswith(".py") or script.name.startswith("_"):
             continue
         found = dict(_REVISION_LINE.findall(script.read_text("utf-8")))

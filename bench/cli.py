@@ -44,9 +44,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from archive.ledger_io import import_ledger
-    from archive.settings import Settings
-    from archive.workspace import Workspace
+    from docgen.archive.ledger_io import import_ledger
+    from docgen.archive.settings import Settings
+    from docgen.archive.workspace import Workspace
     from docgen.sample import write_sample_ledger
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-cli-"))

@@ -77,14 +77,14 @@ def test_short_help_in_the_table_is_the_commands_own(name: str) -> None:
 def test_the_catalog_head_is_read_without_alembic() -> None:
     from alembic.script import ScriptDirectory
 
-    from archive.catalog import _alembic_config, script_head
+    from docgen.archive.catalog import _alembic_config, script_head
 
     assert script_head() == ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def test_opening_a_current_workspace_loads_no_alembic(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from archive.settings import Settings
-    from archive.workspace import Workspace
+    from docgen.archive.settings import Settings
+    from docgen.archive.workspace import Workspace
 
     Workspace.init(tmp_path / "ws", Settings(org="某局")).close()
     code = (
