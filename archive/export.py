@@ -44,8 +44,7 @@ from docgen.archive.sealing import (
     seal_path,
 )
 from docgen.errors import DocgenError
-from docgen.masking import mask_name
-from docgen.redact import find_leaks, pdf_leaks, redact_text
+from docgen.masking import find_leaks, mask_name, pdf_leaks, redact_text
 from docgen.seal.xobject import is_signed
 
 LETTER_FILE = "报送函.pdf"
