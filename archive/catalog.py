@@ -8,19 +8,22 @@ reads it from ``PGPASSWORD`` or a ``.pgpass`` file (``PGPASSFILE``) when connect
 
 from __future__ import annotations
 
+import ast
+import functools
+import re
 import zlib
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from docgen.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 BUSY_TIMEOUT_S = 60
 #: Execution option of the engine ``reader_engine`` returns: its transactions start with a plain
@@ -140,14 +143,59 @@ def serialize_writers(session: Session, name: str) -> None:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     location = resources.files("docgen.archive").joinpath("migrations")
     cfg.set_main_option("script_location", str(location))
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+@functools.cache
+def script_head() -> str | None:
+    """The latest migration's revision, read from the migration files without loading Alembic
+    (a third of a command's start-up); None when the files do not name exactly one head, and
+    Alembic decides (a test keeps this equal to Alembic's own head)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in resources.files("docgen.archive").joinpath("migrations", "versions").iterdir():
+        if not script.name.endswith(".py") or script.name.startswith("_"):
+            continue
+        found = dict(_REVISION_LINE.findall(script.read_text("utf-8")))
+        try:
+            revision = ast.literal_eval(found["revision"])
+            down = ast.literal_eval(found.get("down_revision", "None"))
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        revisions.add(revision)
+        parents.update(down if isinstance(down, tuple | list) else (down,))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """The catalog is at the latest migration: one small query, no Alembic import."""
+    head = script_head()
+    if head is None:
+        return False
+    with reader_engine(engine).connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return versions == [head]
+
+
 def migrate(engine: Engine) -> None:
     """Bring the catalog schema to the latest migration (no-op when already there)."""
+    if _at_head(engine):
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     cfg = _alembic_config()
     head = ScriptDirectory.from_config(cfg).get_current_head()
     with reader_engine(engine).connect() as conn:

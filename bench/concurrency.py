@@ -38,8 +38,10 @@ def seed(ws: Workspace, count: int) -> None:
         for i in range(count):
             case = Case(
                 case_no=f"BC2024-{i + 1:04d}", category="劳动保障", form="来访",
-                demand=f"要求追讨拖欠工资{1000 + i}元", unit="区人力资源和社会保障局",
-                leader_name="张伟", leader_post="副区长", accepted_on=dt.date(2024, 6, 10),
+                demand=f"要求追讨拖欠工资{1000 + i}元", facts="某公司拖欠其工资三个月，多次讨要未果。",
+                unit="区人力资源和社会保障局", leader_name="张伟", leader_post="副区长",
+                responsible_person="区人社局监察大队负责人", accepted_on=dt.date(2024, 6, 10),
+                registered_on=dt.date(2024, 6, 3),
             )  # fmt: skip
             case.petitioners.append(Petitioner(seq=1, name=f"王某{i}"))
             session.add(case)

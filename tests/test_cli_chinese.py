@@ -33,7 +33,9 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [path]
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # click's API: the CLI imports commands lazily
+        command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
             found += _commands(command, (*path, name))
         else:

@@ -25,7 +25,9 @@ def test_glossary_lists_every_field_flag_and_section() -> None:
 
 def _leaf_commands(group: click.Group, prefix: str = "docgen") -> list[str]:
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # click's API: the CLI imports commands lazily
+        cmd = group.get_command(ctx, name)
         path = f"{prefix} {name}"
         if isinstance(cmd, click.Group):
             out.append(path)

@@ -9,58 +9,50 @@ import sys
 import click
 
 from docgen import __version__
-from docgen.cli.attach import attach_command
-from docgen.cli.case import case_group
-from docgen.cli.demo import demo_command
-from docgen.cli.dossier import dossier_group
-from docgen.cli.export import export_command
-from docgen.cli.fonts import fonts_group
-from docgen.cli.init import init_command
-from docgen.cli.ledger import ledger_group
-from docgen.cli.numbers import numbers_command
-from docgen.cli.options import (
-    CONTEXT_SETTINGS,
-    DocgenGroup,
-    library_error_message,
-    workspace_option,
-)
-from docgen.cli.paper import paper_group
-from docgen.cli.seal import seal_group
-from docgen.cli.search import index_group, search_command
-from docgen.cli.serve import serve_command
-from docgen.cli.user import user_group
-from docgen.cli.verify import verify_command
+from docgen.cli.options import CONTEXT_SETTINGS, LazyGroup, library_error_message, workspace_option
 from docgen.errors import DocgenError
 
+#: Each command's module, imported only when the command runs (or its own help is asked for),
+#: and its short help for ``docgen --help`` (tests/test_cli_startup.py keeps it equal to the
+#: command's own).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("docgen.cli.init:init_command",
+             "新建工作区：设置文件、案件目录数据库、档案目录和索引目录。"),
+    "ledger": ("docgen.cli.ledger:ledger_group", "台账导入与导出。"),
+    "case": ("docgen.cli.case:case_group", "案件查询与登记。"),
+    "paper": ("docgen.cli.paper:paper_group",
+              "生成公文文书（.docx 与 PDF）：交办函、督办函、处理意见书等。"),
+    "numbers": ("docgen.cli.numbers:numbers_command",
+                "发文登记簿：文号、成文日期、文书、案件编号、状态（有效 / 已更正 / 作废），按文号顺序。"),
+    "attach": ("docgen.cli.attach:attach_command",
+               "附加扫描件、签字 PDF、图片或 Word 文件到案件（按内容识别类型）。"),
+    "dossier": ("docgen.cli.dossier:dossier_group", "六有卷宗：完整性检查与组卷。"),
+    "seal": ("docgen.cli.seal:seal_group",
+             "单位印章与签章密钥：制作或登记印章，生成或导入密钥对。"),
+    "verify": ("docgen.cli.verify:verify_command",
+               "核验数字签名；不指定文件时核验整个工作区（每个存档文件的 SHA-256 和每个签名）。"),
+    "export": ("docgen.cli.export:export_command",
+               "生成上报材料包：各案最新的盖章卷宗、报送函、带 SHA-256 的文件清单。"),
+    "search": ("docgen.cli.search:search_command",
+               '全文检索：词语、"短语"、AND/OR/NOT、字段:值（如 文号:某信交〔2024〕3号）。'),
+    "index": ("docgen.cli.search:index_group", "检索索引维护。"),
+    "fonts": ("docgen.cli.fonts:fonts_group",
+              "报告各排版角色（标题、正文、各级标题、页码）实际使用的字体。"),
+    "demo": ("docgen.cli.demo:demo_command",
+             "用内置样例台账（约 30 件虚构案件）建一个演示工作区，走一遍主要流程。"),
+    "user": ("docgen.cli.user:user_group", "网页版用户：添加、列出、停用。"),
+    "serve": ("docgen.cli.serve:serve_command",
+              "启动网页版（登录后使用；用户由 docgen user add 添加）。"),
+}  # fmt: skip
 
-@click.group(cls=DocgenGroup, context_settings=CONTEXT_SETTINGS)
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings=CONTEXT_SETTINGS)
 @click.version_option(
     __version__, "--version", message="docgen %(version)s", help="显示版本号并退出"
 )
 @workspace_option
 def cli(workspace_path: object) -> None:
     """docgen：信访积案文书工具（台账、公文、六有卷宗、签章、全文检索）。"""
-
-
-for command in (
-    init_command,
-    ledger_group,
-    case_group,
-    paper_group,
-    numbers_command,
-    attach_command,
-    dossier_group,
-    seal_group,
-    verify_command,
-    export_command,
-    search_command,
-    index_group,
-    fonts_group,
-    demo_command,
-    user_group,
-    serve_command,
-):
-    cli.add_command(command)
 
 
 def _configure_logging() -> None:

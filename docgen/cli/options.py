@@ -18,16 +18,14 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from gettext import gettext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy.exc import DatabaseError
 
 from docgen.cli.catalog import install_catalog
 from docgen.errors import DocgenError
-from docgen.ledger.parse import parse_date
-from docgen.papers.context import cn_date
 
 if TYPE_CHECKING:
     pass
@@ -66,6 +64,8 @@ class DateType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
             return value.date() if isinstance(value, dt.datetime) else value
+        from docgen.ledger.parse import parse_date  # the ledger's rules: only when a date is given
+
         try:
             return parse_date(value)
         except ValueError as exc:
@@ -226,6 +226,47 @@ class DocgenGroup(_ChineseHelp, click.Group):
         super().add_command(cmd, name)
 
 
+class LazyGroup(DocgenGroup):
+    """A group whose commands are imported when first used (click's documented LazyGroup
+    pattern): ``docgen --help`` and each command pay only for the modules they need.
+
+    ``lazy`` maps a command name to ``("module:attribute", short help)``; the short help lists
+    the command in the group's help without importing it (a test keeps it equal to the
+    command's own). ``list_commands``/``get_command`` (click's API) give every command."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module, _, attribute = self.lazy[cmd_name][0].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, with the short help of a command not yet imported from ``lazy``."""
+        names = [n for n in self.list_commands(ctx) if n in self.commands or n in self.lazy]
+        shown = [n for n in names if n not in self.commands or not self.commands[n].hidden]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in shown)
+        rows = []
+        for name in shown:
+            if name in self.commands:
+                rows.append((name, self.commands[name].get_short_help_str(limit)))
+            else:
+                stand_in = click.Command(name, help=self.lazy[name][1])  # click's own shortening
+                rows.append((name, stand_in.get_short_help_str(limit)))
+        with formatter.section(gettext("Commands")):  # click's heading, from the catalog
+            formatter.write_dl(rows)
+
+
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
@@ -322,6 +363,8 @@ def handle_errors(f: F) -> F:
             message = library_error_message(exc)
             if message is None:
                 raise
+            from sqlalchemy.exc import DatabaseError
+
             code = "catalog" if isinstance(exc, DatabaseError | sqlite3.DatabaseError) else "input"
             raise UserError(message, code=code, as_json=as_json) from None
 
@@ -376,9 +419,11 @@ def shown(value: Any) -> str:
         return EMPTY
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dt.datetime):
-        return f"{cn_date(value.date())} {value:%H:%M}"
     if isinstance(value, dt.date):
+        from docgen.papers.context import cn_date  # loads docgen.model: only to show a date
+
+        if isinstance(value, dt.datetime):
+            return f"{cn_date(value.date())} {value:%H:%M}"
         return cn_date(value)
     if isinstance(value, dict):
         return "，".join(f"{k}：{shown(v)}" for k, v in value.items() if not _blank(v))

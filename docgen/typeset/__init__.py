@@ -6,8 +6,12 @@ WeasyPrint, through a fetcher that serves only the project's folders). ``render.
 reads as the whole program.
 """
 
-from docgen.typeset.render import TypesetResult, Typesetter, typeset_docx
-from docgen.typeset.variants import VARIANTS, FormatVariant, get_variant
+from docgen.typeset.html_to_pdf import import_weasyprint
+
+import_weasyprint()  # before any module imports WeasyPrint: it finds the system libraries faster
+
+from docgen.typeset.render import TypesetResult, Typesetter, typeset_docx  # noqa: E402
+from docgen.typeset.variants import VARIANTS, FormatVariant, get_variant  # noqa: E402
 
 __all__ = [
     "VARIANTS",

@@ -215,3 +215,63 @@ def test_sqlite_writer_waiting_past_the_busy_timeout_is_told_in_chinese(
         holder.execute("ROLLBACK")
         holder.close()
     assert result.exit_code == 1 and "正忙" in result.output and "未保存" in result.output
+
+
+MIXED_PAPER_DESKS = 4
+MIXED_IMPORTERS = 2
+
+
+def test_papers_and_imports_at_once_keep_the_files_and_the_index_whole(  # type: ignore[no-untyped-def]
+    workspace: Workspace, tmp_path: Path
+):
+    """Issue 16 item 4: desks making papers while others import, all at once on one workspace
+    (PostgreSQL's row locks let them run side by side): every 文号 once, every file whole and
+    journaled, and the search index holds exactly what the catalog holds."""
+    from docgen.archive.indexing import index_gap
+    from docgen.archive.verify import verify_workspace
+    from docgen.index import SearchQuery
+
+    count = MIXED_PAPER_DESKS * 2
+    rows = [[*good_row(n), f"责任人{n}"] for n in range(1, count + 1)]
+    import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", rows, (*HEADERS, "责任人")))
+    cases = [f"T2024-{n:04d}" for n in range(1, count + 1)]
+    ledgers = [  # ten new cases each
+        write_ledger(tmp_path / f"in{i}.xlsx",
+                     [good_row(n) for n in range(100 + i * 10, 110 + i * 10)])
+        for i in range(MIXED_IMPORTERS)
+    ]  # fmt: skip
+    ctx = _context()
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_papers, args=(str(workspace.root), cases[i::MIXED_PAPER_DESKS],
+                                               queue))
+             for i in range(MIXED_PAPER_DESKS)]  # fmt: skip
+    procs += [ctx.Process(target=_import, args=(str(workspace.root), str(p), queue))
+              for p in ledgers]  # fmt: skip
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=240) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert not [r for r in results if r[0] == "error"], results
+    numbers = [n for r in results if isinstance(r[1], list) for n in r[1]]
+    expected = [f"某信交〔2024〕{n}号" for n in range(1, count + 1)]
+    assert sorted(numbers, key=lambda s: int(s.split("〕")[1][:-1])) == expected
+    assert sum(r[1] for r in results if isinstance(r[1], int)) == MIXED_IMPORTERS * 10
+
+    assert not list((workspace.root / ".pending").glob("*"))  # no batch left half done
+    hidden = [p for p in (workspace.root / "archive").rglob(".*")]
+    assert not hidden, hidden  # no scratch or temporary file left beside the papers
+    report = verify_workspace(workspace)  # every stored file's SHA-256 and row checksum
+    assert report.ok, [f.message for f in report.findings]
+    # as the next command sees it (a process that keeps the index open, such as the web app,
+    # sees other processes' commits when tantivy reloads its reader, within about half a second)
+    fresh = Workspace.open(workspace.root)
+    try:
+        assert index_gap(fresh) == ([], [])  # the index holds exactly what the catalog holds
+        ix = fresh.search_index()
+        for number in expected:
+            assert ix.search(SearchQuery(f"文号:{number}")).total == 1, number
+        assert ix.count() == count + MIXED_IMPORTERS * 10 + count  # case records + papers
+    finally:
+        fresh.close()

@@ -1,0 +1,129 @@
+"""CLI start-up: each command imports only what it needs (issue 21; bench/cli.py times it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from docgen.cli import COMMANDS, cli
+
+#: What ``docgen --help`` must not load: the typesetter, the search engine, the web app, the signer,
+#: the catalog's database layer and the spreadsheet libraries.
+HEAVY = {"weasyprint", "tantivy", "whoosh", "rjieba", "fastapi", "uvicorn", "pyhanko", "pikepdf",
+         "fontTools", "docx", "docxtpl", "sqlalchemy", "alembic", "openpyxl", "python_calamine"}  # fmt: skip
+
+
+def _loaded_after(argv: list[str]) -> tuple[str, set[str]]:
+    """Run the real entry point with ``argv`` in a fresh interpreter → (output, top-level modules
+    loaded when it ended)."""
+    code = (
+        "import sys, json\n"
+        f"sys.argv = ['docgen', *{argv!r}]\n"
+        "from docgen.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    env = {**os.environ, "COLUMNS": "80"}  # help is laid out for an 80-column terminal
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env=env)  # fmt: skip
+    return done.stdout, set(json.loads(done.stderr.splitlines()[-1]))
+
+
+def test_help_imports_no_heavy_library() -> None:
+    out, loaded = _loaded_after(["--help"])
+    assert "命令：" in out and "paper" in out
+    assert not loaded & HEAVY, sorted(loaded & HEAVY)
+    assert not {m for m in loaded if m == "archive" or m == "index"}
+
+
+def test_a_group_help_loads_its_module_only() -> None:
+    out, loaded = _loaded_after(["numbers", "--help"])
+    assert "发文登记簿" in out
+    assert not loaded & {"weasyprint", "tantivy", "fastapi", "pyhanko", "openpyxl"}
+
+
+def test_the_listing_without_imports_is_the_listing_with_them() -> None:
+    """``docgen --help`` lists commands from ``COMMANDS`` without importing them: the same text
+    as when every command is loaded."""
+    lazy, _ = _loaded_after(["--help"])
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        cli.get_command(ctx, name)  # now loaded: the listing asks the commands themselves
+    assert set(cli.commands) == set(COMMANDS)
+    eager = CliRunner().invoke(cli, ["--help"], prog_name="docgen", terminal_width=78).output
+    assert lazy == eager
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_short_help_in_the_table_is_the_commands_own(name: str) -> None:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.name == name
+    assert command.short_help is None and not command.hidden
+    for limit in (30, 45, 60, 200):
+        table = click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+        assert command.get_short_help_str(limit) == table, (name, limit)
+
+
+def test_the_catalog_head_is_read_without_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from docgen.archive.catalog import _alembic_config, script_head
+
+    assert script_head() == ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def test_opening_a_current_workspace_loads_no_alembic(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from docgen.archive.settings import Settings
+    from docgen.archive.workspace import Workspace
+
+    Workspace.init(tmp_path / "ws", Settings(org="某局")).close()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from archive.workspace import Workspace\n"
+        f"Workspace.open(Path({str(tmp_path / 'ws')!r})).close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+_LIBRARIES = (
+    "import json, re, subprocess, sys\n"
+    "runs = []\n"
+    "real = subprocess.Popen.__init__\n"
+    "def counted(self, *args, **kwargs):\n"
+    "    runs.append(args[0] if args else kwargs.get('args'))\n"
+    "    real(self, *args, **kwargs)\n"
+    "subprocess.Popen.__init__ = counted\n"
+    "{imports}\n"
+    "maps = open('/proc/self/maps').read()\n"
+    "libs = sorted(set(re.findall(r'\\S*lib(?:pango|harfbuzz|gobject|fontconfig)[^\\s/]*$', maps, re.M)))\n"
+    "print(json.dumps({{'runs': len(runs), 'libs': libs}}))\n"
+)
+
+
+def _libraries(imports: str) -> dict[str, object]:
+    code = _LIBRARIES.format(imports=imports)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_the_typesetter_loads_the_same_libraries_without_lookups() -> None:
+    """WeasyPrint's library names go straight to dlopen: no ``ldconfig``/``gcc`` subprocesses,
+    the same library files as WeasyPrint's own lookup loads."""
+    ours = _libraries("import docgen.typeset")
+    plain = _libraries("import weasyprint")
+    assert ours["runs"] == 0
+    assert plain["runs"] > 0  # what it costs without: ldconfig -p, gcc, ld per name tried
+    assert ours["libs"] == plain["libs"] and len(ours["libs"]) >= 5  # type: ignore[arg-type]
