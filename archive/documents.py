@@ -93,10 +93,19 @@ class FileBatch:
 
     def add(self, final: Path) -> Path:
         """Reserve ``final`` and return the temporary path to write its content to."""
-        tag = f"{self.token}-{len(self._pending)}"
-        self._pending[final] = atomic.temp_name(final, tag)
+        return self.add_many([final])[0]
+
+    def add_many(self, finals: list[Path]) -> list[Path]:
+        """``add`` for several files with one journal write (the journal names every temporary
+        path before any of them exists, as with ``add``)."""
+        tags = []
+        for final in finals:
+            tags.append(f"{self.token}-{len(self._pending)}")
+            self._pending[final] = atomic.temp_name(final, tags[-1])
         self._journal({})
-        return atomic.reserve_temp(final, tag=tag)
+        return [
+            atomic.reserve_temp(final, tag=tag) for final, tag in zip(finals, tags, strict=True)
+        ]
 
     def temp_for(self, final: Path) -> Path:
         return self._pending[final]

@@ -263,31 +263,45 @@ def commit_papers(
     Rendered files are hard-linked into place, so after a rollback they are still there to retry.
     """
     code = paper.doc_code(ws.settings.code)
-    made = []
+    planned = []
     with document_transaction(ws) as txn:
         for case_no, ctx, rendered in items:
             case = get_case(txn.session, case_no)
             if not (options and options.new) and current_papers(txn.session, case, paper.name):
                 raise _AlreadyMade(case_no)
             doc_no = claim_doc_no(txn.session, code, today.year, ctx["doc_no"])
-            made.append(_record_paper(ws, txn, paper, case, ctx, rendered, today, doc_no))
-    return made
+            planned.append(
+                (case, ctx, rendered, doc_no, *_paper_paths(ws, paper, case, doc_no, today))
+            )
+        # one journal write for the whole group's files, not one per file
+        txn.files.add_many([final for *_, docx, pdf in planned for final in (docx, pdf)])
+        return [_record_paper(ws, txn, paper, *item, today) for item in planned]
+
+
+def _paper_paths(
+    ws: Workspace, paper: PaperType, case: Case, doc_no: str | None, today: dt.date
+) -> tuple[Path, Path]:
+    """Where a new paper's .docx and PDF go."""
+    case_dir = ws.case_dir(case.case_no)
+    stem = _file_stem(paper, case_dir, doc_no, today)
+    return case_dir / f"{stem}.docx", case_dir / f"{stem}.pdf"
 
 
 def _place(txn: DocumentTransaction, rendered: Rendered, docx: Path, pdf: Path) -> None:
+    """Hard-link the rendered files to their temporary paths (``txn.files.add``-ed or not yet)."""
     for source, final in ((rendered.docx, docx), (rendered.pdf, pdf)):
-        tmp = txn.files.add(final)
+        try:
+            tmp = txn.files.temp_for(final)
+        except KeyError:
+            tmp = txn.files.add(final)
         tmp.unlink()
         os.link(source, tmp)
 
 
 def _record_paper(
     ws: Workspace, txn: DocumentTransaction, paper: PaperType, case: Case, ctx: Mapping[str, Any],
-    rendered: Rendered, today: dt.date, doc_no: str | None,
+    rendered: Rendered, doc_no: str | None, docx_final: Path, pdf_final: Path, today: dt.date,
 ) -> MadePaper:  # fmt: skip
-    case_dir = ws.case_dir(case.case_no)
-    stem = _file_stem(paper, case_dir, doc_no, today)
-    docx_final, pdf_final = case_dir / f"{stem}.docx", case_dir / f"{stem}.pdf"
     _place(txn, rendered, docx_final, pdf_final)
     docx_rel = ws.relative(docx_final)
     doc = txn.record(case, txn.files.temp_for(pdf_final), NewDocument(
@@ -372,7 +386,8 @@ def _make_locked(
         doc_no = allocate_doc_no(txn.session, code, today.year) if code else None
         ctx["doc_no"] = doc_no or ""
         rendered = render_job(_job(ws, paper, case_no, ctx, scratch), typesetter)
-        made = _record_paper(ws, txn, paper, case, ctx, rendered, today, doc_no)
+        paths = _paper_paths(ws, paper, case, doc_no, today)
+        made = _record_paper(ws, txn, paper, case, ctx, rendered, doc_no, *paths, today)
     return made
 
 

@@ -127,3 +127,22 @@ def test_an_unreadable_journal_is_reported_and_left_alone(ws, caplog) -> None:  
     finally:
         journal.unlink()
         (ws.root / PENDING_DIR / "0123abcd.lock").unlink(missing_ok=True)
+
+
+def test_add_many_journals_every_temporary_path_in_one_write(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from docgen.archive.documents import FileBatch
+
+    journal = tmp_path / PENDING_DIR
+    batch = FileBatch(journal)
+    finals = [tmp_path / "a.pdf", tmp_path / "a.docx", tmp_path / "b.pdf"]
+    temps = batch.add_many(finals)
+    record = json.loads((journal / f"{batch.token}.json").read_text())
+    assert [m["tmp"] for m in record["moves"]] == [t.name for t in temps]
+    assert all(t.exists() for t in temps) and len(set(temps)) == 3
+    for tmp in temps:
+        tmp.write_text("x")
+    batch.publish()
+    batch.finish()
+    assert all(f.read_text() == "x" for f in finals) and not list(journal.iterdir())
