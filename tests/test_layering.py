@@ -110,8 +110,6 @@ def test_no_cycle_between_subpackages() -> None:
     """Between docgen's subpackages (docgen.archive, docgen.index, docgen.papers, docgen.seal, …)
     and its top modules (docgen.errors, docgen.model, …); modules inside one may lean on each other."""
 
-    modules = _modules()
-
     def package(module: str) -> str:
         """docgen.<name> (docgen.archive, docgen.papers, …) or a top module of docgen on its own."""
         return ".".join(module.split(".")[:2])

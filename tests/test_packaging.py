@@ -35,5 +35,7 @@ def test_wheel_contains_templates_migrations_and_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = sorted(_data_files() - names)
     assert not missing, f"not in the wheel: {missing}"
-    top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    top_level = {
+        name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")
+    }
     assert top_level == {"docgen"}, top_level  # one import name: docgen.archive, docgen.index, …
