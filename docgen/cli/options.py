@@ -25,9 +25,9 @@ import click
 from sqlalchemy.exc import DatabaseError
 
 from docgen.cli.catalog import install_catalog
+from docgen.dates import cn_date
 from docgen.errors import DocgenError
 from docgen.ledger.parse import parse_date
-from docgen.papers.context import cn_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[..., None]
