@@ -27,6 +27,7 @@ from docgen.archive.cases import get_case
 from docgen.archive.documents import NewDocument, document_transaction, sha256_file
 from docgen.errors import ValidationError
 from docgen.model import CURRENT, Document
+from docgen.pairs import parse_pairs
 from docgen.safezip import check_word_zip
 from docgen.vocab import Section
 
@@ -303,13 +304,10 @@ def parse_meta(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
     import json
 
     meta: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise AttachError(f"--meta 应写成 键=值，收到“{pair}”")
+    for key, value in parse_pairs(pairs, option="--meta", form="键=值", error=AttachError).items():
         try:
             parsed = json.loads(value) if value[:1] in "[{" or value in ("true", "false") else value
         except json.JSONDecodeError:
             parsed = value
-        meta[key.strip()] = parsed
+        meta[key] = parsed
     return meta

@@ -43,6 +43,7 @@ from docgen.archive.sealing import (
     seal_paper_file,
     seal_path,
 )
+from docgen.dates import cn_date
 from docgen.errors import DocgenError
 from docgen.masking import find_leaks, mask_name, pdf_leaks, redact_text
 from docgen.seal.xobject import is_signed
@@ -278,7 +279,7 @@ def letter_html(org: str, doc_no: str, recipient: str, entries: list[_CaseEntry]
     parts += [f'<p class="s-Body">{e(text)}</p>' for text in body]
     parts += ['<p class="s-Attachment">附件：报送案件清单</p>',
               f'<p class="s-Signature">{e(org)}</p>',
-              f'<p class="s-DocDate">{on.year}年{on.month}月{on.day}日</p>',
+              f'<p class="s-DocDate">{cn_date(on)}</p>',
               '<p class="s-AttachmentHead">附件</p>',
               '<p class="s-DocTitle">报送案件清单</p>', case_table_html(entries)]  # fmt: skip
     return "".join(parts)

@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from docgen.dates import cn_date
 from docgen.idnumber import check_char
 from docgen.vocab import CATEGORIES
 
@@ -131,7 +132,7 @@ def sample_rows(count: int = 30, seed: int = 2024) -> list[list[object]]:
                 rng.choice(["周明", "吴芳", "郑磊", "孙丽"]),
                 "召开包案会商会，逐项核查诉求，依法依规答复并做好解释疏导。",
                 "落实专人联系，敏感时期每日掌握动态，做到人动我知。",
-                f"{registered.year}年{registered.month}月{registered.day}日",
+                cn_date(registered),
                 accepted,
                 assigned.strftime("%Y.%m.%d").replace(".0", "."),
                 status,

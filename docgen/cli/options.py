@@ -20,15 +20,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from gettext import gettext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from docgen.cli.catalog import install_catalog
 from docgen.errors import DocgenError
-
-if TYPE_CHECKING:
-    pass
 
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[..., None]

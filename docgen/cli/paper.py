@@ -21,7 +21,7 @@ from docgen.cli.options import (
     workspace_option,
 )
 from docgen.cli.seal import passphrase_env_option, passphrase_for
-from docgen.errors import ValidationError
+from docgen.pairs import parse_pairs
 from docgen.papers.registry import CASE_FIELDS, PAPER_TYPES
 from docgen.vocab import CATEGORIES, STATUSES
 
@@ -76,16 +76,6 @@ def types_command(as_json: bool) -> None:
             click.echo(f"  可选字段：{'、'.join(r['可选字段']) or '无'}")  # type: ignore[arg-type]
 
     emit(rows, as_json, text)
-
-
-def parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
-    values = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValidationError(f"--set 的格式应为 字段=值（收到“{pair[:40]}”）")
-        values[name.strip()] = value
-    return values
 
 
 def _confirm_batch(assume_yes: bool, type_name: str):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
+from docgen.dates import cn_date
 from docgen.fonts import ResolvedFont, css_font_stack, font_face_css
 
 A4_W_PT = 595.2756
@@ -54,10 +55,6 @@ class StampFacts:
     item_no: str
     pages: int
     unit_code: str
-
-
-def cn_date(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def compact_date(value: dt.date | None) -> str:

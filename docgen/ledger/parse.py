@@ -23,6 +23,7 @@ from docgen import caseno, chars, idnumber
 from docgen.errors import ValidationError
 from docgen.ledger.fields import FIELDS, FieldSpec
 from docgen.ledger.reader import Cell, LedgerSheet, RawRow
+from docgen.pairs import shown, split_pair
 from docgen.vocab import (
     CATEGORY_GROUPS,
     COMBINED_FLAGS,
@@ -559,11 +560,12 @@ def parse_assignments(
     values: dict[str, Any] = {}
     problems: list[str] = []
     for pair in pairs:
-        name, sep, raw = pair.partition("=")
-        spec = field_by_name(name.strip()) if sep else None
-        if spec is None:
-            problems.append(f"“{pair[:40]}”：应写成 字段=值，字段名如 信访人、问题类别、办结时限")
+        split = split_pair(pair)
+        spec = field_by_name(split[0]) if split else None
+        if split is None or spec is None:
+            problems.append(f"“{shown(pair)}”：应写成 字段=值，字段名如 信访人、问题类别、办结时限")
             continue
+        raw = split[1]
         try:
             values[spec.name] = parse_value(spec, raw, ctx)
         except ValueError as exc:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from docgen import chars
+from docgen import chars, dates
 from docgen.clocks import HolidayCalendar, due_dates
 from docgen.errors import DocgenError, ValidationError
 from docgen.model import Case
@@ -22,8 +22,8 @@ _ITEM_SPLIT = re.compile(r"[\n；;]+")
 
 
 def cn_date(day: dt.date | None) -> str:
-    """2024年6月10日 (no zero padding), or the blank line when unknown."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else BLANK
+    """docgen.dates.cn_date with the paper's blank line when unknown."""
+    return dates.cn_date(day, BLANK)
 
 
 def _text(value: str | None) -> str:

@@ -20,11 +20,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
+from docgen import chars
 from docgen.errors import ValidationError
 from docgen.safezip import check_word_zip
 from docgen.typeset.variants import FormatVariant, get_variant, variant_from_category
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ALIGN = {"center": "center", "right": "right", "end": "right", "both": "justify"}
 
 
@@ -50,7 +50,7 @@ _UNBROKEN = re.compile(
 
 
 def _text(value: str) -> str:
-    escaped = html.escape(_INVALID_XML.sub("", value), quote=True)
+    escaped = html.escape(chars.XML_CONTROL.sub("", value), quote=True)
     return _UNBROKEN.sub(lambda m: f'<span class="nb">{m.group()}</span>', escaped)
 
 

@@ -24,6 +24,7 @@ from docgen.archive.cases import CaseFilter, add_follow_up, edit_case, get_case,
 from docgen.archive.ledger_io import load_vocabularies
 from docgen.archive.users import ROLES, add_user, authenticate, disable_user, list_users
 from docgen.archive.workspace import Workspace, acting_as
+from docgen.dates import cn_date
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import parse_assignments, parse_date
@@ -430,7 +431,7 @@ def case_visit(
                       visitors=visitors or None, attitude=attitude or None,
                       content=content or None)  # fmt: skip
         ws.audit("case-visit", target=case_no, session=session)
-    flash(request, f"已登记回访（{day:%Y年%-m月%-d日}）")
+    flash(request, f"已登记回访（{cn_date(day)}）")
     return back(f"/cases/{case_no}")
 
 
