@@ -31,7 +31,6 @@ from docgen.index.model import Hit, IndexDoc, SearchQuery, SearchResult
 from docgen.index.query import Compiler, build_filter, highlight_terms, parse
 from docgen.index.schema import SCHEMA_VERSION, build_schema, date_from_key, key, to_fields
 from docgen.index.snippets import make_snippet
-from docgen.index.writer import FastSegmentWriter
 from docgen.masking import mask_personal
 
 WRITER_LIMIT_MB = 128
@@ -141,7 +140,7 @@ class WhooshIndex:
         delay = 0.02
         while True:
             try:
-                return FastSegmentWriter(ix, limitmb=WRITER_LIMIT_MB)
+                return ix.writer(limitmb=WRITER_LIMIT_MB)  # whoosh's public writer
             except whoosh.index.LockError:
                 if time.monotonic() >= deadline:
                     raise IndexLocked(

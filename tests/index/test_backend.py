@@ -267,36 +267,6 @@ def test_lock_is_retried_then_reported(
     assert impatient.add(small_corpus.docs[:1]) == 1
 
 
-def test_fast_writer_matches_stock_writer(tmp_path: Path, small_corpus: Corpus) -> None:
-    """whoosh only: the lean segment writer writes what whoosh's own writer writes."""
-    from whoosh.writing import SegmentWriter
-
-    from docgen.index.analysis import get_segmenter
-    from docgen.index.schema import build_schema, to_fields
-    from docgen.index.writer import FastSegmentWriter
-
-    schema = build_schema(get_segmenter(DICTIONARY))
-    dumps = []
-    for name, writer_class in (("fast", FastSegmentWriter), ("stock", SegmentWriter)):
-        (tmp_path / name).mkdir()
-        ix = whoosh.index.create_in(str(tmp_path / name), schema)
-        writer = writer_class(ix)
-        for doc in small_corpus.docs:
-            writer.add_document(**to_fields(doc))
-        writer.commit()
-        with ix.reader() as reader:
-            postings = []
-            for fieldname, text in reader.all_terms():
-                m = reader.postings(fieldname, text)
-                postings.append((fieldname, text, list(m.items_as("weight"))))
-                if schema[fieldname].format.supports("positions"):
-                    m = reader.postings(fieldname, text)
-                    postings.append((fieldname, text, list(m.items_as("positions"))))
-            lengths = [reader.doc_field_length(i, "words") for i in range(reader.doc_count())]
-            dumps.append((postings, list(reader.all_stored_fields()), lengths))
-    assert dumps[0] == dumps[1]
-
-
 def test_importing_index_does_not_import_click_or_docgen() -> None:
     code = (
         "import sys, docgen.index; print(sorted(m for m in sys.modules if m == 'click' or "
