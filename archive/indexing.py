@@ -15,6 +15,7 @@ file). A voided paper stays findable, its title marked “（作废）”.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import logging
 from collections.abc import Callable, Iterator
@@ -41,6 +42,7 @@ from index import IndexDoc, SearchError, SearchIndex, open_index
 
 Progress = Callable[[int, int, str], None]  # (done, total, stage), as docgen.papers.make's
 INDEX_STAGE = "更新索引"
+
 log = logging.getLogger("docgen.index")
 
 #: 信访 terms that jieba should keep whole, on top of the catalog's unit names and places.
@@ -85,6 +87,7 @@ def case_doc(case: Case) -> IndexDoc:
         t
         for t in (
             "、".join(p.name for p in people),
+            case.form,
             case.demand,
             case.facts,
             case.unit,
@@ -111,7 +114,16 @@ def case_doc(case: Case) -> IndexDoc:
         flags=tuple(case.flag_labels),
         id_numbers=tuple(p.id_number for p in people if p.id_number),
         phones=tuple(p.phone for p in people if p.phone),
+        persons=tuple(p.name for p in people if p.name),
+        dates=case_dates(case),
     )
+
+
+def case_dates(case: Case) -> dict[str, dt.date]:
+    """The case's named dates for ``--date-field`` (``archive.filters.DATE_FIELD_NAMES``)."""
+    days = {"registered": case.registered_on, "accepted": case.accepted_on,
+            "assigned": case.assigned_on}  # fmt: skip
+    return {name: day for name, day in days.items() if day}
 
 
 def document_doc(root: Path, doc: Document, case: Case) -> IndexDoc:
@@ -136,6 +148,8 @@ def document_doc(root: Path, doc: Document, case: Case) -> IndexDoc:
         phones=tuple(p.phone for p in people if p.phone),
         path=doc.path,
         has_text=bool(text),
+        persons=tuple(p.name for p in people if p.name),
+        dates=case_dates(case) | ({"written": doc.doc_date} if doc.doc_date else {}),
     )
 
 
