@@ -10,6 +10,7 @@ Files and the catalog row land together through ``archive.documents.document_tra
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -24,6 +25,7 @@ from sqlalchemy import select
 
 from archive.cases import get_case
 from archive.documents import NewDocument, document_transaction, sha256_file
+from archive.ocr_queue import TEXT_LAYER, start_worker, worker_running
 from docgen import chars
 from docgen.errors import ValidationError
 from docgen.model import CURRENT, Document
@@ -77,6 +79,8 @@ class AttachResult:
     pages: int
     sha256: str
     docx: str | None = None
+    ocr: bool = False
+    """The file awaits OCR and a background worker is reading it (``archive.ocr_queue``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +91,7 @@ class AttachResult:
             "页数": self.pages,
             "SHA256": self.sha256,
             "docx": self.docx,
+            "后台识别文字": self.ocr,
         }
 
 
@@ -250,6 +255,8 @@ def attach(ws: Any, request: AttachRequest, *, max_bytes: int | None = None) -> 
     folder = ws.case_dir(request.case_no) / "attachments"
     stem = f"{count + 1:03d}-{_safe_stem(request.title)}"
     meta: dict[str, Any] = {"格式": file_type.value, **request.meta}
+    if file_type is FileType.PDF and not _has_text_layer(source):
+        meta[TEXT_LAYER] = False  # a scanned PDF: read by OCR in the background
     docx_rel: str | None = None
     with document_transaction(ws) as txn:
         case = get_case(txn.session, request.case_no)
@@ -292,7 +299,15 @@ def attach(ws: Any, request: AttachRequest, *, max_bytes: int | None = None) -> 
         )
         result = AttachResult(doc.id, request.case_no, doc.path, file_type.value, pages,
                               doc.sha256, docx_rel)  # fmt: skip
+    if file_type.is_image or meta.get(TEXT_LAYER) is False:
+        result = dataclasses.replace(result, ocr=start_worker(ws) or worker_running(ws))
     return result
+
+
+def _has_text_layer(path: Path) -> bool:
+    from archive.indexing import text_of
+
+    return bool(text_of(path).strip())
 
 
 def parse_meta(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:

@@ -119,3 +119,10 @@ def checked_case_filter(
 
     v = check_filters(ws, status=status, category=category, group=group, unit=unit)
     return CaseFilter(status=v.status, category=v.category, group=v.group, unit=v.unit, **rest)
+
+
+def check_case_filter(ws: Any, flt: Any) -> Any:
+    """``flt`` (an ``archive.cases.CaseFilter``) with its vocabulary values checked."""
+    from dataclasses import asdict
+
+    return checked_case_filter(ws, **asdict(flt))

@@ -36,6 +36,7 @@ from archive.index_journal import (
     journal_head,
     save_applied,
 )
+from archive.ocr_queue import ocr_text
 from docgen.model import SUPERSEDED, VOID, Case, Document, IndexJournalEntry
 from docgen.safezip import check_word_zip
 from index import IndexDoc, SearchError, SearchIndex, open_index
@@ -128,7 +129,8 @@ def case_dates(case: Case) -> dict[str, dt.date]:
 
 def document_doc(root: Path, doc: Document, case: Case) -> IndexDoc:
     source = root / doc.meta.get("docx", doc.path) if doc.meta else root / doc.path
-    text = text_of(source)
+    read = ocr_text(root / "index", doc)
+    text = read if read is not None else text_of(source)
     people = case.petitioners
     return IndexDoc(
         doc_id=f"doc:{doc.id}",
@@ -148,6 +150,7 @@ def document_doc(root: Path, doc: Document, case: Case) -> IndexDoc:
         phones=tuple(p.phone for p in people if p.phone),
         path=doc.path,
         has_text=bool(text),
+        ocr=read is not None,
         persons=tuple(p.name for p in people if p.name),
         dates=case_dates(case) | ({"written": doc.doc_date} if doc.doc_date else {}),
     )

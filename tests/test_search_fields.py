@@ -67,7 +67,10 @@ def test_date_range_names_its_field(ws: Workspace) -> None:
     assert _cases(cli, "", "--date-field", "交办", "--from", "2024-03-01",
                   "--to", "2024-03-31") == ["T2024-0002"]  # fmt: skip
     assert _cases(cli, "", "--date-field", "成文", "--from", "2000-01-01") == []  # no papers yet
-    assert "默认值：登记" in cli("search", "--help").output or "登记]" in cli("search", "--help").output
+    assert (
+        "默认值：登记" in cli("search", "--help").output
+        or "登记]" in cli("search", "--help").output
+    )
 
 
 def test_unknown_filter_values_are_refused_with_the_allowed_ones(ws: Workspace) -> None:

@@ -150,3 +150,55 @@ def rebuild_command(backend: str | None, workspace_path: Path | None) -> None:
         advance(0, total)
         count = rebuild_workspace_index(ws, progress=lambda done: advance(done, total))
     click.echo(f"索引已重建：{count} 条（检索后端：{ws.settings.search_backend}）")
+
+
+@index_group.command("ocr")
+@click.option("--worker", is_flag=True, hidden=True, help="后台识别进程（由 attach 启动）")
+@workspace_option
+@handle_errors
+def ocr_command(worker: bool, workspace_path: Path | None) -> None:
+    """识别扫描件与图像 PDF 中的文字并写入索引（attach 已在后台自动进行；中断后再次运行可续做）。"""
+    from archive.ocr_queue import run_pending, worker_running
+
+    ws = open_workspace(workspace_path)
+    if worker:
+        run_pending(ws)
+        return
+    if worker_running(ws):
+        click.echo("后台识别进程正在运行：待识别的扫描件由它处理（docgen index status 查看进度）")
+        return
+    with progress("识别扫描件文字") as advance:
+        read, failed = run_pending(ws, progress=advance)
+    click.echo(f"文字识别完成：识别 {read} 件" + (f"，失败 {failed} 件" if failed else ""))
+
+
+@index_group.command("status")
+@workspace_option
+@json_option
+@handle_errors
+def status_command(workspace_path: Path | None, as_json: bool) -> None:
+    """检索索引状态：条数、待补索引的记录、待识别（OCR）的扫描件。"""
+    from archive.index_journal import applied, behind
+    from archive.ocr_queue import status
+
+    ws = open_workspace(workspace_path)
+    ix = ws.search_index()
+    problem = ix.check()
+    ocr = status(ws)
+    data = {"检索后端": ws.settings.search_backend, "索引条数": None if problem else ix.count(),
+            "需要重建": problem, "索引已追上目录": not behind(ws), "日志位置": applied(ws),
+            **ocr.to_dict()}  # fmt: skip
+
+    def text() -> None:
+        click.echo(f"检索后端：{data['检索后端']}")
+        click.echo(f"索引：{problem}" if problem else f"索引条数：{data['索引条数']}")
+        if not data["索引已追上目录"]:
+            click.echo("索引落后于目录：下一条命令会自动补上（或运行 docgen index rebuild）")
+        rate = f"，平均每页 {ocr.seconds / ocr.pages:.1f} 秒" if ocr.pages else ""
+        click.echo(f"扫描件文字识别：已识别 {ocr.done} 件（{ocr.pages} 页{rate}），"
+                   f"待识别 {ocr.pending} 件，失败 {ocr.failed} 件")  # fmt: skip
+        if ocr.pending:
+            click.echo("后台识别进程运行中" if ocr.running
+                       else "没有识别进程在运行：请运行 docgen index ocr")  # fmt: skip
+
+    emit(data, as_json, text)
