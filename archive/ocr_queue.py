@@ -212,14 +212,24 @@ def start_worker(ws: Any) -> bool:
     if worker_running(ws):
         return False
     env = {**os.environ, "DOCGEN_WORKSPACE": str(ws.root)}
-    subprocess.Popen(
-        [sys.executable, "-m", "docgen", "-w", str(ws.root), "index", "ocr", "--worker"],
+    worker = [sys.executable, "-m", "docgen", "-w", str(ws.root), "index", "ocr", "--worker"]
+    # Started through a short-lived launcher, so the worker is nobody's child here: no zombie,
+    # and it is not tied to this process, its terminal or the web server's process group.
+    subprocess.run(
+        [sys.executable, "-S", "-c", _LAUNCH, *worker],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,
         close_fds=True,
         env=env,
         cwd=str(ws.root),
+        check=False,
+        timeout=30,
     )
     return True
+
+
+_LAUNCH = (
+    "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True, "
+    "stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)"
+)

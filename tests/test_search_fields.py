@@ -24,9 +24,13 @@ def ws(tmp_path: Path, request: pytest.FixtureRequest) -> Workspace:
     settings.search_backend = request.param
     workspace = Workspace.init(tmp_path / "ws", settings)
     rows = [
-        good_row(1, 姓名="李四", 类别="劳动保障") + [dt.date(2023, 12, 8), "来访", None],
-        good_row(2, 姓名="王五", 承办单位="区住建局", 包案领导="刘洋", 类别="房屋拆迁")
-        + [dt.date(2024, 3, 1), "来信", dt.date(2024, 3, 5)],
+        [*good_row(1, 姓名="李四", 类别="劳动保障"), dt.date(2023, 12, 8), "来访", None],
+        [
+            *good_row(2, 姓名="王五", 承办单位="区住建局", 包案领导="刘洋", 类别="房屋拆迁"),
+            dt.date(2024, 3, 1),
+            "来信",
+            dt.date(2024, 3, 5),
+        ],
     ]
     import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", rows, [*HEADERS, *EXTRA]))
     yield workspace
