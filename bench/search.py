@@ -186,7 +186,7 @@ def run_ours_ocr(n: int, tmp: Path) -> dict[str, float]:
 
     ix = open_index(tmp / "ocr", backend="tantivy", dictionary_words=["息诉罢访", "包案领导"])
     wall, cpu = _timed(lambda: ix.rebuild(_ocr_docs(n), batch_size=BATCH))
-    qs = queries(n) + ["保证书 拖欠工资", "人力资源和社会保障局", "息诉罢访 上访"]
+    qs = [*queries(n), "保证书 拖欠工资", "人力资源和社会保障局", "息诉罢访 上访"]
     names = queries(n)[:5]
     qs += [f"信访人:{q}" for q in names]
     ranged = dict(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 6, 30),
