@@ -56,7 +56,7 @@ def search_command(query, category, unit, status, kind, case_no, person, id_numb
     """全文检索：词语、"短语"、AND/OR/NOT、字段:值。
 
     字段：信访人、身份证号、责任单位、包案领导、文号、类型、问题类别、状态、案号、日期，
-    如 信访人:李四、文号:某信交〔2024〕3号。扫描件的文字由 OCR 识别后可检索，摘要注明“扫描件识别文字”。
+    如 信访人:李四、文号:某信交〔2024〕3号。扫描件的文字经识别后可检索，摘要注明“扫描件识别文字”。
     """
     from archive.indexing import hit_dict
     from archive.searching import (
@@ -177,7 +177,7 @@ def ocr_command(worker: bool, workspace_path: Path | None) -> None:
 @json_option
 @handle_errors
 def status_command(workspace_path: Path | None, as_json: bool) -> None:
-    """检索索引状态：条数、待补索引的记录、待识别（OCR）的扫描件。"""
+    """检索索引状态：条数、待补索引的记录、待识别文字的扫描件。"""
     from archive.index_journal import applied, behind
     from archive.ocr_queue import status
 
