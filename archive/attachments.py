@@ -23,10 +23,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction, sha256_file
-from archive.ocr_queue import TEXT_LAYER, start_worker, worker_running
 from docgen import chars
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction, sha256_file
+from docgen.archive.ocr_queue import TEXT_LAYER, start_worker, worker_running
 from docgen.errors import ValidationError
 from docgen.model import CURRENT, Document
 from docgen.safezip import check_word_zip
@@ -305,7 +305,7 @@ def attach(ws: Any, request: AttachRequest, *, max_bytes: int | None = None) -> 
 
 
 def _has_text_layer(path: Path) -> bool:
-    from archive.indexing import text_of
+    from docgen.archive.indexing import text_of
 
     return bool(text_of(path).strip())
 

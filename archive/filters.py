@@ -61,7 +61,7 @@ def check_filters(
     unit: str | None = None,
 ) -> FilterValues:
     """The canonical form of each given filter value, or FilterError naming the allowed ones."""
-    from archive.ledger_io import load_vocabularies
+    from docgen.archive.ledger_io import load_vocabularies
 
     vocabs = load_vocabularies(ws)
     status = _vocab_value(vocabs, "status", status) if status and status.strip() else None
@@ -115,7 +115,7 @@ def checked_case_filter(
     **rest: Any,
 ) -> Any:
     """An ``archive.cases.CaseFilter`` with checked values (``rest``: its other fields)."""
-    from archive.cases import CaseFilter
+    from docgen.archive.cases import CaseFilter
 
     v = check_filters(ws, status=status, category=category, group=group, unit=unit)
     return CaseFilter(status=v.status, category=v.category, group=v.group, unit=v.unit, **rest)

@@ -101,7 +101,7 @@ class OcrStatus:
 
 def _scans(ws: Any) -> list[tuple[int, str, str, str]]:
     """(id, path, sha256, format) of every indexed document that needs OCR."""
-    from archive.indexing import INDEXED
+    from docgen.archive.indexing import INDEXED
 
     with ws.read_session() as session:
         rows = session.execute(
@@ -158,7 +158,7 @@ def _worker_lock(ws: Any) -> Iterator[bool]:
 
 def read_one(ws: Any, doc_id: int, path: str, sha256: str, fmt: str) -> bool:
     """OCR one scan, keep its entry and index it → True when text was read."""
-    from archive import index_journal
+    from docgen.archive import index_journal
     from docgen.errors import DependencyError, DocgenError
     from docgen.ocr import ocr_file
 

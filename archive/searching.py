@@ -21,14 +21,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from archive.filters import (
+from docgen import atomic, chars
+from docgen.archive.filters import (
     DATE_FIELD_NAMES,
     DEFAULT_DATE_FIELD,
     FilterError,
     check_filters,
     one_unit,
 )
-from docgen import atomic, chars
 from docgen.errors import ValidationError
 
 SAVED_FILE = "searches.json"
@@ -58,7 +58,7 @@ class SearchRequest:
 
 def to_query(ws: Any, req: SearchRequest, *, show_personal: bool = False) -> Any:
     """The ``index.SearchQuery`` for ``req`` (FilterError for an unknown value)."""
-    from index import SearchQuery
+    from docgen.index import SearchQuery
 
     if req.date_field not in DATE_FIELD_NAMES:
         raise FilterError(
@@ -83,7 +83,7 @@ def to_query(ws: Any, req: SearchRequest, *, show_personal: bool = False) -> Any
 def search(ws: Any, req: SearchRequest, *, show_personal: bool = False) -> Any:
     """Run ``req`` on the workspace's index → ``index.SearchResult``; a bad query raises
     ValidationError with the index's Chinese message."""
-    from index import SearchError
+    from docgen.index import SearchError
 
     q = to_query(ws, req, show_personal=show_personal)
     try:

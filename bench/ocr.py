@@ -73,10 +73,10 @@ _LAST: list[float] = []
 def attach_latency(tmp: Path) -> float:
     import os
 
-    from archive.attachments import AttachRequest, attach
-    from archive.ledger_io import import_ledger
-    from archive.settings import Settings
-    from archive.workspace import Workspace
+    from docgen.archive.attachments import AttachRequest, attach
+    from docgen.archive.ledger_io import import_ledger
+    from docgen.archive.settings import Settings
+    from docgen.archive.workspace import Workspace
     from tests.conftest import good_row, write_ledger
 
     os.environ["DOCGEN_OCR"] = "off"  # the worker's start is timed below, its work is not waited

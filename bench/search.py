@@ -124,7 +124,7 @@ def run_jieba(n: int, _: Path) -> dict[str, float]:
 
 
 def run_ours(n: int, tmp: Path, backend: str = "whoosh") -> dict[str, float]:
-    from index import SearchQuery, open_index
+    from docgen.index import SearchQuery, open_index
 
     words = [p + u for p in PLACES for u in UNITS] + ["息诉罢访", "包案领导", "联席办"]
     ix = open_index(tmp / "ours", backend=backend, dictionary_words=words)
@@ -182,7 +182,7 @@ def run_ours_ocr(n: int, tmp: Path) -> dict[str, float]:
     """tantivy with OCR text in the index; queries include 信访人: and a --date-field range."""
     import datetime as dt
 
-    from index import SearchQuery, open_index
+    from docgen.index import SearchQuery, open_index
 
     ix = open_index(tmp / "ocr", backend="tantivy", dictionary_words=["息诉罢访", "包案领导"])
     wall, cpu = _timed(lambda: ix.rebuild(_ocr_docs(n), batch_size=BATCH))

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.analysis import TOKEN_RE, has_cjk
-from index.masking import mask_personal
-from index.model import NO_TEXT_MARK, OCR_MARK
-from index.normalize import fold
+from docgen.index.analysis import TOKEN_RE, has_cjk
+from docgen.index.model import NO_TEXT_MARK, OCR_MARK
+from docgen.index.normalize import fold
+from docgen.masking import mask_personal
 
 SNIPPET_CHARS = 120
 LEAD_CHARS = 24

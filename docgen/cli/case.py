@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from archive.case_view import case_detail, case_dict
-from archive.cases import (
+from docgen.archive.case_view import case_detail, case_dict
+from docgen.archive.cases import (
     add_case,
     add_follow_up,
     edit_case,
@@ -17,8 +17,8 @@ from archive.cases import (
     list_cases,
     view,
 )
-from archive.filters import checked_case_filter
-from archive.ledger_io import load_vocabularies
+from docgen.archive.filters import checked_case_filter
+from docgen.archive.ledger_io import load_vocabularies
 from docgen.cli.options import (
     CASE_NO,
     DocgenGroup,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from archive.filters import checked_case_filter
-from archive.ledger_io import ImportResult, export_ledger, import_ledger
+from docgen.archive.filters import checked_case_filter
+from docgen.archive.ledger_io import ImportResult, export_ledger, import_ledger
 from docgen.cli.options import (
     DocgenGroup,
     emit,

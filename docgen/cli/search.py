@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from archive.filters import DATE_FIELD_NAMES, DEFAULT_DATE_FIELD
-from archive.settings import SEARCH_BACKENDS
+from docgen.archive.filters import DATE_FIELD_NAMES, DEFAULT_DATE_FIELD
+from docgen.archive.settings import SEARCH_BACKENDS
 from docgen.cli.options import (
     CASE_NO,
     DocgenCommand,
@@ -58,8 +58,8 @@ def search_command(query, category, unit, status, kind, case_no, person, id_numb
     字段：信访人、身份证号、责任单位、包案领导、文号、类型、问题类别、状态、案号、日期，
     如 信访人:李四、文号:某信交〔2024〕3号。扫描件的文字经识别后可检索，摘要注明“扫描件识别文字”。
     """
-    from archive.indexing import hit_dict
-    from archive.searching import (
+    from docgen.archive.indexing import hit_dict
+    from docgen.archive.searching import (
         SearchRequest,
         save_search,
         saved_search,
@@ -139,7 +139,7 @@ def index_group() -> None:
 @handle_errors
 def rebuild_command(backend: str | None, workspace_path: Path | None) -> None:
     """从档案重建检索索引（分批提交，中断后再次运行可续建）。"""
-    from archive.indexing import count_indexable, rebuild_workspace_index
+    from docgen.archive.indexing import count_indexable, rebuild_workspace_index
 
     ws = open_workspace(workspace_path)
     if backend:
@@ -158,7 +158,7 @@ def rebuild_command(backend: str | None, workspace_path: Path | None) -> None:
 @handle_errors
 def ocr_command(worker: bool, workspace_path: Path | None) -> None:
     """识别扫描件与图像 PDF 中的文字并写入索引（attach 已在后台自动进行；中断后再次运行可续做）。"""
-    from archive.ocr_queue import run_pending, worker_running
+    from docgen.archive.ocr_queue import run_pending, worker_running
 
     ws = open_workspace(workspace_path)
     if worker:
@@ -178,8 +178,8 @@ def ocr_command(worker: bool, workspace_path: Path | None) -> None:
 @handle_errors
 def status_command(workspace_path: Path | None, as_json: bool) -> None:
     """检索索引状态：条数、待补索引的记录、待识别文字的扫描件。"""
-    from archive.index_journal import applied, behind
-    from archive.ocr_queue import status
+    from docgen.archive.index_journal import applied, behind
+    from docgen.archive.ocr_queue import status
 
     ws = open_workspace(workspace_path)
     ix = ws.search_index()

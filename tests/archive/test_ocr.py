@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from archive.attachments import AttachRequest, attach
-from archive.documents import sha256_file
-from archive.ledger_io import import_ledger
-from archive.ocr_queue import pending, status
-from archive.settings import SEARCH_BACKENDS, Settings
-from archive.workspace import Workspace
+from docgen.archive.attachments import AttachRequest, attach
+from docgen.archive.documents import sha256_file
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.ocr_queue import pending, status
+from docgen.archive.settings import SEARCH_BACKENDS, Settings
+from docgen.archive.workspace import Workspace
+from docgen.index import OCR_MARK
 from docgen.ocr import ocr_file, tidy
-from index import OCR_MARK
 from tests.conftest import Cli, good_row, write_ledger
 from tests.ocr_pages import page_lines, render_page, words_of
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import func, select
 
-from archive.dossier.samples import make_scan
+from docgen.archive.dossier.samples import make_scan
 from docgen.model import AuditEntry, Case, Document
 from docgen.web import create_app
 from tests.conftest import good_row, write_ledger
@@ -447,7 +447,7 @@ def test_paper_preview_stores_nothing_and_takes_no_number(web_ws, as_role) -> No
 
 
 def test_archivist_seals_the_dossier_when_the_office_has_a_seal(web_ws, as_role) -> None:  # type: ignore[no-untyped-def]
-    from archive.sealing import make_office_seal
+    from docgen.archive.sealing import make_office_seal
 
     archivist = as_role("dangan")
     assert 'name="seal"' not in archivist.get(f"/cases/{CASE}").text  # no seal yet: no option
@@ -482,7 +482,7 @@ def test_ledger_paging(as_role, tmp_path) -> None:  # type: ignore[no-untyped-de
 
 
 def test_search_page_lists_saved_searches_and_refuses_unknown_values(as_role, web_ws) -> None:  # type: ignore[no-untyped-def]
-    from archive.searching import SearchRequest, save_search
+    from docgen.archive.searching import SearchRequest, save_search
 
     save_search(web_ws, "劳保欠薪", SearchRequest("工资", category="劳动保障"))
     clerk = as_role("wenshu")
