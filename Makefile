@@ -3,7 +3,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-APT_PKGS := fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils qpdf libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 libreoffice-writer-nogui postgresql chromium chromium-driver
+APT_PKGS := fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai poppler-utils qpdf libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 libreoffice-writer-nogui postgresql chromium chromium-driver tesseract-ocr tesseract-ocr-chi-sim
 
 LOCK    := requirements.lock
 

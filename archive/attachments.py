@@ -10,6 +10,7 @@ Files and the catalog row land together through ``archive.documents.document_tra
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -25,6 +26,7 @@ from sqlalchemy import select
 from docgen import chars
 from docgen.archive.cases import get_case
 from docgen.archive.documents import NewDocument, document_transaction, sha256_file
+from docgen.archive.ocr_queue import TEXT_LAYER, start_worker, worker_running
 from docgen.errors import ValidationError
 from docgen.model import CURRENT, Document
 from docgen.pairs import parse_pairs
@@ -81,6 +83,8 @@ class AttachResult:
     pages: int
     sha256: str
     docx: str | None = None
+    ocr: bool = False
+    """The file awaits OCR and a background worker is reading it (``archive.ocr_queue``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +95,7 @@ class AttachResult:
             "页数": self.pages,
             "SHA256": self.sha256,
             "docx": self.docx,
+            "后台识别文字": self.ocr,
         }
 
 
@@ -254,6 +259,8 @@ def attach(ws: Workspace, request: AttachRequest, *, max_bytes: int | None = Non
     folder = ws.case_dir(request.case_no) / "attachments"
     stem = f"{count + 1:03d}-{_safe_stem(request.title)}"
     meta: dict[str, Any] = {"格式": file_type.value, **request.meta}
+    if file_type is FileType.PDF and not _has_text_layer(source):
+        meta[TEXT_LAYER] = False  # a scanned PDF: read by OCR in the background
     docx_rel: str | None = None
     with document_transaction(ws) as txn:
         case = get_case(txn.session, request.case_no)
@@ -296,7 +303,15 @@ def attach(ws: Workspace, request: AttachRequest, *, max_bytes: int | None = Non
         )
         result = AttachResult(doc.id, request.case_no, doc.path, file_type.value, pages,
                               doc.sha256, docx_rel)  # fmt: skip
+    if file_type.is_image or meta.get(TEXT_LAYER) is False:
+        result = dataclasses.replace(result, ocr=start_worker(ws) or worker_running(ws))
     return result
+
+
+def _has_text_layer(path: Path) -> bool:
+    from docgen.archive.indexing import text_of
+
+    return bool(text_of(path).strip())
 
 
 def parse_meta(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ file). A voided paper stays findable, its title marked “（作废）”.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import logging
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ from docgen.archive.index_journal import (
     journal_head,
     save_applied,
 )
+from docgen.archive.ocr_queue import ocr_text
 from docgen.archive.tables import IndexJournalEntry
 from docgen.index import IndexDoc, SearchError, SearchIndex, open_index
 from docgen.model import SUPERSEDED, VOID, Case, Document
@@ -42,6 +44,7 @@ from docgen.safezip import check_word_zip
 
 Progress = Callable[[int, int, str], None]  # (done, total, stage), as docgen.archive.papers's
 INDEX_STAGE = "更新索引"
+
 log = logging.getLogger("docgen.index")
 
 #: 信访 terms that jieba should keep whole, on top of the catalog's unit names and places.
@@ -89,6 +92,7 @@ def case_doc(case: Case) -> IndexDoc:
         t
         for t in (
             "、".join(p.name for p in people),
+            case.form,
             case.demand,
             case.facts,
             case.unit,
@@ -115,12 +119,22 @@ def case_doc(case: Case) -> IndexDoc:
         flags=tuple(case.flag_labels),
         id_numbers=tuple(p.id_number for p in people if p.id_number),
         phones=tuple(p.phone for p in people if p.phone),
+        persons=tuple(p.name for p in people if p.name),
+        dates=case_dates(case),
     )
+
+
+def case_dates(case: Case) -> dict[str, dt.date]:
+    """The case's named dates for ``--date-field`` (``archive.filters.DATE_FIELD_NAMES``)."""
+    days = {"registered": case.registered_on, "accepted": case.accepted_on,
+            "assigned": case.assigned_on}  # fmt: skip
+    return {name: day for name, day in days.items() if day}
 
 
 def document_doc(root: Path, doc: Document, case: Case) -> IndexDoc:
     source = root / doc.meta.get("docx", doc.path) if doc.meta else root / doc.path
-    text = text_of(source)
+    read = ocr_text(root / "index", doc)
+    text = read if read is not None else text_of(source)
     people = case.petitioners
     return IndexDoc(
         doc_id=f"doc:{doc.id}",
@@ -140,6 +154,9 @@ def document_doc(root: Path, doc: Document, case: Case) -> IndexDoc:
         phones=tuple(p.phone for p in people if p.phone),
         path=doc.path,
         has_text=bool(text),
+        ocr=read is not None,
+        persons=tuple(p.name for p in people if p.name),
+        dates=case_dates(case) | ({"written": doc.doc_date} if doc.doc_date else {}),
     )
 
 

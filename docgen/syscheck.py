@@ -12,6 +12,7 @@ system Python (``python3 -m docgen.syscheck``) before the virtualenv exists, and
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ class Need:
     program: bool = False
 
 
+CHI_SIM = "/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata"  # a file: checked by path
+
 # Sonames are the ones WeasyPrint's cffi bindings open (weasyprint/text/ffi.py, checked on 70).
 NEEDS = (
     Need("libgobject-2.0.so.0", "libglib2.0-0", "WeasyPrint 排版"),
@@ -37,11 +40,15 @@ NEEDS = (
     Need("pdftotext", "poppler-utils", "PDF 文字提取（测试）", program=True),
     Need("qpdf", "qpdf", "PDF 结构检查（测试）", program=True),
     Need("soffice", "libreoffice-writer-nogui", "LibreOffice 对照排版（测试与基准）", program=True),
+    Need("tesseract", "tesseract-ocr", "扫描件文字识别（OCR）", program=True),
+    Need(CHI_SIM, "tesseract-ocr-chi-sim", "扫描件简体中文识别数据（OCR）", program=True),
 )
 
 
 def _present(need: Need) -> bool:
     if need.program:
+        if need.name.startswith("/"):
+            return os.path.isfile(need.name)
         return shutil.which(need.name) is not None
     try:
         ctypes.CDLL(need.name)

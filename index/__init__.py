@@ -69,7 +69,7 @@ from docgen.index.errors import (
     QueryTooLong,
     SearchError,
 )
-from docgen.index.model import Hit, IndexDoc, SearchQuery, SearchResult
+from docgen.index.model import DATE_FIELDS, OCR_MARK, Hit, IndexDoc, SearchQuery, SearchResult
 
 if TYPE_CHECKING:
     from docgen.index.analysis import ANALYZER_NAME
@@ -93,7 +93,9 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ANALYZER_NAME",
     "BACKENDS",
+    "DATE_FIELDS",
     "MAX_QUERY_CHARS",
+    "OCR_MARK",
     "SCHEMA_VERSION",
     "Hit",
     "IndexDoc",

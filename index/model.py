@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,6 +42,21 @@ class IndexDoc:
     path: str = ""
     """Path of the file inside the workspace (shown in hits, not searched)."""
     has_text: bool = True
+    persons: Sequence[str] = ()
+    """Names of the 信访人 (``信访人:`` queries, ``person`` filter; matched whole)."""
+    dates: Mapping[str, dt.date] = field(default_factory=dict)
+    """Named dates (keys from :data:`DATE_FIELDS`) for ``SearchQuery.date_field`` ranges."""
+    ocr: bool = False
+    """``text`` was read from the image by OCR (snippets say so)."""
+
+
+OCR_MARK = "（扫描件识别文字）"
+"""Starts the snippet of a hit whose text was read from a scan by OCR."""
+NO_TEXT_MARK = "（无文字内容，按元数据命中）"
+"""The snippet of a hit with no text (a scan not read yet, or read as empty)."""
+
+DATE_FIELDS = ("registered", "accepted", "assigned", "written")
+"""Named date fields a document may carry besides ``date`` (the caller gives them meaning)."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +71,17 @@ class SearchQuery:
     case_no: str | None = None
     section: int | None = None
     flag: str | None = None
+    person: str | None = None
+    """信访人 name, matched whole (folded)."""
+    id_number: str | None = None
+    """身份证号, matched whole."""
+    leader: str | None = None
+    doc_no: str | None = None
+    """文号, matched whole."""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    date_field: str = "date"
+    """Which date ``date_from``/``date_to`` apply to: ``"date"`` or one of :data:`DATE_FIELDS`."""
     limit: int = 20
     show_personal: bool = False
     """Show ID numbers and phone numbers in snippets unmasked."""
@@ -81,6 +105,8 @@ class Hit:
     score: float
     snippet: str
     highlights: tuple[tuple[int, int], ...] = field(default=())
+    ocr: bool = False
+    """The text matched was read from a scan by OCR (the snippet starts with :data:`OCR_MARK`)."""
 
     def marked(self, open_mark: str = "【", close_mark: str = "】") -> str:
         """The snippet with each highlight wrapped in the given marks (ANSI codes work too)."""

@@ -9,7 +9,8 @@ Syntax (Chinese-aware, case-insensitive for Latin letters):
 * ``A AND B``, ``A OR B``, ``NOT A`` / ``-A``, brackets ``( )``.
 * ``field:value`` / ``field:"two words"`` with fields: ``title``/题名, ``case``/案号/案件编号,
   ``docno``/文号, ``id``/身份证, ``phone``/电话, ``kind``/类型, ``section``/卷, ``category``/类别,
-  ``unit``/单位, ``leader``/领导, ``status``/状态, ``flag``/标记, ``date``/日期 (``2024``,
+  ``unit``/单位, ``leader``/领导, ``status``/状态, ``flag``/标记, ``person``/信访人 (a name,
+  whole; ``李*`` for a prefix), ``date``/日期 (``2024``,
   ``2024-06``, ``2024-06-10``, ``2024-01-01..2024-06-30``). Unknown prefixes are plain text.
 * Identifiers (案件编号, 文号, 身份证号, phone numbers) match whole; when no document carries the
   exact value it matches as a prefix (``XF2024``, ``110105``); ``value*`` forces a prefix.
@@ -30,7 +31,7 @@ from whoosh.reading import IndexReader
 from docgen.index import synonyms
 from docgen.index.analysis import CJK_CHARS, Segmenter, SingleChar, has_cjk, query_grams
 from docgen.index.errors import QuerySyntaxError, QueryTooLong
-from docgen.index.model import SearchQuery
+from docgen.index.model import DATE_FIELDS, SearchQuery
 from docgen.index.schema import date_key, key
 
 MAX_QUERY_CHARS = 200
@@ -49,11 +50,12 @@ FIELD_ALIASES: dict[str, str] = {
     "unit": "unit", "单位": "unit", "责任单位": "unit",
     "leader": "leader", "领导": "leader", "包案领导": "leader",
     "status": "status", "状态": "status",
+    "person": "person", "信访人": "person", "姓名": "person",
     "flag": "flag", "标记": "flag",
     "date": "date", "日期": "date",
 }  # fmt: skip
 _KEYWORD_FIELDS = {"kind": "kind", "section": "section", "category": "category", "unit": "unit"}
-_KEYWORD_FIELDS |= {"leader": "leader", "status": "status", "flag": "flags"}
+_KEYWORD_FIELDS |= {"leader": "leader", "status": "status", "flag": "flags", "person": "persons"}
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 _CJK_GAP = re.compile(rf"(?<=[{CJK_CHARS}])\s+(?=[{CJK_CHARS}])")
 _IDENT_RE = re.compile(r"[0-9a-z][0-9a-z\-_/.]*")
@@ -379,24 +381,31 @@ def filter_terms(q: SearchQuery) -> list[tuple[str, str]]:
         ("case_no", q.case_no),
         ("flags", q.flag),
         ("section", str(q.section) if q.section is not None else None),
+        ("leader", q.leader),
+        ("persons", q.person),
+        ("ids", q.id_number),
+        ("ids", q.doc_no),
     )
-    return [(name, key(value)) for name, value in wanted if value]
+    return [(name, key(value)) for name, value in wanted if value and key(value)]
 
 
-def date_bounds(q: SearchQuery) -> tuple[int | None, int | None] | None:
-    """The date filter of ``q`` as (start, end) date keys, either open; None without one."""
+def date_bounds(q: SearchQuery) -> tuple[str, int | None, int | None] | None:
+    """The date filter of ``q`` as (index field, start, end) with date keys, either end open;
+    None without one. An unknown ``date_field`` raises ValueError."""
     if not (q.date_from or q.date_to):
         return None
+    if q.date_field != "date" and q.date_field not in DATE_FIELDS:
+        raise ValueError(f"unknown date field {q.date_field!r}; expected date or {DATE_FIELDS}")
     start = date_key(q.date_from) if q.date_from else None
     end = date_key(q.date_to) if q.date_to else None
-    return start, end
+    return q.date_field, start, end
 
 
 def build_filter(q: SearchQuery) -> wq.Query | None:
     """Exact-value filters of ``q`` as one whoosh query (None when there are none)."""
     parts: list[wq.Query] = [wq.Term(name, value) for name, value in filter_terms(q)]
     if (bounds := date_bounds(q)) is not None:
-        parts.append(wq.NumericRange("date", *bounds))
+        parts.append(wq.NumericRange(*bounds))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

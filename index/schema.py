@@ -11,9 +11,10 @@ words      jieba words, frequencies     ranking boost
 title      grams with positions, stored ``title:`` queries, display
 ids        keywords                     案件编号, 文号, 身份证号, phones: whole or prefix
 case_no    ID, stored                   filter, ``case:``
-kind, section, category, unit, leader, status, flags: keyword filters (stored where shown)
+kind, section, category, unit, leader, status, flags, persons: keyword filters (stored where shown)
 date       NUMERIC yyyymmdd, stored     range filter, ``newest`` order
-text, path, has_text: stored only       snippets and display
+registered, accepted, assigned, written: NUMERIC yyyymmdd, ``SearchQuery.date_field`` ranges
+text, path, has_text, ocr: stored only  snippets and display
 ========== ============================ =================================================
 """
 
@@ -29,10 +30,10 @@ from whoosh.compat import dumps
 from whoosh.system import pack_uint
 
 from docgen.index.analysis import GramTokenizer, Segmenter, WordTokenizer, gram_positions
-from docgen.index.model import IndexDoc
+from docgen.index.model import DATE_FIELDS, IndexDoc
 from docgen.index.normalize import fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when fields or their meaning change; an index with another version must be rebuilt."""
 
 
@@ -101,10 +102,13 @@ def build_schema(segmenter: Segmenter) -> fields.Schema:
         leader=fields.ID(stored=True),
         status=fields.ID(stored=True),
         flags=_keyword(),
+        persons=_keyword(),
         date=fields.NUMERIC(int, bits=32, signed=False, stored=True),
+        **{name: fields.NUMERIC(int, bits=32, signed=False) for name in DATE_FIELDS},
         text=fields.STORED(),
         path=fields.STORED(),
         has_text=fields.STORED(),
+        ocr=fields.STORED(),
     )
 
 
@@ -146,11 +150,16 @@ def to_fields(doc: IndexDoc) -> dict[str, Any]:
         "leader": key(doc.leader) or None,
         "status": key(doc.status) or None,
         "flags": [key(f) for f in doc.flags if f] or None,
+        "persons": [key(p) for p in doc.persons if key(p)] or None,
         "date": date_key(doc.date) if doc.date else None,
         "text": doc.text,
         "path": doc.path,
         "has_text": doc.has_text,
+        "ocr": doc.ocr,
     }
+    for name in DATE_FIELDS:
+        day = doc.dates.get(name)
+        values[name] = date_key(day) if day else None
     # Stored display values keep the caller's spelling; indexed values are folded.
     for name, original in (("case_no", doc.case_no), ("kind", doc.kind)):
         if original:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docgen.index.analysis import TOKEN_RE, has_cjk
+from docgen.index.model import NO_TEXT_MARK, OCR_MARK
 from docgen.index.normalize import fold
 from docgen.masking import mask_personal
 
@@ -99,3 +100,17 @@ def make_snippet(
         if s >= start and e <= end
     )
     return prefix + body + suffix, spans
+
+
+def hit_snippet(
+    text: str, has_text: bool, ocr: bool, terms: list[str], show_personal: bool
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The snippet a hit shows (both backends): the text's best window, said to be OCR text when
+    it was read from a scan, or :data:`NO_TEXT_MARK` when there is no text."""
+    if not (has_text and text):
+        return NO_TEXT_MARK, ()
+    snippet, spans = make_snippet(text, terms, show_personal=show_personal)
+    if not ocr:
+        return snippet, spans
+    n = len(OCR_MARK)
+    return OCR_MARK + snippet, tuple((s + n, e + n) for s, e in spans)

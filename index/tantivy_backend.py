@@ -29,15 +29,15 @@ from tantivy import Occur, Query
 from docgen.index import layout
 from docgen.index.analysis import ANALYZER_NAME, Segmenter, gram_tokens
 from docgen.index.errors import IndexLocked, IndexNeedsRebuild, QuerySyntaxError
-from docgen.index.model import Hit, IndexDoc, SearchQuery, SearchResult
+from docgen.index.model import DATE_FIELDS, Hit, IndexDoc, SearchQuery, SearchResult
 from docgen.index.query import highlight_terms, parse
 from docgen.index.schema import date_from_key, key, to_fields
-from docgen.index.snippets import make_snippet
+from docgen.index.snippets import hit_snippet
 from docgen.index.tantivy_query import TantivyCompiler, build_filter
 from docgen.masking import mask_personal
 
 BACKEND = "tantivy"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of :func:`build_schema`'s fields; bump when they or their meaning change."""
 
 WRITER_HEAP = 64_000_000
@@ -46,7 +46,8 @@ REBUILD_HEAP = 192_000_000
 """Writer memory for ``rebuild``; tantivy flushes a segment when it is full (bounds memory)."""
 
 _CORRUPT = "索引文件损坏或不完整，需要重建索引（docgen index rebuild）"
-_KEYWORDS = ("case_no", "kind", "section", "category", "unit", "leader", "status", "flags")
+_KEYWORDS = ("case_no", "kind", "section", "category", "unit", "leader", "status", "flags",
+             "persons")  # fmt: skip
 
 
 def _is_read_error(exc: BaseException) -> bool:
@@ -68,6 +69,8 @@ def build_schema() -> tantivy.Schema:
     for name in _KEYWORDS:
         b.add_text_field(name, tokenizer_name="raw", index_option="basic")
     b.add_unsigned_field("date", indexed=True, fast=True)
+    for name in DATE_FIELDS:
+        b.add_unsigned_field(name, indexed=True, fast=True)
     b.add_bytes_field("store", stored=True)
     return b.build()
 
@@ -90,6 +93,7 @@ def _display(doc: IndexDoc) -> bytes:
             doc.kind,
             doc.section,
             doc.has_text,
+            doc.ocr,
         ],
         ensure_ascii=False,
     ).encode("utf-8")
@@ -110,8 +114,9 @@ def to_document(doc: IndexDoc, segmenter: Segmenter) -> tantivy.Document:
         value = values[name]
         for item in value if isinstance(value, list) else (value,) if value else ():
             out.add_text(name, item)
-    if values["date"]:
-        out.add_unsigned("date", values["date"])
+    for name in ("date", *DATE_FIELDS):
+        if values[name]:
+            out.add_unsigned(name, values[name])
     out.add_bytes("store", _display(doc))
     return out
 
@@ -359,13 +364,10 @@ class TantivyIndex:
         return SearchResult(hits=hits, total=total)
 
     def _hit(self, stored: tantivy.Document, score: float, terms: list[str], q: SearchQuery) -> Hit:
-        doc_id, case_no, title, text, day, path, kind, section, has_text = json.loads(
+        doc_id, case_no, title, text, day, path, kind, section, has_text, ocr = json.loads(
             stored.get_first("store")
         )
-        if has_text and text:
-            snippet, spans = make_snippet(text, terms, show_personal=q.show_personal)
-        else:
-            snippet, spans = "（无文字内容，按元数据命中）", ()
+        snippet, spans = hit_snippet(text, has_text, ocr, terms, q.show_personal)
         return Hit(
             doc_id=doc_id,
             case_no=case_no,
@@ -378,6 +380,7 @@ class TantivyIndex:
             score=score,
             snippet=snippet,
             highlights=spans,
+            ocr=bool(ocr),
         )
 
 

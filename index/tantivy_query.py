@@ -163,10 +163,12 @@ def date_query(schema: tantivy.Schema, value: str) -> Query:
     return _date_range(schema, start, end)
 
 
-def _date_range(schema: tantivy.Schema, start: int | None, end: int | None) -> Query:
+def _date_range(
+    schema: tantivy.Schema, start: int | None, end: int | None, field: str = "date"
+) -> Query:
     if start is None and end is None:
-        return Query.exists_query("date")
-    return Query.range_query(schema, "date", tantivy.FieldType.Unsigned, start, end)
+        return Query.exists_query(field)
+    return Query.range_query(schema, field, tantivy.FieldType.Unsigned, start, end)
 
 
 def build_filter(schema: tantivy.Schema, q: SearchQuery) -> Query | None:
@@ -176,7 +178,8 @@ def build_filter(schema: tantivy.Schema, q: SearchQuery) -> Query | None:
         for name, value in filter_terms(q)
     ]
     if (bounds := date_bounds(q)) is not None:
-        parts.append(_date_range(schema, *bounds))
+        field, start, end = bounds
+        parts.append(_date_range(schema, start, end, field))
     if not parts:
         return None
     combined = Query.boolean_query([(Occur.Must, p) for p in parts])

@@ -30,7 +30,7 @@ from docgen.index.errors import IndexLocked, IndexNeedsRebuild
 from docgen.index.model import Hit, IndexDoc, SearchQuery, SearchResult
 from docgen.index.query import Compiler, build_filter, highlight_terms, parse
 from docgen.index.schema import SCHEMA_VERSION, build_schema, date_from_key, key, to_fields
-from docgen.index.snippets import make_snippet
+from docgen.index.snippets import hit_snippet
 from docgen.masking import mask_personal
 
 WRITER_LIMIT_MB = 128
@@ -281,11 +281,9 @@ class WhooshIndex:
         self, stored: dict[str, Any], score: float | None, terms: list[str], q: SearchQuery
     ) -> Hit:
         has_text = bool(stored.get("has_text", True))
+        ocr = bool(stored.get("ocr", False))
         text = stored.get("text") or ""
-        if has_text and text:
-            snippet, spans = make_snippet(text, terms, show_personal=q.show_personal)
-        else:
-            snippet, spans = "（无文字内容，按元数据命中）", ()
+        snippet, spans = hit_snippet(text, has_text, ocr, terms, q.show_personal)
         title = stored.get("title") or ""
         section = stored.get("section")
         return Hit(
@@ -300,4 +298,5 @@ class WhooshIndex:
             score=float(score or 0.0),
             snippet=snippet,
             highlights=spans,
+            ocr=ocr,
         )

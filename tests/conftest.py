@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from tests.pg_cluster import Catalogs
 
 pytest_plugins = ["tests.pg_cluster"]  # catalog_backend, catalog_url: SQLite and PostgreSQL
+
+# Scans attached by tests are not read by a background OCR worker (it would outlive the test's
+# folders and load both cores); the OCR tests turn it on (tests/archive/test_ocr.py).
+os.environ["DOCGEN_OCR"] = "off"
 
 HEADERS = ["序号", "信访件编号", "姓名", "身份证号码", "电话", "家庭住址", "类别", "反映问题",
            "承办单位", "包案领导", "受理日期", "限办日期", "目前状态"]  # fmt: skip

@@ -10,7 +10,6 @@ import click
 
 from docgen.archive.case_view import case_detail, case_dict
 from docgen.archive.cases import (
-    CaseFilter,
     add_case,
     add_follow_up,
     edit_case,
@@ -18,6 +17,7 @@ from docgen.archive.cases import (
     list_cases,
     view,
 )
+from docgen.archive.filters import checked_case_filter
 from docgen.archive.ledger_io import load_vocabularies
 from docgen.cli.options import (
     CASE_NO,
@@ -32,7 +32,7 @@ from docgen.cli.options import (
     workspace_option,
 )
 from docgen.ledger.parse import parse_assignments
-from docgen.vocab import ATTITUDES, CATEGORIES, STATUSES
+from docgen.vocab import ATTITUDES, CATEGORIES, GROUPS, STATUSES
 
 
 @click.group("case", cls=DocgenGroup)
@@ -41,18 +41,20 @@ def case_group() -> None:
 
 
 @case_group.command("list")
-@click.option("--status", type=click.Choice(STATUSES), help="按状态筛选")
-@click.option("--category", type=click.Choice(CATEGORIES), help="按问题类别筛选")
-@click.option("--unit", help="责任单位（含此文字）")
+@click.option("--status", help=f"按状态筛选：{'、'.join(STATUSES)}（也认常用写法，如 在办）")
+@click.option("--category", help=f"按问题类别筛选：{'、'.join(CATEGORIES)}")
+@click.option("--group", help=f"按归类筛选：{'、'.join(GROUPS)}")
+@click.option("--unit", help="责任单位（含此文字，简称按对照表）")
 @click.option("--leader", help="包案领导（含此文字）")
 @click.option("--overdue", is_flag=True, help="只列出已超期的案件")
 @workspace_option
 @json_option
 @handle_errors
-def list_command(status, category, unit, leader, overdue, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]
-    """列出案件（含办结时限与超期标记）。"""
+def list_command(status, category, group, unit, leader, overdue, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]
+    """列出案件（含办结时限与超期标记）；不认识的筛选值会被拒绝并列出可选值。"""
     ws = open_workspace(workspace_path)
-    flt = CaseFilter(status=status, category=category, unit=unit, leader=leader, overdue=overdue)
+    flt = checked_case_filter(ws, status=status, category=category, group=group, unit=unit,
+                              leader=leader, overdue=overdue)  # fmt: skip
     with ws.read_session() as session:
         rows = [case_dict(v) for v in list_cases(session, ws.calendar, flt)]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from docgen.archive.cases import CaseFilter
+from docgen.archive.filters import checked_case_filter
 from docgen.archive.ledger_io import ImportResult, export_ledger, import_ledger
 from docgen.cli.options import (
     DocgenGroup,
@@ -126,8 +126,9 @@ def _print_import(result: ImportResult, skip_invalid: bool) -> None:
     "file", type=click.Path(path_type=Path, dir_okay=False), help="导出的 .xlsx 或 .csv 文件"
 )
 @click.option("--status", help="只导出该状态的案件")
-@click.option("--category", help="只导出该问题类别")
-@click.option("--unit", help="只导出责任单位含此文字的案件")
+@click.option("--category", help="只导出该问题类别（写归类名如“组织人事问题类”时按归类）")
+@click.option("--group", help="只导出该归类：组织人事、民生、其它遗留")
+@click.option("--unit", help="只导出责任单位含此文字的案件（简称按对照表）")
 @click.option("--overdue", is_flag=True, help="只导出已超期的案件")
 @workspace_option
 @handle_errors
@@ -135,12 +136,17 @@ def export_command(
     file: Path,
     status: str | None,
     category: str | None,
+    group: str | None,
     unit: str | None,
     overdue: bool,
     workspace_path: Path | None,
 ) -> None:
-    """导出台账：.xlsx（中文表头、冻结首行、日期单元格）或 .csv（Excel 可直接打开，中文不乱码）。"""
+    """导出台账：.xlsx（中文表头、冻结首行、日期单元格）或 .csv（Excel 可直接打开，中文不乱码）。
+
+    不认识的状态、类别、归类或责任单位会被拒绝并列出可选值。
+    """
     ws = open_workspace(workspace_path)
-    flt = CaseFilter(status=status, category=category, unit=unit, overdue=overdue)
+    flt = checked_case_filter(ws, status=status, category=category, group=group, unit=unit,
+                              overdue=overdue)  # fmt: skip
     count = export_ledger(ws, file, flt)
     click.echo(f"已导出 {count} 件案件：{file}")

@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from docgen.archive.case_view import case_dict
 from docgen.archive.cases import CaseFilter, add_follow_up, edit_case, get_case, page_cases, view
+from docgen.archive.filters import DATE_FIELD_NAMES, DEFAULT_DATE_FIELD, check_case_filter
 from docgen.archive.ledger_io import load_vocabularies
 from docgen.archive.users import ROLES, add_user, authenticate, disable_user, list_users
 from docgen.archive.workspace import Workspace, acting_as
@@ -131,6 +132,7 @@ def _filter(status, category, group, unit, leader, flag, overdue) -> CaseFilter:
 
 
 def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
+    flt = check_case_filter(ws, flt)
     with ws.session() as session:
         result = page_cases(session, ws.calendar, flt, max(page, 1), PAGE_SIZE)
         total = result.total
@@ -289,10 +291,11 @@ def export_download(request: Request) -> Response:
     from docgen.archive.ledger_io import export_ledger
 
     ws = ws_of(request)
+    flt = check_case_filter(ws, _q(request).filter)
     fd, name = tempfile.mkstemp(prefix="docgen-export-", suffix=".xlsx")
     os.close(fd)
     out = Path(name)
-    count = export_ledger(ws, out, _q(request).filter)
+    count = export_ledger(ws, out, flt)
     ws.audit("ledger-export", detail=f"{count} 件")
     from starlette.background import BackgroundTask
 
@@ -679,8 +682,10 @@ def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
 
 
 def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
+    """/search and /api/search: the query parameters → ``archive.searching.search`` (the CLI's
+    checks: unknown filter values are refused with the allowed ones)."""
     from docgen.archive.indexing import hit_dict
-    from docgen.index import SearchError, SearchQuery
+    from docgen.archive.searching import SearchRequest, search
 
     p = request.query_params
     text = p.get("q", "").strip()
@@ -699,20 +704,30 @@ def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
         limit = min(max(int(p.get("limit", "20")), 1), 500)
     except ValueError:
         limit = 20
-    q = SearchQuery(text, category=p.get("category") or None, unit=p.get("unit") or None,
-                    status=p.get("status") or None, kind=p.get("kind") or None,
-                    case_no=p.get("case") or None, date_from=day("from"), date_to=day("to"),
-                    limit=limit, show_personal=show)  # fmt: skip
-    try:
-        result = ws.search_index().search(q)
-    except SearchError as exc:
-        raise ValidationError(exc.message) from None
+    req = SearchRequest(text, category=p.get("category") or None, unit=p.get("unit") or None,
+                        status=p.get("status") or None, kind=p.get("kind") or None,
+                        case_no=p.get("case") or None, person=p.get("person") or None,
+                        id_number=p.get("id_number") or None, leader=p.get("leader") or None,
+                        doc_no=p.get("doc_no") or None,
+                        date_field=p.get("date_field") or DEFAULT_DATE_FIELD,
+                        date_from=day("from"), date_to=day("to"), limit=limit)  # fmt: skip
+    result = search(ws, req, show_personal=show)
     rows = []
     for h in result.hits:
         row = hit_dict(h)
         row["片段"] = _segments(h.snippet, h.highlights)
         rows.append(row)
     return {"q": text, "总数": result.total, "结果": rows}
+
+
+def saved_links(ws: Workspace) -> list[tuple[str, str]]:
+    """(name, /search URL) of every saved search, for the search page."""
+    from urllib.parse import urlencode
+
+    from docgen.archive.searching import request_params, saved_searches
+
+    return [(name, "/search?" + urlencode(request_params(req)))
+            for name, req in saved_searches(ws).items()]  # fmt: skip
 
 
 def _segments(snippet: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
@@ -734,9 +749,12 @@ def api_search(request: Request) -> dict[str, Any]:
 
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request) -> Response:
-    data = search_data(ws_of(request), request)
+    ws = ws_of(request)
+    data = search_data(ws, request)
     return render(request, "search.html", {"data": data, "p": request.query_params,
-                                           "categories": CATEGORIES, "statuses": STATUSES})  # fmt: skip
+                                           "categories": CATEGORIES, "statuses": STATUSES,
+                                           "date_fields": DATE_FIELD_NAMES,
+                                           "saved": saved_links(ws)})  # fmt: skip
 
 
 # --- users (管理员) --------------------------------------------------------------------------------

@@ -480,3 +480,17 @@ def test_ledger_paging(as_role, tmp_path) -> None:  # type: ignore[no-untyped-de
     assert [c["案件编号"] for c in first["案件"][:3]] == ["PG-1", "PG-2", "PG-3"]
     page = clerk.get("/cases?unit=&page=2").text
     assert "第 2 / 2 页" in page and 'href="/cases"' in page
+
+
+def test_search_page_lists_saved_searches_and_refuses_unknown_values(as_role, web_ws) -> None:  # type: ignore[no-untyped-def]
+    from docgen.archive.searching import SearchRequest, save_search
+
+    save_search(web_ws, "劳保欠薪", SearchRequest("工资", category="劳动保障"))
+    clerk = as_role("wenshu")
+    page = clerk.get("/search").text
+    assert "保存的检索" in page and "劳保欠薪" in page
+    assert "/search?q=%E5%B7%A5%E8%B5%84&amp;category=" in page
+    r = clerk.get("/api/search?q=工资&status=在审")
+    assert r.status_code == 400 and "状态“在审”不是可选值" in r.json()["error"]
+    r = clerk.get("/api/cases?status=在审")
+    assert r.status_code == 400 and "办理中" in r.json()["error"]
