@@ -133,7 +133,7 @@ def test_id_number_queries_stay_out_of_logs(
     with ws.read_session() as session:
         from sqlalchemy import select
 
-        from docgen.model import AuditEntry
+        from docgen.archive.tables import AuditEntry
 
         details = " ".join(f"{a.target} {a.detail}" for a in session.scalars(select(AuditEntry)))
     assert id_number not in details
