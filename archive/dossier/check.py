@@ -292,7 +292,7 @@ def _closed(case, docs, report, calendar, root, today) -> None:  # type: ignore[
     if not pledged:
         printed = "（已打印保证书，但未附信访人签字的扫描件）" if pledges else ""
         report.add(Rule.CLOSED_NO_GUARANTEE, f"案件已办结，但没有信访人的息诉罢访保证书{printed}："
-                   "请附信访人签字的保证书扫描件（--kind 息诉罢访保证书，或 attach --doc-no 附在打印件后）",
+                   "请附信访人签字的保证书扫描件（--kind 息诉罢访保证书）",
                    section=int(Section.REPLY_AND_FOLLOW_UP))  # fmt: skip
     if not any(d.kind == FOLLOW_UP for d in docs) and not case.follow_ups:
         report.add(Rule.CLOSED_NO_FOLLOW_UP, "案件已办结，但没有回访记录：请生成或附加回访记录",

@@ -252,8 +252,8 @@ def read_declaration(path: Path) -> PaperType:
     if not isinstance(raw_fields, list):
         raise r.fail("fields", "应为 [[fields]] 表的列表")
     fields = tuple(_field(path, f, n) for n, f in enumerate(raw_fields, 1))
-    keys = [f.key for f in fields] + [f.label for f in fields]
-    if dup := next((k for k in keys if keys.count(k) > 1 and k), None):
+    keys = [k for f in fields for k in {f.key, f.label}]
+    if dup := next((k for k in keys if keys.count(k) > 1), None):
         raise r.fail("fields", f"中“{dup}”重复")
     case_fields = r.texts("case_fields")
     if stray := [k for k in case_fields if k not in CASE_FIELDS]:
