@@ -78,7 +78,7 @@ def _types_data(types: dict[str, PaperType]) -> list[dict[str, object]]:
 @json_option
 @handle_errors
 def types_command(workspace_path: Path | None, as_json: bool) -> None:
-    """列出文书类型及其字段（来自案件 / 必填 / 可选），含工作区 templates/ 中自定义的类型。"""
+    """列出文书类型及其字段（来自案件 / 必填 / 可选），含工作区模板目录中自定义的类型。"""
     rows = _types_data(paper_types(_templates_dir(workspace_path)))
 
     def text() -> None:
@@ -287,7 +287,7 @@ def check_command(target: str, workspace_path: Path | None) -> None:
 @json_option
 @handle_errors
 def new_type_command(name: str, source: str, workspace_path: Path | None, as_json: bool) -> None:
-    """新建本单位的文书类型：在工作区 templates/ 中生成声明（.toml）和模板副本（.docx），
+    """新建本单位的文书类型：在工作区模板目录中生成声明（.toml）和模板副本（.docx），
     修改后用 docgen paper check 名称 检查。"""
     from docgen.papers.declare import scaffold_type
 

@@ -57,6 +57,7 @@ from docgen.papers.registry import (
     get_paper_type,
     kinds_where,
 )
+from docgen.vocab import UNIT_ALIASES
 
 Progress = Callable[[int, int, str], None]
 Confirm = Callable[[int, str, str], bool]  # (numbers to use, first 文号, last 文号) → go on?
@@ -181,14 +182,17 @@ def plan_context(
 def doc_code(ws: Any, paper: PaperType, ctx: Mapping[str, Any]) -> str | None:
     """The 文号 代字 of ``paper`` (None: it has no 文号). A paper issued by another organ than the
     workspace's (``code_from = "issuer"``, e.g. a 查办报告 from the 责任单位) takes that organ's
-    代字: the clerk's 发文代字, else the workspace's ``unit_codes`` entry, else the organ's name."""
+    代字: the clerk's 发文代字, else the workspace's ``unit_codes`` entry, else the organ's short
+    name (区人社局 for 区人力资源和社会保障局) or its name, whichever is a valid 代字."""
     if paper.code_suffix is None:
         return None
     sender = str(ctx.get("sender") or "")
     if paper.code_from != "issuer" or sender in ("", ws.settings.org, BLANK):
         return paper.doc_code(ws.settings.code)
     code = caseno.clean(str(ctx.get(SENDER_CODE) or "") or ws.settings.unit_codes.get(sender, ""))
-    code = code or caseno.clean(sender)
+    if not code:
+        names = sorted((short for short, full in UNIT_ALIASES.items() if full == sender), key=len)
+        code = next((n for n in (sender, *names) if not caseno.code_problem(n)), sender)
     if bad := caseno.code_problem(code):
         raise ValidationError(f"{paper.name}的{bad}（{sender}；可用 --set 发文代字=… 指定）")
     return paper.doc_code(code)
