@@ -22,8 +22,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction, sha256_file
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction, sha256_file
 from docgen import chars
 from docgen.errors import ValidationError
 from docgen.model import CURRENT, Document

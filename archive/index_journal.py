@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from archive.dossier.check import DOSSIER_SECTION
+from docgen.archive.dossier.check import DOSSIER_SECTION
 from docgen import atomic
 from docgen.model import Case, Document, IndexJournalEntry, Petitioner
 

@@ -7,7 +7,7 @@ docgen nor archive, yet its search snippets must be masked by the same rules. Ev
 
 from __future__ import annotations
 
-from index.masking import (
+from docgen.index.masking import (
     Leak,
     Redaction,
     find_leaks,

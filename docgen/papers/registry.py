@@ -18,7 +18,7 @@ from typing import Any
 
 from docgen.errors import NotFoundError, ValidationError
 from docgen.vocab import Section
-from templates import TEMPLATES_DIR
+from docgen.templates import TEMPLATES_DIR
 
 BLANK = "________"  # printed where an optional value is missing, to be filled in by hand
 BUNDLED_DIR = TEMPLATES_DIR / "papers"

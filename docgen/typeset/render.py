@@ -18,7 +18,7 @@ from docgen.typeset.fetcher import FolderFetcher
 from docgen.typeset.html_to_pdf import import_weasyprint, write_pdf
 from docgen.typeset.stylesheet import build_css
 from docgen.typeset.variants import FormatVariant
-from templates import TEMPLATES_DIR
+from docgen.templates import TEMPLATES_DIR
 
 
 @dataclass(frozen=True)

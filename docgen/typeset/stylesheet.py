@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from docgen.fonts import ResolvedFont, css_font_stack, font_face_css
 from docgen.typeset import variants as v
-from templates import TEMPLATES_DIR
+from docgen.templates import TEMPLATES_DIR
 
 STYLESHEET = TEMPLATES_DIR / "styles" / "gb9704.css"
 

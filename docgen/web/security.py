@@ -17,8 +17,8 @@ from typing import Any
 
 from fastapi import Request
 
-from archive.users import ACTION_LABELS, UserInfo, get_active_user, may
-from archive.workspace import Workspace, acting_as
+from docgen.archive.users import ACTION_LABELS, UserInfo, get_active_user, may
+from docgen.archive.workspace import Workspace, acting_as
 from docgen import atomic
 
 SECRET_FILE = ".web-secret"

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from docgen.typeset import variants as v
-from templates.styles.build_base import LINE_TWIPS, base_path, mm_to_twips
+from docgen.templates.styles.build_base import LINE_TWIPS, base_path, mm_to_twips
 
 PAPERS_DIR = Path(__file__).resolve().parent
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from docx import Document as DocxDocument
 
-from archive.dossier import Rule
-from archive.dossier.build import check_workspace_case
-from archive.workspace import Workspace
+from docgen.archive.dossier import Rule
+from docgen.archive.dossier.build import check_workspace_case
+from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.papers.fill import PAPERS_DIR
 from docgen.papers.registry import PAPER_TYPES, read_declaration
@@ -177,7 +177,7 @@ def test_an_offices_own_type_from_scaffold_to_paper(populated: Workspace) -> Non
 def test_only_a_signed_pledge_counts_for_a_closed_case(populated: Workspace) -> None:
     file_complete_case(populated, CASE)
     with populated.session() as session:
-        from archive.cases import get_case
+        from docgen.archive.cases import get_case
 
         for doc in get_case(session, CASE).documents:
             if doc.kind == "息诉罢访保证书":

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from archive.seal.errors import SignatureError
+from docgen.seal.errors import SignatureError
 from docgen.atomic import write_bytes as atomic_write
 
 KEY_FILE = "office-key.pem"
