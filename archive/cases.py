@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from docgen.archive.catalog import serialize_writers
 from docgen import caseno, chars
+from docgen.archive.catalog import serialize_writers
 from docgen.caseno import natural_key
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import ConflictError, NotFoundError, ValidationError

@@ -36,11 +36,16 @@ from docgen.archive.cases import get_case
 from docgen.archive.documents import sha256_file
 from docgen.archive.numbering import allocate_doc_no
 from docgen.archive.outputs import check_output
-from docgen.redact import find_leaks, pdf_leaks, redact_text
-from docgen.seal.xobject import is_signed
-from docgen.archive.sealing import latest_dossier, office_keys, office_seal, seal_paper_file, seal_path
+from docgen.archive.sealing import (
+    latest_dossier,
+    office_keys,
+    office_seal,
+    seal_paper_file,
+    seal_path,
+)
 from docgen.errors import DocgenError
-from docgen.masking import mask_name
+from docgen.masking import find_leaks, mask_name, pdf_leaks, redact_text
+from docgen.seal.xobject import is_signed
 
 LETTER_FILE = "报送函.pdf"
 DOSSIER_DIR = "卷宗"

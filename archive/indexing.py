@@ -35,9 +35,9 @@ from docgen.archive.index_journal import (
     journal_head,
     save_applied,
 )
+from docgen.index import IndexDoc, SearchError, SearchIndex, open_index
 from docgen.model import SUPERSEDED, VOID, Case, Document, IndexJournalEntry
 from docgen.safezip import check_word_zip
-from docgen.index import IndexDoc, SearchError, SearchIndex, open_index
 
 Progress = Callable[[int, int, str], None]  # (done, total, stage), as docgen.archive.papers's
 INDEX_STAGE = "更新索引"

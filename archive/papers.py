@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docgen import caseno
 from docgen.archive.cases import CaseFilter, get_case, list_cases
 from docgen.archive.documents import (
     DocumentTransaction,
@@ -44,7 +45,6 @@ from docgen.archive.register import (
     split_doc_no,
 )
 from docgen.archive.timeline import link_visits
-from docgen import caseno
 from docgen.errors import DocgenError, ValidationError
 from docgen.model import CURRENT, SUPERSEDED, Case, DocNumberCounter, Document
 from docgen.papers.context import case_context, paper_context, recorded_facts

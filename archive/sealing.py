@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from docgen.archive.cases import get_case
 from docgen.archive.documents import FileBatch, file_transaction, scratch_dir, sha256_file
 from docgen.archive.outputs import check_output
+from docgen.model import Case, Document
 from docgen.seal import (
     KeyPair,
     PdfaReport,
@@ -60,7 +61,6 @@ from docgen.seal import (
 )
 from docgen.seal.keys import CERT_FILE, KEY_FILE
 from docgen.seal.locate import text_lines
-from docgen.model import Case, Document
 
 SEAL_DIR = "seal"
 SEAL_FILE = "office-seal.pdf"

@@ -25,9 +25,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from docgen.archive.documents import sha256_file
-from docgen.seal import SignatureError, VerifyResult, verify_pdf
-from docgen.seal.keys import CERT_FILE, KEY_FILE
-from docgen.seal.xobject import is_signed
 from docgen.archive.sealing import (
     KEY_ACTIONS,
     KEYS_DIR,
@@ -37,6 +34,9 @@ from docgen.archive.sealing import (
 )
 from docgen.archive.workspace import CATALOG_FILE
 from docgen.model import DOCX_SHA256, AuditEntry, Document, row_checksum
+from docgen.seal import SignatureError, VerifyResult, verify_pdf
+from docgen.seal.keys import CERT_FILE, KEY_FILE
+from docgen.seal.xobject import is_signed
 
 OTHER_CERT = "签名证书不是指定的单位证书"
 

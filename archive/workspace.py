@@ -28,6 +28,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from docgen import atomic, caseno
 from docgen.archive import index_journal
 from docgen.archive.catalog import (
     BUSY_TIMEOUT_S,
@@ -40,7 +41,6 @@ from docgen.archive.catalog import (
 )
 from docgen.archive.documents import recover_batches
 from docgen.archive.settings import SETTINGS_FILE, Settings
-from docgen import atomic, caseno
 from docgen.clocks import HolidayCalendar
 from docgen.errors import ConflictError, ValidationError, WorkspaceError
 from docgen.model import AuditEntry, Document

@@ -111,7 +111,7 @@ def main() -> None:
     cluster = None
     os.environ.setdefault("PGPASSFILE", str(tmp / "pgpass"))
     mp.get_context("forkserver").set_forkserver_preload(
-        ["docgen.archive.papers", "docgen.typeset.render", "archive.workspace"]
+        ["docgen.archive.papers", "docgen.typeset.render", "docgen.archive.workspace"]
     )
     try:
         if args.pg_url:

@@ -34,12 +34,12 @@ ROUND_GAP = dt.timedelta(days=40)  # the second round of papers is dated later
 def setup(tmp: Path, dpi: int, quality: int):  # type: ignore[no-untyped-def]
     from docgen.archive.attachments import AttachRequest, attach
     from docgen.archive.dossier.demo import DEMO_PAPERS
-    from docgen.dossier.images import image_to_pdf
     from docgen.archive.dossier.samples import make_scan
     from docgen.archive.ledger_io import import_ledger
+    from docgen.archive.papers import MakeOptions, make_paper
     from docgen.archive.settings import Settings
     from docgen.archive.workspace import Workspace
-    from docgen.archive.papers import MakeOptions, make_paper
+    from docgen.dossier.images import image_to_pdf
     from docgen.sample import write_sample_ledger
 
     ws = Workspace.init(tmp / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))

@@ -76,10 +76,10 @@ if TYPE_CHECKING:
     from docgen.index.query import MAX_QUERY_CHARS
     from docgen.index.schema import SCHEMA_VERSION
 
-# Loaded on first use: the analysis (jieba, whoosh) costs ~1 s, and ``index.masking`` (imported by
+# Loaded on first use: the analysis (jieba, whoosh) costs ~1 s, and ``docgen.masking`` (imported by
 # docgen for its mask rules) must not pay it.
-_LAZY = {"ANALYZER_NAME": "index.analysis", "MAX_QUERY_CHARS": "index.query",
-         "SCHEMA_VERSION": "index.schema"}  # fmt: skip
+_LAZY = {"ANALYZER_NAME": "docgen.index.analysis", "MAX_QUERY_CHARS": "docgen.index.query",
+         "SCHEMA_VERSION": "docgen.index.schema"}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

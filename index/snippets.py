@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docgen.index.analysis import TOKEN_RE, has_cjk
-from docgen.index.masking import mask_personal
 from docgen.index.normalize import fold
+from docgen.masking import mask_personal
 
 SNIPPET_CHARS = 120
 LEAD_CHARS = 24

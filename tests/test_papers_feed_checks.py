@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from docgen.archive.dossier.build import check_workspace_case
 from docgen.archive.dossier.check import Rule
+from docgen.archive.papers import MakeOptions, make_paper
 from docgen.archive.workspace import Workspace
 from docgen.model import Document
-from docgen.archive.papers import MakeOptions, make_paper
 
 BLANKS_OK = MakeOptions(allow_blank=True)  # no 交办函 made: its 文号 left to fill in by hand
 CLAUSES = {"协议条款": "一次性给予救助金2万元；信访人撤回复查申请"}

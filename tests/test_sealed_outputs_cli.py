@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from docgen.archive.documents import sha256_file
 from docgen.archive.dossier.demo import file_demo_case
-from docgen.seal import check_pdfa, verify_pdf
 from docgen.archive.workspace import Workspace
+from docgen.seal import check_pdfa, verify_pdf
 from tests.conftest import Cli
 
 PASS = "测试口令-签章"

@@ -40,8 +40,12 @@ from sqlalchemy import select
 
 from docgen.archive.attachments import FileType, detect_type
 from docgen.archive.cases import get_case
-from docgen.archive.documents import DocumentTransaction, NewDocument, document_transaction, sha256_file
-from docgen.dossier import pages as P
+from docgen.archive.documents import (
+    DocumentTransaction,
+    NewDocument,
+    document_transaction,
+    sha256_file,
+)
 from docgen.archive.dossier.check import (
     DOSSIER_KIND,
     DOSSIER_SECTION,
@@ -51,12 +55,13 @@ from docgen.archive.dossier.check import (
     defect_text,
     voided_documents,
 )
+from docgen.dossier import pages as P
 from docgen.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
 from docgen.dossier.fonts import share_font_programs
 from docgen.dossier.images import image_to_pdf
-from docgen.typeset.pdf_output import pdf_bytes
 from docgen.errors import DocgenError
 from docgen.model import Document
+from docgen.typeset.pdf_output import pdf_bytes
 from docgen.vocab import Section
 
 

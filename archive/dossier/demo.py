@@ -14,9 +14,9 @@ from typing import Any
 from docgen.archive.attachments import AttachRequest, attach
 from docgen.archive.cases import add_follow_up, edit_case, get_case
 from docgen.archive.dossier.build import BuildOptions, build_dossier, check_workspace_case
-from docgen.dossier.images import image_to_pdf
 from docgen.archive.dossier.samples import make_scan
 from docgen.archive.papers import make_paper
+from docgen.dossier.images import image_to_pdf
 
 COMPLETE_CASE = "XF2024-0003"  # has exactly one 交办函, from the demo's batch
 INCOMPLETE_CASE = "XF2024-0002"

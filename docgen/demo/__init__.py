@@ -15,9 +15,9 @@ from docgen.archive.dossier.demo import COMPLETE_CASE
 from docgen.archive.ledger_io import export_ledger, import_ledger
 from docgen.archive.settings import Settings
 from docgen.archive.workspace import Workspace
+from docgen.demo.papers import demo_papers
 from docgen.demo.seal import demo_seal
 from docgen.papers.context import cn_date
-from docgen.demo.papers import demo_papers
 from docgen.sample import write_sample_ledger
 
 Echo = Callable[[str], None]

@@ -15,8 +15,6 @@ from sqlalchemy import select
 
 from docgen.archive.cases import get_case
 from docgen.archive.export import ExportResult, export_package
-from docgen.seal import read_archival_metadata
-from docgen.seal.keys import KEY_FILE
 from docgen.archive.sealing import (
     keys_dir,
     latest_dossier,
@@ -29,6 +27,8 @@ from docgen.archive.sealing import (
 )
 from docgen.archive.verify import verify_file, verify_workspace
 from docgen.model import Case, Document
+from docgen.seal import read_archival_metadata
+from docgen.seal.keys import KEY_FILE
 
 # DEMO ONLY. A real office creates its key with `docgen seal keygen` and a passphrase nobody can
 # read in source code; this one exists so that `make demo` runs without a prompt.

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import NotFoundError, ValidationError
-from docgen.vocab import Section
 from docgen.templates import TEMPLATES_DIR
+from docgen.vocab import Section
 
 BLANK = "________"  # printed where an optional value is missing, to be filled in by hand
 BUNDLED_DIR = TEMPLATES_DIR / "papers"

@@ -27,6 +27,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from docgen.atomic import write_bytes as atomic_write
 from docgen.seal.errors import DependencyError, SealError
 from docgen.seal.geometry import (
     Matrix,
@@ -42,7 +43,6 @@ from docgen.seal.geometry import (
     wobbly_circle,
 )
 from docgen.seal.glyphs import Glyph, OutlineFont, open_font
-from docgen.atomic import write_bytes as atomic_write
 
 MAX_DIAMETER_MM = 45.0
 MIN_DIAMETER_MM = 20.0

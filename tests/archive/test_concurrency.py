@@ -34,7 +34,9 @@ TODAY = dt.date(2024, 6, 20)
 
 def _context() -> mp.context.BaseContext:
     ctx = mp.get_context("forkserver")  # children fork from a warm server, not from pytest
-    ctx.set_forkserver_preload(["docgen.archive.papers", "docgen.typeset.render", "archive.workspace"])
+    ctx.set_forkserver_preload(
+        ["docgen.archive.papers", "docgen.typeset.render", "docgen.archive.workspace"]
+    )
     return ctx
 
 
@@ -204,7 +206,7 @@ def test_sqlite_writer_waiting_past_the_busy_timeout_is_told_in_chinese(
     import docgen.archive.catalog
 
     import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", [good_row(1)]))
-    monkeypatch.setattr(archive.catalog, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(docgen.archive.catalog, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(workspace.root / "catalog.sqlite", isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another desk in the middle of a long write

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from docgen.archive.export import ExportError, export_package
-from docgen.redact import find_leaks
 from docgen.archive.sealing import make_office_seal, seal_dossier
 from docgen.archive.workspace import Workspace
+from docgen.masking import find_leaks
 from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import CASE_NO, ID_NUMBER, PHONE, add_case, store
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from docgen.seal import SealError, SignatureError, read_archival_metadata, verify_pdf
 from docgen.archive.sealing import (
     keys_dir,
     make_office_keys,
@@ -21,6 +20,7 @@ from docgen.archive.sealing import (
     seal_stored_dossier,
 )
 from docgen.archive.workspace import Workspace
+from docgen.seal import SealError, SignatureError, read_archival_metadata, verify_pdf
 from tests.archive.test_seal_support import make_font, render_paper
 
 PASS = "测试口令-sealing-2024"

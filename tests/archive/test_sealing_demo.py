@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from docgen.seal import verify_pdf
 from docgen.archive.sealing import keys_dir
 from docgen.archive.verify import verify_workspace
 from docgen.archive.workspace import Workspace
 from docgen.demo.seal import DEMO_PASSPHRASE, demo_seal
+from docgen.seal import verify_pdf
 from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import CASE_NO, add_case, document_row, store
 

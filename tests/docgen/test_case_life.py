@@ -13,15 +13,20 @@ from sqlalchemy import select
 
 from docgen.archive.attachments import AttachError, AttachRequest, attach
 from docgen.archive.cases import edit_case, get_case
-from docgen.archive.dossier.build import BuildOptions, back_note_statement, check_workspace_case, load_plan
+from docgen.archive.dossier.build import (
+    BuildOptions,
+    back_note_statement,
+    check_workspace_case,
+    load_plan,
+)
 from docgen.archive.dossier.check import Rule
 from docgen.archive.dossier.samples import make_pdf_scan
+from docgen.archive.papers import MakeOptions, make_paper, revise_paper
 from docgen.archive.register import doc_register, void_paper
 from docgen.archive.timeline import case_timeline, status_as_of, statuses_as_of
 from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.model import AuditEntry, Document
-from docgen.archive.papers import MakeOptions, make_paper, revise_paper
 from tests.conftest import Cli
 
 CASE = "XF2024-0001"  # accepted 2024-09-25, due 2024-11-25

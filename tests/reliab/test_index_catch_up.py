@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from docgen.archive.verify import verify_workspace
 from docgen.archive.workspace import Workspace
-from docgen.sample import write_sample_ledger
 from docgen.index import open_index
+from docgen.sample import write_sample_ledger
 from tests.archive.dossier_helpers import blank_pdf
 from tests.conftest import Cli
 

@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from docgen.archive.cases import get_case
 from docgen.archive.documents import NewDocument, document_transaction
-from docgen.seal import generate_keypair
 from docgen.archive.sealing import (
     keys_dir,
     load_seal,
@@ -23,6 +22,7 @@ from docgen.archive.sealing import (
 )
 from docgen.archive.verify import Severity, verify_workspace
 from docgen.archive.workspace import CATALOG_FILE, Workspace
+from docgen.seal import generate_keypair
 from tests.archive.dossier_helpers import blank_pdf
 from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import add_case, store
