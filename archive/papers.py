@@ -14,6 +14,7 @@ import os
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docgen import caseno
 from docgen.archive.cases import CaseFilter, get_case, list_cases
 from docgen.archive.documents import (
     DocumentTransaction,
@@ -52,7 +54,15 @@ from docgen.errors import DocgenError, ValidationError
 from docgen.model import CURRENT, SUPERSEDED, Case, Document
 from docgen.papers.context import case_context, paper_context, recorded_facts
 from docgen.papers.fill import render_paper, resolve_template
-from docgen.papers.registry import BLANK, CASE_FIELDS, OUTCOME_TEXT, PaperType, get_paper_type
+from docgen.papers.registry import (
+    BLANK,
+    CASE_FIELDS,
+    SENDER_CODE,
+    PaperType,
+    get_paper_type,
+    kinds_where,
+)
+from docgen.vocab import UNIT_ALIASES
 
 if TYPE_CHECKING:
     from docgen.archive.sealing import Sealing
@@ -140,7 +150,7 @@ def _assign_doc_no(session: Session, case: Case) -> str | None:
         select(Document.doc_no)
         .where(
             Document.case_id == case.id,
-            Document.kind == "交办函",
+            Document.kind.in_(kinds_where("assignment")),
             Document.doc_no.is_not(None),
             Document.state == CURRENT,
         )
@@ -163,9 +173,27 @@ def plan_context(
     )  # fmt: skip
     ctx = paper_context(paper, base, values)
     ctx["recorded_facts"] = recorded_facts(paper, values)
-    if "outcome" in ctx:
-        ctx["outcome_text"] = OUTCOME_TEXT.get(ctx["outcome"], ctx["outcome"])
+    ctx["doc_code"] = doc_code(ws, paper, ctx) or ""
     return ctx
+
+
+def doc_code(ws: Workspace, paper: PaperType, ctx: Mapping[str, Any]) -> str | None:
+    """The 文号 代字 of ``paper`` (None: it has no 文号). A paper issued by another organ than the
+    workspace's (``code_from = "issuer"``, e.g. a 查办报告 from the 责任单位) takes that organ's
+    代字: the clerk's 发文代字, else the workspace's ``unit_codes`` entry, else the organ's short
+    name (区人社局 for 区人力资源和社会保障局) or its name, whichever is a valid 代字."""
+    if paper.code_suffix is None:
+        return None
+    sender = str(ctx.get("sender") or "")
+    if paper.code_from != "issuer" or sender in ("", ws.settings.org, BLANK):
+        return paper.doc_code(ws.settings.code)
+    code = caseno.clean(str(ctx.get(SENDER_CODE) or "") or ws.settings.unit_codes.get(sender, ""))
+    if not code:
+        names = sorted((short for short, full in UNIT_ALIASES.items() if full == sender), key=len)
+        code = next((n for n in (sender, *names) if not caseno.code_problem(n)), sender)
+    if bad := caseno.code_problem(code):
+        raise ValidationError(f"{paper.name}的{bad}（{sender}；可用 --set 发文代字=… 指定）")
+    return paper.doc_code(code)
 
 
 def missing_case_values(paper: PaperType, ctx: Mapping[str, Any]) -> list[str]:
@@ -181,7 +209,7 @@ def check_against_case(
     accepted with --force (for the audit log)."""
     if not options.new:
         refuse_remake(session, case, paper.name)
-    problems = date_problems(case, paper.name, day, ws.calendar)
+    problems = date_problems(case, paper, day, ws.calendar)
     if problems and not options.force:
         raise ValidationError(
             f"{paper.name}的成文日期与案件 {case.case_no} 矛盾：{'；'.join(problems)}。"
@@ -262,10 +290,10 @@ def commit_papers(
 
     Rendered files are hard-linked into place, so after a rollback they are still there to retry.
     """
-    code = paper.doc_code(ws.settings.code)
     planned = []
     with document_transaction(ws) as txn:
         for case_no, ctx, rendered in items:
+            code = ctx["doc_code"]
             case = get_case(txn.session, case_no)
             if not (options and options.new) and current_papers(txn.session, case, paper.name):
                 raise _AlreadyMade(case_no)
@@ -321,16 +349,14 @@ def _record_paper(
 def _case_follows_paper(session: Session, paper: PaperType, case: Case, doc: Document,
                         ctx: Mapping[str, Any], today: dt.date) -> None:  # fmt: skip
     """What issuing the paper records on the case: the 交办日期, the 回访 it writes up."""
-    if paper.name == "交办函" and case.assigned_on is None:
+    if paper.assignment and case.assigned_on is None:
         case.assigned_on = today
-    elif paper.name == "回访记录":
+    if paper.records_visit:
         link_visits(session, case)
 
 
-def _expected(
-    ws: Workspace, session: Session, paper: PaperType, today: dt.date, offset: int = 0
-) -> str:
-    return expected_doc_no(session, paper.doc_code(ws.settings.code), today.year, offset)
+def _expected(session: Session, ctx: Mapping[str, Any], today: dt.date, offset: int = 0) -> str:
+    return expected_doc_no(session, ctx["doc_code"], today.year, offset)
 
 
 OPTIMISTIC_TRIES = 4  # renders against an expected 文号 before rendering under the write lock
@@ -353,7 +379,7 @@ def make_paper(
     """Make one paper for one case (see the module docstring); ``today`` is its 成文日期 (the
     文号 year follows it). Another writer taking the expected 文号 is retried with backoff, and
     in the end rendered under the write lock: contention never fails a paper."""
-    paper = get_paper_type(type_name)
+    paper = get_paper_type(type_name, ws.templates_dir)
     today = today or dt.date.today()
     options = options or MakeOptions()
     for attempt in range(OPTIMISTIC_TRIES):
@@ -361,7 +387,7 @@ def make_paper(
             case = get_case(session, case_no)
             ctx = plan_context(ws, session, paper, case, values or {}, today)
             ctx["forced_over"] = check_against_case(ws, session, paper, case, ctx, today, options)
-            ctx["doc_no"] = _expected(ws, session, paper, today)
+            ctx["doc_no"] = _expected(session, ctx, today)
         with scratch_dir(ws) as scratch:
             rendered = render_job(_job(ws, paper, case_no, ctx, scratch), typesetter)
             try:
@@ -378,11 +404,11 @@ def _make_locked(
     typesetter: Any, options: MakeOptions,
 ) -> MadePaper:  # fmt: skip
     """Plan, number, render and record in one write transaction: the number cannot go stale."""
-    code = paper.doc_code(ws.settings.code)
     with scratch_dir(ws) as scratch, document_transaction(ws) as txn:
         case = get_case(txn.session, case_no)
         ctx = plan_context(ws, txn.session, paper, case, values, today)
         ctx["forced_over"] = check_against_case(ws, txn.session, paper, case, ctx, today, options)
+        code = ctx["doc_code"]
         doc_no = allocate_doc_no(txn.session, code, today.year) if code else None
         ctx["doc_no"] = doc_no or ""
         rendered = render_job(_job(ws, paper, case_no, ctx, scratch), typesetter)
@@ -427,7 +453,7 @@ def revise_paper(
                 f"{label} 已于 {receipt.meta['送达时间']} 送达（{paper_ref(receipt)}），不能更正；"
                 "请作废后重新发文"
             )
-        paper = get_paper_type(doc.kind)
+        paper = get_paper_type(doc.kind, ws.templates_dir)
         case = get_case(session, doc.case.case_no)
         merged = _given_values(paper, doc.meta or {}) | dict(values or {})
         day = day or doc.doc_date or dt.date.today()
@@ -567,12 +593,13 @@ def make_papers(
     work with the count of 文号 the batch expects to use; answering False cancels the batch."""
     import multiprocessing
 
-    paper = get_paper_type(type_name)
+    paper = get_paper_type(type_name, ws.templates_dir)
     today = today or dt.date.today()
     options = options or MakeOptions()
     batch_options = MakeOptions(True, options.force, options.allow_blank)  # remakes skipped here
     result = BatchResult()
     jobs: list[RenderJob] = []
+    planned: Counter[str] = Counter()  # 文号 expected per 代字 (units issue under their own)
     with ws.session() as session:
         views = list_cases(session, ws.calendar, flt, today)
         have = set() if options.new else cases_with_current(session, paper.name)
@@ -587,7 +614,8 @@ def make_papers(
                 ctx["forced_over"] = check_against_case(
                     ws, session, paper, view.case, ctx, today, batch_options
                 )
-                ctx["doc_no"] = _expected(ws, session, paper, today, len(jobs))
+                ctx["doc_no"] = _expected(session, ctx, today, planned[ctx["doc_code"]])
+                planned[ctx["doc_code"]] += 1
                 jobs.append(_job(ws, paper, view.case.case_no, ctx, Path()))
             except DocgenError as exc:
                 result.failed.append((view.case.case_no, exc.message))
@@ -694,12 +722,12 @@ def preview_paper(
 ) -> bytes:  # fmt: skip
     """The PDF ``make_paper`` would write, with the 文号 it would probably get; nothing is
     allocated, stored or recorded (the same context, checks and render as ``make_paper``)."""
-    paper = get_paper_type(type_name)
+    paper = get_paper_type(type_name, ws.templates_dir)
     today = today or dt.date.today()
     with ws.session() as session:
         case = get_case(session, case_no)
         ctx = plan_context(ws, session, paper, case, values or {}, today)
-        ctx["doc_no"] = _expected(ws, session, paper, today)
+        ctx["doc_no"] = _expected(session, ctx, today)
     with scratch_dir(ws) as scratch:
         return render_job(_job(ws, paper, case_no, ctx, scratch)).pdf.read_bytes()
 

@@ -19,12 +19,10 @@ from sqlalchemy.orm import Session, selectinload
 from docgen.clocks import HolidayCalendar, handling_deadline
 from docgen.errors import NotFoundError, ValidationError
 from docgen.model import CURRENT, VOID, Case, Document
+from docgen.papers.registry import PaperType, find_type, kinds_where
 
 if TYPE_CHECKING:
     from docgen.archive.workspace import Workspace
-
-REPLY_KINDS = ("处理意见书", "不予受理告知书")  # 答复: refused after the case was closed (办结)
-EXTENSION_KIND = "延期告知书"
 _DOC_NO = re.compile(r"^(?P<code>.*)〔(?P<year>\d{4})〕(?P<n>\d+)号$")
 
 
@@ -32,7 +30,7 @@ def served_by(session: Session, doc: Document) -> Document | None:
     """The current 送达回证 of the case recording that ``doc`` was served (its 送达文书 names the
     paper or its 文号, and it has a 送达时间), if any: a served paper is no longer corrected."""
     receipts = session.scalars(
-        select(Document).where(Document.case_id == doc.case_id, Document.kind == "送达回证",
+        select(Document).where(Document.case_id == doc.case_id, Document.kind.in_(kinds_where("service_receipt")),
                                Document.state == CURRENT)
     ).all()  # fmt: skip
     for r in receipts:
@@ -173,18 +171,24 @@ def doc_register(
     return [row for _key, row in sorted(out, key=lambda item: item[0])]
 
 
-def date_problems(case: Case, kind: str, day: dt.date, calendar: HolidayCalendar) -> list[str]:
-    """Why ``day`` cannot be the 成文日期 of a ``kind`` paper of ``case`` (empty: it can)."""
+def date_problems(
+    case: Case, kind: str | PaperType, day: dt.date, calendar: HolidayCalendar
+) -> list[str]:
+    """Why ``day`` cannot be the 成文日期 of a ``kind`` paper of ``case`` (empty: it can). The
+    rules follow the type's declared properties (``before_acceptance``, ``extension``, ``reply``)."""
+    paper = kind if isinstance(kind, PaperType) else find_type(kind)
+    if paper is None:
+        return []
     problems = []
-    if case.accepted_on and day < case.accepted_on and kind not in ("不予受理告知书",):
+    if case.accepted_on and day < case.accepted_on and not paper.before_acceptance:
         problems.append(f"成文日期 {day:%Y-%m-%d} 早于受理日期 {case.accepted_on:%Y-%m-%d}")
-    if kind == EXTENSION_KIND and case.accepted_on:
+    if paper.extension and case.accepted_on:
         original = case.due_on or handling_deadline(calendar, case.accepted_on)
         if day > original:
             problems.append(
-                f"延期告知书的成文日期 {day:%Y-%m-%d} 晚于原办结时限 {original:%Y-%m-%d}"
+                f"{paper.name}的成文日期 {day:%Y-%m-%d} 晚于原办结时限 {original:%Y-%m-%d}"
                 "（延期须在期限届满前告知）"
             )
-    if kind in REPLY_KINDS and case.closed_on and day > case.closed_on:
+    if paper.reply and case.closed_on and day > case.closed_on:
         problems.append(f"答复的成文日期 {day:%Y-%m-%d} 晚于办结日期 {case.closed_on:%Y-%m-%d}")
     return problems

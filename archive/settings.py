@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from docgen import atomic, caseno, chars
@@ -25,6 +25,8 @@ class Settings:
     catalog_url: str | None = None  # None → the workspace's own SQLite file
     search_backend: str = "tantivy"  # index.BACKENDS: "tantivy" (default) or "whoosh"
     schema: int = 1
+    #: 责任单位 → its own 发文代字, for papers a unit issues (查办报告): 某区人社局 → 某人社
+    unit_codes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> Settings:
@@ -65,6 +67,11 @@ class Settings:
         ):
             if bad:
                 raise WorkspaceError(bad)
+        if not isinstance(self.unit_codes, dict):
+            raise WorkspaceError("工作区设置 unit_codes 应为 单位名称: 发文代字 的表")
+        for unit, code in self.unit_codes.items():
+            if bad := caseno.code_problem(str(code)):
+                raise WorkspaceError(f"单位“{unit}”的{bad}")
         if self.retention not in RETENTION_CODES:
             raise WorkspaceError(
                 f"保管期限“{self.retention}”无效，可选：{'、'.join(RETENTION_CODES)}"

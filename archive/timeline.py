@@ -21,13 +21,9 @@ from sqlalchemy.orm import Session
 
 from docgen.ledger.parse import parse_date
 from docgen.model import CURRENT, SUPERSEDED, VOID, Case, CaseEvent, Document
+from docgen.papers.registry import find_type, kinds_where
 
 STATUS = "状态"
-PAPER_EVENTS = {
-    "交办函": "交办", "督办函": "督办", "领导包案通知": "包案", "包案会商纪要": "包案",
-    "延期告知书": "延期", "处理意见书": "答复", "不予受理告知书": "答复", "受理告知书": "受理",
-    "送达回证": "送达", "息诉罢访协议书": "化解", "查办报告": "查办", "回访记录": "回访",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -103,8 +99,9 @@ def case_timeline(session: Session, case: Case) -> list[Event]:
         if d.signed_of_id is not None:
             events.append(Event(d.doc_date, "签收", f"附加签字件：{d.title}"))
             continue
-        kind = PAPER_EVENTS.get(d.kind, "文书")
-        day = _served_day(d) if d.kind == "送达回证" else d.doc_date
+        declared = find_type(d.kind)
+        kind = (declared.event if declared else "") or "文书"
+        day = _served_day(d) if declared and declared.service_receipt else d.doc_date
         state = "（已作废：" + (d.void_reason or "") + "）" if d.state == VOID else ""
         version = f"（第{d.version}版）" if d.version > 1 and d.state == CURRENT else ""
         events.append(Event(day or d.doc_date, kind, f"{d.kind}{version}{state}", d.author,
@@ -180,7 +177,7 @@ def link_visits(session: Session, case: Case) -> int:
     whichever order they were recorded; → how many pairs were made."""
     session.flush()
     papers = session.scalars(
-        select(Document).where(Document.case_id == case.id, Document.kind == "回访记录",
+        select(Document).where(Document.case_id == case.id, Document.kind.in_(kinds_where("records_visit")),
                                Document.state == CURRENT, Document.signed_of_id.is_(None))
         .order_by(Document.id)
     ).all()  # fmt: skip

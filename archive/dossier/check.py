@@ -47,6 +47,8 @@ DOSSIER_SECTION = 0
 SERVICE_RECEIPT = "送达回证"
 REPORT = "查办报告"
 OPINION = "处理意见书"
+REVIEW_OPINIONS = ("复查意见书", "复核意见书")  # answers to a 复查/复核 request
+RESOLUTION_PLAN = "一案一策化解方案"
 IMPLEMENTATION = "落实情况"
 AGREEMENT_KINDS = ("息诉罢访协议书", "息诉罢访协议")
 GUARANTEE = "息诉罢访保证书"
@@ -60,9 +62,9 @@ SIGNATURES = {
 SECTION_HINTS: dict[Section, str] = {
     Section.CASE_MATERIALS: "信访件、登记表、受理告知书等",
     Section.ASSIGNMENT: "交办案件台帐和交办函",
-    Section.LEADER_ASSIGNMENT: "领导包案通知或确定包案领导、责任人的会议纪要",
+    Section.LEADER_ASSIGNMENT: f"领导包案通知、{RESOLUTION_PLAN}或确定包案领导、责任人的会议纪要",
     Section.INVESTIGATION_REPORT: "包案领导签字的查办报告及调查材料",
-    Section.REPLY_AND_FOLLOW_UP: "处理意见书、送达回证、回访记录等",
+    Section.REPLY_AND_FOLLOW_UP: "处理意见书（复查、复核意见书）、送达回证、回访记录等",
     Section.STABILITY_MEASURES: "稳控方案等稳控措施材料",
 }
 
@@ -237,7 +239,7 @@ def _report_signature(case, docs, report, calendar, root, today) -> None:  # typ
 
 
 def _implementation(case, docs, report, calendar, root, today) -> None:  # type: ignore[no-untyped-def]
-    opinions = [d for d in docs if d.kind in (REPORT, OPINION)]
+    opinions = [d for d in docs if d.kind in (REPORT, OPINION, *REVIEW_OPINIONS)]
     if not opinions:
         return
     done = any(d.kind == IMPLEMENTATION for d in docs) or any(
@@ -283,8 +285,13 @@ def _agreement(case, docs, report, calendar, root, today) -> None:  # type: igno
 def _closed(case, docs, report, calendar, root, today) -> None:  # type: ignore[no-untyped-def]
     if case.status not in CLOSED_STATUSES:
         return
-    if not any(d.kind == GUARANTEE for d in docs):
-        report.add(Rule.CLOSED_NO_GUARANTEE, "案件已办结，但没有信访人的息诉罢访保证书："
+    pledges = [d for d in docs if d.kind == GUARANTEE]
+    # A 保证书 printed by docgen (its record names a .docx) is a form to sign: only the signed
+    # scan counts (attached as such, or with --doc-no as the print's signed copy).
+    pledged = [d for d in pledges if d.signed_of_id is not None or not (d.meta or {}).get("docx")]
+    if not pledged:
+        printed = "（已打印保证书，但未附信访人签字的扫描件）" if pledges else ""
+        report.add(Rule.CLOSED_NO_GUARANTEE, f"案件已办结，但没有信访人的息诉罢访保证书{printed}："
                    "请附信访人签字的保证书扫描件（--kind 息诉罢访保证书）",
                    section=int(Section.REPLY_AND_FOLLOW_UP))  # fmt: skip
     if not any(d.kind == FOLLOW_UP for d in docs) and not case.follow_ups:

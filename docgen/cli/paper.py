@@ -21,8 +21,9 @@ from docgen.cli.options import (
     workspace_option,
 )
 from docgen.cli.seal import passphrase_env_option, passphrase_for
+from docgen.errors import WorkspaceError
 from docgen.pairs import parse_pairs
-from docgen.papers.registry import CASE_FIELDS, PAPER_TYPES
+from docgen.papers.registry import CASE_FIELDS, PaperType, paper_types
 from docgen.vocab import CATEGORIES, STATUSES
 
 
@@ -31,7 +32,17 @@ def paper_group() -> None:
     """生成公文文书（.docx 与 PDF）：交办函、督办函、处理意见书等。"""
 
 
-def _types_data() -> list[dict[str, object]]:
+def _templates_dir(workspace_path: Path | None) -> Path | None:
+    """The workspace's templates/ folder (its own paper types), or None outside a workspace."""
+    try:
+        return open_workspace(workspace_path).templates_dir
+    except WorkspaceError:
+        if workspace_path is not None:
+            raise
+        return None
+
+
+def _types_data(types: dict[str, PaperType]) -> list[dict[str, object]]:
     from docgen.typeset.variants import VARIANTS  # loads the typesetter: only when asked
 
     return [
@@ -41,6 +52,8 @@ def _types_data() -> list[dict[str, object]]:
             "格式代码": p.variant,
             "六有分类": int(p.section),
             "文号": p.code_suffix is not None,
+            "声明文件": Path(p.source).name,
+            "模板": p.template,
             "案件字段": [CASE_FIELDS[k] for k in p.case_fields],
             "必填字段": [f.label for f in p.required],
             "可选字段": [f.label for f in p.optional],
@@ -57,15 +70,17 @@ def _types_data() -> list[dict[str, object]]:
                 for f in p.fields
             ],
         }
-        for p in PAPER_TYPES.values()
+        for p in types.values()
     ]
 
 
 @paper_group.command("types")
+@workspace_option
 @json_option
-def types_command(as_json: bool) -> None:
-    """列出文书类型及其字段（来自案件 / 必填 / 可选）。"""
-    rows = _types_data()
+@handle_errors
+def types_command(workspace_path: Path | None, as_json: bool) -> None:
+    """列出文书类型及其字段（来自案件 / 必填 / 可选），含工作区模板目录中自定义的类型。"""
+    rows = _types_data(paper_types(_templates_dir(workspace_path)))
 
     def text() -> None:
         for r in rows:
@@ -224,15 +239,44 @@ def pdf_command(docx: Path, out: Path | None) -> None:
 
 
 @paper_group.command("check")
-@click.argument("template", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("target", metavar="类型或模板")
+@workspace_option
 @handle_errors
-def check_command(template: Path) -> None:
-    """检查模板：被拆分的标签、未声明的字段、未知样式。"""
+def check_command(target: str, workspace_path: Path | None) -> None:
+    """检查文书类型（声明与模板）或一个模板文件：未声明的字段、被拆分的标签、未知样式、偏离网格的格式。"""
     from docgen.papers.check import check_template
+    from docgen.papers.declare import check_type
 
-    problems = check_template(template)
+    path = Path(target)
+    if path.suffix.lower() == ".docx" or path.is_file():
+        if not path.is_file():
+            raise UserError(f"找不到模板文件 {target}")
+        problems, label = check_template(path), f"模板 {path.name}"
+    else:
+        paper, template, problems = check_type(target, _templates_dir(workspace_path))
+        label = f"文书类型“{paper.name}”（{Path(paper.source).name}、{template.name}）"
     for p in problems:
         click.echo(f"问题：{p.message}")
     if problems:
-        raise UserError(f"模板 {template.name} 有 {len(problems)} 处问题")
-    click.echo(f"模板 {template.name} 检查通过")
+        raise UserError(f"{label}有 {len(problems)} 处问题")
+    click.echo(f"{label}检查通过")
+
+
+@paper_group.command("new-type")
+@click.argument("name", metavar="名称")
+@click.option("--from", "source", required=True, metavar="现有类型", help="以哪个文书类型为底本")
+@workspace_option
+@json_option
+@handle_errors
+def new_type_command(name: str, source: str, workspace_path: Path | None, as_json: bool) -> None:
+    """新建本单位的文书类型：在工作区模板目录中生成声明（.toml）和模板副本（.docx），
+    修改后用 docgen paper check 名称 检查。"""
+    from docgen.papers.declare import scaffold_type
+
+    ws = open_workspace(workspace_path)
+    declaration, template = scaffold_type(ws.templates_dir, name, source)
+    ws.audit("paper-new-type", target=name.strip(), detail=f"由“{source}”复制")
+    data = {"类型": name.strip(), "声明": ws.relative(declaration), "模板": ws.relative(template)}
+    emit(data, as_json, lambda: click.echo(
+        f"已新建文书类型“{data['类型']}”：{data['声明']}，{data['模板']}。"
+        f"请修改声明和模板（Word/WPS），再运行 docgen paper check {data['类型']}"))  # fmt: skip

@@ -248,6 +248,204 @@ PAPERS: dict[str, tuple[str, list[Para]]] = {
         *TAIL,
         *CONTACT,
     ]),
+    "plan.docx": ("document", [
+        ("OrgMark", "{{ sender }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "{{ petitioners }}信访事项一案一策化解方案"),
+        (B, "为依法及时化解{{ petitioners }}反映{{ category }}问题信访事项（信访件编号：{{ case_no }}），"
+            "落实领导包案责任，根据《信访工作条例》第十八条关于领导干部包案化解群众反映强烈问题的"
+            "规定，按照“一案一策”要求，研究制定本方案。"),
+        (H1, "一、基本情况"),
+        (B, "信访人{{ petitioners }}于{{ registered_on }}以{{ form }}形式反映：{{ facts }}。"
+            "其主要诉求为：{{ demand }}。"),
+        (H1, "二、问题症结"),
+        (B, "{{ root_cause }}。"),
+        (H1, "三、政策法律依据"),
+        (B, "{{ legal_basis }}。"),
+        (H1, "四、包案责任"),
+        (B, "包案领导：{{ leader_post }}{{ leader_name }}；责任单位：{{ unit }}；"
+            "具体责任人：{{ responsible_person }}。"),
+        (B, "包案领导履行“四包”职责：包掌握情况，亲自阅卷、约见信访人，摸清诉求和症结；"
+            "包思想转化，做好疏导教育；包解决化解，协调解决合理诉求；包息诉罢访，"
+            "直至信访人息诉罢访。"),
+        (H1, "五、化解措施"),
+        (B, "{{ resolution_measures }}。"),
+        (H1, "六、工作步骤"),
+        ("Heading 3", "{%p for item in steps %}"),
+        ("Heading 3", "（{{ item.cn }}）{{ item.text }}。"),
+        ("Heading 3", "{%p endfor %}"),
+        (H1, "七、化解目标和时限"),
+        (B, "{{ goal }}。本信访事项应于{{ due_on }}前办结；各步骤的责任人按上述时限落实，"
+            "并向包案领导报告进展。"),
+        *TAIL,
+        *CONTACT,
+    ]),
+    "leader-pledge.docx": ("document", [
+        ("DocTitle", "信访事项包案责任书"),
+        (B, "根据《信访工作条例》第十八条关于领导干部包案化解群众反映强烈问题的规定，"
+            "{{ org_name }}确定由{{ leader_post }}{{ leader_name }}包案化解{{ petitioners }}反映"
+            "{{ category }}问题信访事项（信访件编号：{{ case_no }}），责任单位为{{ unit }}，"
+            "具体责任人为{{ responsible_person }}。信访人诉求：{{ demand }}。"),
+        (B, "包案领导承诺履行“四包”职责："),
+        ("Heading 3", "一、包掌握情况。亲自阅卷，约见信访人，全面掌握信访事项的来龙去脉和信访人的"
+                      "真实诉求。"),
+        ("Heading 3", "二、包思想转化。做好政策解释和疏导教育，引导信访人依法理性表达诉求。"),
+        ("Heading 3", "三、包解决化解。研究制定一案一策化解方案，协调有关单位依法解决合理诉求。"),
+        ("Heading 3", "四、包息诉罢访。推动信访人息诉罢访，信访人再次信访的，仍由本人负责。"),
+        (B, "包案期限：{{ period }}，本信访事项应于{{ due_on }}前办结。化解目标：{{ goal }}。"),
+        (B, "本责任书一式三份，包案领导、责任单位和{{ org_name }}各执一份。"),
+        ("Signatory", "包案领导（签字）：{{ leader_name }}"),
+        ("Signatory", "责任单位主要负责人（签字）："),
+        ("Signatory", "签订日期：　　　　年　　月　　日"),
+    ]),
+    "pledge.docx": ("document", [
+        ("DocTitle", "息诉罢访保证书"),
+        ("Recipient", "{%p for p in parties %}"),
+        ("Recipient", "保证人{% if parties|length > 1 %}{{ p.n }}{% endif %}：{{ p.name }}，"
+                      "身份证号码：{{ p.id_number }}，住址：{{ p.address }}"),
+        ("Recipient", "{%p endfor %}"),
+        (B, "本人于{{ registered_on }}起以{{ form }}形式反映{{ category }}问题（信访件编号："
+            "{{ case_no }}），诉求为：{{ demand }}。"),
+        (B, "经{{ unit }}依法办理，处理结果为：{{ resolution }}。本人对处理结果表示认可。"),
+        (B, "本人自愿保证：不再就同一事实和理由提出信访诉求，不采取越级走访、缠访闹访等"
+            "方式表达诉求；如有新的事实和理由，依照法律法规规定的途径提出。"),
+        (B, "{{ pledge }}。"),
+        (B, "本保证书不影响本人依法通过诉讼、行政复议等法定途径维护自身合法权益。"
+            "本保证书一式二份，保证人和{{ unit }}各执一份，签字后附卷。"),
+        ("Signatory", "{%p for p in parties %}"),
+        ("Signatory", "保证人（签字、按手印）：{{ p.name }}"),
+        ("Signatory", "{%p endfor %}"),
+        ("Signatory", "日期：　　　　年　　月　　日"),
+    ]),
+    "hearing-notice.docx": ("document", [
+        ("OrgMark", "{{ sender }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "信访事项听证通知书"),
+        ("Recipient", "{{ petitioners }}："),
+        (B, "{{ you }}于{{ registered_on }}以{{ form }}形式（信访件编号：{{ case_no }}）反映"
+            "{{ category }}问题，诉求为：{{ demand }}。为查明事实、分清责任，本机关决定依照"
+            "《信访工作条例》第三十六条的规定，对该信访事项{{ matter }}举行听证。"),
+        (B, "听证时间：{{ hearing_time }}。"),
+        (B, "听证地点：{{ place }}。"),
+        (B, "听证主持人：{{ host }}。"),
+        (B, "请{{ you }}按时参加，并携带{{ materials }}。{{ you }}可以委托一至二名代理人参加，"
+            "代理人须提交授权委托书。无正当理由不参加听证的，不影响听证的进行。"),
+        (B, "听证所需时间不计入复核期限。特此通知。"),
+        *TAIL,
+        *CONTACT,
+        ("Cc", "本通知书一式二份，一份交信访人，一份附卷。"),
+    ]),
+    "hearing-minutes.docx": ("minutes", [
+        ("OrgMark", "信访事项听证会纪要"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "{{ petitioners }}信访事项听证会纪要"),
+        (B, "{{ hearing_time }}，{{ org_name }}在{{ place }}举行听证会，由{{ host }}主持，"
+            "对{{ petitioners }}反映{{ category }}问题信访事项（信访件编号：{{ case_no }}）"
+            "公开听证，甄别、认定有关事实。现纪要如下："),
+        (B, "会议听取了信访人的陈述。信访人诉求：{{ demand }}。{{ statements }}。"),
+        (B, "会议听取了{{ unit }}关于办理情况的说明，并进行了质证和辩论。"),
+        (B, "听证员评议认为：{{ views }}。"),
+        (B, "会议形成以下听证意见："),
+        ("Heading 3", "{%p for item in conclusions %}"),
+        ("Heading 3", "{{ item.n }}.{{ item.text }}。"),
+        ("Heading 3", "{%p endfor %}"),
+        (B, "听证意见作为作出处理、复查或复核意见的参考。"),
+        ("Attendance", "听证员：{{ panel }}"),
+        ("Attendance", "出席：{{ attendees }}"),
+        ("Imprint", "{{ org_name }}\t{{ today }}印发"),
+    ]),
+    "review.docx": ("document", [
+        ("OrgMark", "{{ sender }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "信访事项复查意见书"),
+        ("Recipient", "{{ petitioners }}："),
+        (B, "{{ you }}不服{{ original }}，于{{ requested_on }}向本机关提出复查请求（信访件编号："
+            "{{ case_no }}）。本机关依照《信访工作条例》第三十五条予以受理，现提出复查意见如下。"),
+        (H1, "一、复查请求"),
+        (B, "{{ demand }}。"),
+        (H1, "二、复查认定的事实"),
+        (B, "{{ findings }}。"),
+        (H1, "三、复查意见"),
+        (B, "{%p for item in opinion %}"),
+        (B, "{% if opinion|length > 1 %}（{{ item.cn }}）{% endif %}{{ item.text }}。"),
+        (B, "{%p endfor %}"),
+        (B, "根据{{ legal_basis }}的规定，本机关{{ conclusion_text }}。"),
+        (H1, "四、救济途径"),
+        (B, "如对本复查意见不服，可自收到本意见书之日起30日内，向{{ recheck_organ }}书面提出复核请求"
+            "（《信访工作条例》第三十六条）。"),
+        (B, "特此答复。"),
+        *TAIL,
+        ("Cc", "抄送：{{ cc }}。"),
+    ]),
+    "recheck.docx": ("document", [
+        ("OrgMark", "{{ sender }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "信访事项复核意见书"),
+        ("Recipient", "{{ petitioners }}："),
+        (B, "{{ you }}不服{{ original }}，于{{ requested_on }}向本机关提出复核请求（信访件编号："
+            "{{ case_no }}）。本机关依照《信访工作条例》第三十六条予以受理，"
+            "{% if hearing %}{{ hearing }}，{% endif %}现提出复核意见如下。"),
+        (H1, "一、复核请求"),
+        (B, "{{ demand }}。"),
+        (H1, "二、复核认定的事实"),
+        (B, "{{ findings }}。"),
+        (H1, "三、复核意见"),
+        (B, "{%p for item in opinion %}"),
+        (B, "{% if opinion|length > 1 %}（{{ item.cn }}）{% endif %}{{ item.text }}。"),
+        (B, "{%p endfor %}"),
+        (B, "根据{{ legal_basis }}的规定，本机关{{ conclusion_text }}。"),
+        (H1, "四、告知事项"),
+        (B, "本复核意见为该信访事项的最终意见。依照《信访工作条例》第三十六条第三款，{{ you }}"
+            "仍以同一事实和理由提出投诉请求的，各级信访部门和其他机关不再受理。"),
+        (B, "特此答复。"),
+        *TAIL,
+        ("Cc", "抄送：{{ cc }}。"),
+    ]),
+    "forward.docx": ("letter", [
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "关于转送{{ petitioners }}信访事项的函"),
+        ("Recipient", "{{ proper_organ }}："),
+        (B, "{{ petitioners }}（信访件编号：{{ case_no }}）于{{ registered_on }}以{{ form }}形式"
+            "向本机关反映{{ category }}问题，诉求为：{{ demand }}。{{ reason }}，依照《信访工作条例》"
+            "第二十二条，现转送你单位依法处理。"),
+        (B, "请你单位依照《信访工作条例》第二十三条，自收到本函之日起15日内书面告知信访人接收情况"
+            "以及处理途径和程序；认为不属于你单位职权范围的，请于5个工作日内提出异议并说明理由。"),
+        (B, "附件：信访件及有关材料"),
+        *TAIL,
+        *CONTACT,
+    ]),
+    "final.docx": ("document", [
+        ("OrgMark", "{{ sender }}"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "信访事项终结告知书"),
+        ("Recipient", "{{ petitioners }}："),
+        (B, "{{ you }}反映的{{ category }}问题信访事项（信访件编号：{{ case_no }}），已经依法办理、"
+            "复查，并由{{ recheck_organ }}于{{ rechecked_on }}作出{{ recheck_doc }}。"),
+        (B, "依照《信访工作条例》第三十六条第三款，{{ you }}对复核意见不服，仍以同一事实和理由提出"
+            "投诉请求的，各级信访部门和其他机关不再受理。该信访事项的信访程序已经终结，"
+            "以后不再登记、不再受理、不再交办。"),
+        (B, "依照《信访工作条例》第三十七条，当地党委和政府将继续做好疏导教育、矛盾化解和帮扶救助"
+            "工作。{{ you }}有新的事实和理由的，可以依法另行提出；也可以依法通过诉讼等法定途径"
+            "维护自身合法权益。"),
+        (B, "特此告知。"),
+        *TAIL,
+        ("Cc", "本告知书一式二份，一份交信访人，一份附卷。"),
+    ]),
+    "circular.docx": ("document", [
+        ("OrgMark", "{{ sender }}文件"),
+        ("DocNumber", "{{ doc_no }}"),
+        ("DocTitle", "关于{{ unit }}信访事项办理不力的通报"),
+        ("Recipient", "{{ addressee }}："),
+        (B, "本机关于{{ assigned_on }}以{{ assign_doc_no }}交由{{ unit }}办理的{{ petitioners }}"
+            "反映{{ category }}问题信访事项（信访件编号：{{ case_no }}），办结时限为{{ due_on }}。"
+            "经本机关以{{ supervised }}督办，至今仍未办结。{{ reason }}。"),
+        (B, "为严明工作纪律，依照《信访工作条例》第四十五条的规定，经研究，决定对{{ unit }}"
+            "予以通报批评。"),
+        (B, "{{ unit }}要{{ requirements }}，并于{{ report_by }}前将整改情况书面报送本机关。"),
+        (B, "各单位要引以为戒，严格落实信访工作责任制，按期办结交办的信访事项。"),
+        *TAIL,
+        *CONTACT,
+    ]),
 }  # fmt: skip
 
 FORMS: dict[str, tuple[list[Para], list[Row], list[Para]]] = {

@@ -1,4 +1,5 @@
-"""A paper template .docx → a list of problems: split Jinja tags, unknown fields, unknown styles."""
+"""A paper template .docx → a list of problems: split Jinja tags, unknown fields, unknown styles,
+direct formatting that takes text off the 22 × 28 grid."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from pathlib import Path
 
 import jinja2
 from docx import Document
+from docx.oxml.ns import qn
 from jinja2 import meta
 
 from docgen.errors import ValidationError
-from docgen.papers.registry import PAPER_TYPES, all_field_keys
+from docgen.papers.registry import PAPER_TYPES, PaperType, all_field_keys
 from docgen.safezip import check_word_zip
 from docgen.typeset.docx_base import CHAR_STYLES, paragraph_styles
 from docgen.typeset.variants import VARIANTS
@@ -21,7 +23,7 @@ _DOCX_TAG = re.compile(r"\{%\s*(p|tr|tc|r)\s")
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # split_tag / unknown_field / unknown_style / syntax
+    kind: str  # split_tag / unknown_field / unknown_style / off_grid / syntax
     message: str  # Chinese
 
 
@@ -51,14 +53,39 @@ def _paragraphs(document):  # type: ignore[no-untyped-def]
             yield from part.paragraphs
 
 
-def check_template(path: Path) -> list[Problem]:
-    """Problems of the template at ``path``; an empty list means it is fine."""
+#: Font sizes (half-points) of GB/T 9704: 3号 16 pt (body), 2号 22 pt (title), 4号 14 pt (版记,
+#: 页码), 小四 12 pt and 五号 10.5 pt (tables); 1 pt is the invisible anchor of the 版记.
+GRID_SIZES = {32, 44, 28, 24, 21, 2}
+
+
+def off_grid(paragraph) -> str | None:  # type: ignore[no-untyped-def]
+    """Why a paragraph's direct formatting leaves the grid (its style's line pitch and sizes)."""
+    if not paragraph.text.strip():
+        return None
+    spacing = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+    if spacing is not None and spacing.get(qn("w:line")) is not None:
+        return "段落直接设置了行距"
+    for run in paragraph.runs:
+        size = run._r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+        if (
+            run.text.strip()
+            and size is not None
+            and int(size.get(qn("w:val"), 0)) not in GRID_SIZES
+        ):
+            return f"文字直接设置了字号 {int(size.get(qn('w:val'))) / 2:g} 磅"
+    return None
+
+
+def check_template(path: Path, paper: PaperType | None = None) -> list[Problem]:
+    """Problems of the template at ``path`` (against ``paper``'s declared fields, else the
+    bundled type using that file name); an empty list means it is fine."""
     check_word_zip(path, "模板")
     try:
         document = Document(str(path))
     except Exception as exc:
         raise ValidationError(f"无法读取模板 {path.name}：{exc}") from None
-    paper = next((p for p in PAPER_TYPES.values() if p.template == path.name), None)
+    if paper is None:
+        paper = next((p for p in PAPER_TYPES.values() if p.template == path.name), None)
     fields = all_field_keys(paper)
     styles = known_styles()
     problems: list[Problem] = []
@@ -69,6 +96,10 @@ def check_template(path: Path) -> list[Problem]:
         if style not in styles and style not in seen_styles:
             seen_styles.add(style)
             problems.append(Problem("unknown_style", f"未知段落样式“{style}”（不在底稿样式中）"))
+        if why := off_grid(paragraph):
+            problems.append(Problem(
+                "off_grid", f"“{paragraph.text[:20]}”{why}，偏离版心网格：请改用模板中的段落样式"
+            ))  # fmt: skip
         for run in paragraph.runs:
             t = run.text
             if t.count("{{") != t.count("}}") or t.count("{%") != t.count("%}"):

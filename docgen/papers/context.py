@@ -15,7 +15,18 @@ from docgen import chars, dates
 from docgen.clocks import HolidayCalendar, due_dates
 from docgen.errors import DocgenError, ValidationError
 from docgen.model import Case
-from docgen.papers.registry import BLANK, ORG, PETITIONER, UNIT, PaperType
+from docgen.papers.registry import (
+    BLANK,
+    CASE_FIELDS,
+    ISSUED_BY,
+    LEADER_ORGAN,
+    LEADER_ORGAN_FIELD,
+    ORG,
+    PETITIONER,
+    ROLE_LABELS,
+    UNIT,
+    PaperType,
+)
 from docgen.papers.wording import pronoun
 
 _ITEM_SPLIT = re.compile(r"[\n；;]+")
@@ -161,25 +172,47 @@ def paper_context(
 ) -> dict[str, Any]:
     """Case context + clerk values (+ a few derived phrases) → the full template context."""
     ctx = dict(case_ctx) | clerk_values(paper, given)
-    if paper.name == "送达回证":
-        ctx["recipient"] = ctx["recipient"] or case_ctx["petitioners"]
-        ctx["address"] = ctx["address"] or case_ctx["petitioner_address"]
-    ctx |= issuing(paper, ctx) | served_document(paper, ctx)
+    for f in paper.fields:
+        if f.fill_from and not ctx[f.key]:
+            ctx[f.key] = case_ctx.get(f.fill_from, "")
+    ctx |= issuing(paper, ctx) | cited_papers(paper, ctx)
     check_outcome(paper, ctx)
+    for f in paper.fields:
+        if f.phrases:
+            ctx[f"{f.key}_text"] = dict(f.phrases).get(ctx[f.key], ctx[f.key])
     for key, value in ctx.items():
         if isinstance(value, str):
             check_value(key, value)
-    return ctx
+    return ctx | chinese_names(paper, ctx)
+
+
+def chinese_names(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """The context again under the Chinese labels that are names (``{{ 信访人 }}``, ``{{ 办结时限 }}``),
+    as an administrator editing a template in Word writes them."""
+    labels = {label: key for key, label in CASE_FIELDS.items()}
+    labels |= {f.label: f.key for f in paper.fields}
+    return {label: ctx[key] for label, key in labels.items()
+            if label.isidentifier() and key in ctx and label not in ctx}  # fmt: skip
 
 
 def issuing(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
-    """发文机关, 主送 and 抄送 of ``paper`` from its registry rule, unless the clerk gave them, and
+    """发文机关, 主送 and 抄送 of ``paper`` from its declared rule, unless the clerk gave them, and
     the 附注's contact line from what the clerk gave (empty: no 附注).
 
-    The issuer is never among the organs copied, and an organ is copied once.
+    A clerk's 出具机关 (e.g. 包案领导所在机关) picks another issuing role. The issuer is never
+    among the organs copied, and an organ is copied once.
     """
-    names = {ORG: ctx["org_name"], UNIT: ctx["unit"], PETITIONER: ctx["petitioners"]}
-    issuer = ctx.get("sender") or names[paper.issuer]
+    names = {ORG: ctx["org_name"], UNIT: ctx["unit"], PETITIONER: ctx["petitioners"],
+             LEADER_ORGAN: str(ctx.get(LEADER_ORGAN_FIELD) or "").strip()}  # fmt: skip
+    role = paper.issuer
+    if chosen := str(ctx.get(ISSUED_BY) or "").strip():
+        role = next((r for r, label in ROLE_LABELS.items() if chosen in (r, label)), role)
+    if role == LEADER_ORGAN and not names[LEADER_ORGAN] and not ctx.get("sender"):
+        raise ValidationError(
+            f"{paper.name}由包案领导所在机关出具时，须填写“{ROLE_LABELS[LEADER_ORGAN]}”"
+            f"（--set {ROLE_LABELS[LEADER_ORGAN]}=…）"
+        )
+    issuer = ctx.get("sender") or names[role]
     addressee = ctx.get("addressee") or names.get(paper.addressee, "")
     copied: list[str] = []
     for key in paper.cc:
@@ -193,14 +226,20 @@ def issuing(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
 
 
 def check_outcome(paper: PaperType, ctx: Mapping[str, Any]) -> None:
-    """A 处理意见书's 办理结果 must not contradict its per-demand 处理意见."""
-    items = ctx.get("opinion")
-    if paper.name != "处理意见书" or not isinstance(items, list):
-        return
+    """An outcome field (``agrees_with``) must not contradict the per-demand answers it sums up."""
+    for field in paper.fields:
+        items = ctx.get(field.agrees_with) if field.agrees_with else None
+        if isinstance(items, list):
+            answers = next(f.label for f in paper.fields if f.key == field.agrees_with)
+            _check_agreement(paper, (field.label, answers), ctx.get(field.key), items)
+
+
+def _check_agreement(
+    paper: PaperType, labels: tuple[str, str], outcome: Any, items: list[Any]
+) -> None:
     texts = [item["text"] for item in items]
     refused = any("不予支持" in t for t in texts)
     granted = any("予以支持" in t or "部分支持" in t for t in texts)
-    outcome = ctx.get("outcome")
     wanted = None
     if refused and granted and outcome != "部分支持":
         wanted = "部分支持"
@@ -210,7 +249,8 @@ def check_outcome(paper: PaperType, ctx: Mapping[str, Any]) -> None:
         wanted = "支持或部分支持"
     if wanted:
         raise ValidationError(
-            f"处理意见书的“办理结果”为“{outcome}”，与“处理意见”中的逐项答复不一致，应为“{wanted}”"
+            f"{paper.name}的“{labels[0]}”为“{outcome}”，与“{labels[1]}”中的逐项答复不一致，"
+            f"应为“{wanted}”"
         )
 
 
@@ -230,21 +270,24 @@ def catalog(case: Case) -> list[dict[str, str]]:
     ]
 
 
-def served_document(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
-    """送达回证: the served paper's 题名 and 文号 from the catalog (its latest paper of that type)."""
-    if paper.name != "送达回证" or not ctx.get("served_doc"):
-        return {}
+def cited_papers(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
+    """Fields naming a paper of the case (``cites_paper``, e.g. the 送达回证's 送达文书): the
+    named paper's 题名 and 文号 from the catalog (the case's latest paper of that type)."""
     from docgen.papers.registry import PAPER_TYPES, get_paper_type
 
-    named = ctx["served_doc"]
-    kinds = {named}
-    try:
-        kinds.add(get_paper_type(named).name)
-    except DocgenError:
-        kinds |= {p.name for p in PAPER_TYPES.values() if named in p.name}
-    found = [d for d in ctx.get("catalog", []) if d["kind"] in kinds]
-    if not found:
-        return {}
-    latest = found[-1]
-    number = f"（{latest['doc_no']}）" if latest["doc_no"] else ""
-    return {"served_doc": latest["title"] + number}
+    out = {}
+    for field in paper.fields:
+        named = ctx.get(field.key) if field.cites_paper else None
+        if not named or named == BLANK:
+            continue
+        kinds = {named}
+        try:
+            kinds.add(get_paper_type(named).name)
+        except DocgenError:
+            kinds |= {p.name for p in PAPER_TYPES.values() if named in p.name}
+        found = [d for d in ctx.get("catalog", []) if d["kind"] in kinds]
+        if found:
+            latest = found[-1]
+            number = f"（{latest['doc_no']}）" if latest["doc_no"] else ""
+            out[field.key] = latest["title"] + number
+    return out

@@ -1,36 +1,36 @@
-"""Paper types as data: name → (template, format variant, 六有 section, 文号 代字, declared fields).
+"""Paper types as data: each type is a declaration file beside its template
+(``templates/papers/交办函.toml`` + ``assign.docx``), read here with ``tomllib``.
 
-Paper types differ in text and fields only; layout lives in the base styles and the typesetter.
-Fields come from three places: the case (``CASE_FIELDS``, computed in ``context``), the clerk
-(``--set 字段=值``, required) and optional clerk values with a default.
+A declaration names the type (and its aliases), its template, format variant, 六有 section, 文号
+代字 suffix, who issues it and to whom, its 题名 pattern, the case fields it prints and the clerk
+fields it takes (kind, choices, length cap, default). A workspace adds or replaces types with its
+own declarations in its ``templates/`` folder (``docgen paper new-type``). No code names a type:
+what a type does beyond printing text is a declared property (``assignment``, ``reply``, …).
 """
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from docgen.errors import NotFoundError
-from docgen.vocab import ATTITUDES, Section
+from docgen.errors import NotFoundError, ValidationError
+from docgen.templates import TEMPLATES_DIR
+from docgen.vocab import Section
 
 BLANK = "________"  # printed where an optional value is missing, to be filled in by hand
-SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "委托送达")
-RISK_LEVELS = ("红", "黄", "绿")
-#: 处理意见书 outcomes: 部分支持 is its own answer (the ledger's OUTCOMES fold it into 支持).
-OPINION_OUTCOMES = ("支持", "部分支持", "解释说明", "不予支持")
-OUTCOME_TEXT = dict(
-    zip(
-        OPINION_OUTCOMES,
-        (
-            "予以支持",
-            "部分予以支持（支持与不予支持的部分见上述处理意见）",
-            "作出解释说明",
-            "不予支持",
-        ),
-        strict=True,
-    )
-)
-#: Who issues a paper / to whom: the workspace's 信访 organ, the case's 责任单位, the petitioner.
-ORG, UNIT, PETITIONER = "org", "unit", "petitioner"
+BUNDLED_DIR = TEMPLATES_DIR / "papers"
+DECLARATION_SUFFIX = ".toml"
+
+#: Who issues a paper / to whom: the workspace's 信访 organ, the case's 责任单位, the 包案领导's
+#: organ (a clerk value), the petitioner.
+ORG, UNIT, LEADER_ORGAN, PETITIONER = "org", "unit", "leader_organ", "petitioner"
+ROLE_LABELS = {ORG: "信访机构", UNIT: "责任单位", LEADER_ORGAN: "包案领导所在机关",
+               PETITIONER: "信访人"}  # fmt: skip
+#: Where a paper's 文号 代字 comes from: the workspace's (``org``) or the issuing organ's.
+CODE_SOURCES = ("org", "issuer")
 
 #: Case-derived context: key → Chinese label. Built in one place (``context.case_context``).
 CASE_FIELDS: dict[str, str] = {
@@ -68,57 +68,31 @@ CASE_FIELDS: dict[str, str] = {
 }
 
 
-#: ``--set`` length caps (characters) per field kind: names and short values, one-line values,
-#: and long text (the same cap as the ledger's long-text columns, 20,000).
+#: ``--set`` length caps (characters): names and short values, one-line values, long text (the
+#: same cap as the ledger's long-text columns, 20,000). A declaration may state its own cap.
 MAX_CHARS = {"short": 64, "line": 500, "text": 20_000}
-_SHORT = {"contact", "contact_phone", "copies", "issuer", "keeper", "proxy", "recipient", "server",
-          "chair", "meeting_date", "visit_date", "served_at", "report_by", "period", "risk",
-          "attitude", "method", "outcome", "visit_method"}  # fmt: skip
-_LINE = {"attendees", "observers", "visitors", "witness", "place", "proper_organ",
-         "review_organ", "served_doc", "address", "proxy_reason"}  # fmt: skip
-#: Clerk fields that are not one-line text (choices and lists are told by the Field itself).
-FIELD_KINDS: dict[str, str] = {
-    "meeting_date": "datetime",
-    "visit_date": "date",
-    "served_at": "datetime",
-    "copies": "number",
-    **dict.fromkeys(
-        ("reason", "facts_reasons", "opinion", "legal_basis", "investigation", "findings",
-         "implementation", "dissent", "views", "content", "carried_out", "fulfilment",
-         "attendees", "remarks"),
-        "long",
-    ),
-}  # fmt: skip
 FIELD_KIND_LABELS = {"text": "文本", "long": "长文本", "date": "日期", "datetime": "日期时间",
                      "choice": "选项", "number": "数字"}  # fmt: skip
+#: The cap of a field whose declaration states none, by kind.
+DEFAULT_CAPS = {"text": MAX_CHARS["line"], "long": MAX_CHARS["text"], "date": MAX_CHARS["short"],
+                "datetime": MAX_CHARS["short"], "choice": MAX_CHARS["short"],
+                "number": MAX_CHARS["short"]}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Field:
-    key: str  # Jinja name in the template
+    key: str  # Jinja name in the template (may be the Chinese label itself)
     label: str  # Chinese name the clerk types in --set
     required: bool = True
     default: str = BLANK
     choices: tuple[str, ...] = ()
     as_list: bool = False  # split on newlines / “；” into numbered items
-
-    @property
-    def size(self) -> str:
-        """``short`` (names, dates, 联系人), ``line`` (one line) or ``text`` (paragraphs)."""
-        return "short" if self.key in _SHORT else "line" if self.key in _LINE else "text"
-
-    @property
-    def max_chars(self) -> int:
-        return MAX_CHARS[self.size]
-
-    @property
-    def kind(self) -> str:
-        """The input a form shows: text, long (multi-line), date, datetime, choice or number."""
-        if self.choices:
-            return "choice"
-        if self.as_list:
-            return "long"
-        return FIELD_KINDS.get(self.key, "text")
+    kind: str = "text"  # the input a form shows: text, long, date, datetime, choice, number
+    max_chars: int = MAX_CHARS["text"]
+    fill_from: str = ""  # a case context key whose value stands in when the clerk gives none
+    cites_paper: bool = False  # names a paper of the case: printed as its catalog 题名 and 文号
+    agrees_with: str = ""  # a list field whose per-item answers this outcome must agree with
+    phrases: tuple[tuple[str, str], ...] = ()  # choice → the phrase printed as ``{key}_text``
 
 
 @dataclass(frozen=True)
@@ -128,15 +102,22 @@ class PaperType:
     variant: str  # format variant: document / letter / minutes / form
     section: Section
     title: str  # catalog 题名, a str.format pattern over the context
-    code_suffix: str | None = (
-        None  # None: no 文号; "": the workspace's 发文代字; else 代字 + suffix
-    )
+    code_suffix: str | None = None  # None: no 文号; "": the 发文代字 itself; else 代字 + suffix
     fields: tuple[Field, ...] = ()
     case_fields: tuple[str, ...] = ()  # the case context keys the text uses
     aliases: tuple[str, ...] = ()
-    issuer: str = ORG  # who issues it (ORG / UNIT); a clerk's 发文机关 value wins
+    issuer: str = ORG  # who issues it (ORG / UNIT / LEADER_ORGAN); a clerk's 发文机关 value wins
     addressee: str = ""  # to whom (ORG / UNIT / PETITIONER); a clerk's 主送 value wins
     cc: tuple[str, ...] = ()  # context keys of the organs copied (抄送); the issuer is left out
+    code_from: str = "org"  # whose 发文代字 the 文号 takes: the workspace's or the issuer's
+    event: str = ""  # the case timeline's event for this paper (交办, 答复, …)
+    assignment: bool = False  # the paper that assigns the case: its 文号 is the 交办文号
+    records_visit: bool = False  # writes up a 回访: links the case's visits
+    service_receipt: bool = False  # records that another paper was served (送达时间)
+    reply: bool = False  # an answer to the petitioner: not dated after the case was closed
+    extension: bool = False  # extends the deadline: dated before the original deadline
+    before_acceptance: bool = False  # may be dated before the case was accepted
+    source: str = ""  # the declaration file it was read from
 
     @property
     def required(self) -> tuple[Field, ...]:
@@ -150,141 +131,230 @@ class PaperType:
         return None if self.code_suffix is None else code + self.code_suffix
 
 
-def _opt(key: str, label: str, default: str = BLANK, **kw: object) -> Field:
-    return Field(key, label, required=False, default=default, **kw)  # type: ignore[arg-type]
+# --- reading declarations ---------------------------------------------------------------------
+
+_TYPE_KEYS = {"name", "aliases", "template", "variant", "section", "code_suffix", "title",
+              "issuer", "addressee", "cc", "code_from", "event", "assignment",
+              "records_visit", "service_receipt", "reply", "extension", "before_acceptance",
+              "case_fields", "fields"}  # fmt: skip
+_FIELD_KEYS = {"key", "label", "kind", "required", "list", "choices", "max_chars", "default",
+               "fill_from", "cites_paper", "agrees_with", "phrases"}  # fmt: skip
+_FLAGS = ("assignment", "records_visit", "service_receipt", "reply", "extension",
+          "before_acceptance")  # fmt: skip
+_VARIANT_LABELS = {"document": "公文", "letter": "信函", "minutes": "纪要", "form": "表格"}
+#: Names a template may use besides the declared ones: context entries derived from others.
+DERIVED_KEYS = {"doc_code", "recorded_facts", "forced_over"}
+#: Clerk fields with a meaning to the issuing rule: 出具机关 (a role's label), the 包案领导's organ,
+#: the issuing organ's own 发文代字.
+ISSUED_BY, LEADER_ORGAN_FIELD, SENDER_CODE = "issued_by", "leader_organ", "sender_code"
 
 
-_CONTACT = (_opt("contact", "联系人"), _opt("contact_phone", "联系电话"))
-#: Who issues it and to whom, when this case differs from the paper type's rule.
-_ISSUING = (_opt("sender", "发文机关", ""), _opt("addressee", "主送", ""))
-_BASICS = ("case_no", "petitioners", "form", "category", "demand", "registered_on", "accepted_on")
+class _Reader:
+    """One declaration's values, with Chinese errors naming the file and the key."""
 
-PAPER_TYPES: dict[str, PaperType] = {
-    p.name: p
-    for p in (
-        PaperType(
-            "交办函", "assign.docx", "letter", Section.ASSIGNMENT,
-            "关于交办{petitioners}信访事项的函", "",
-            _CONTACT, (*_BASICS, "facts", "unit", "leader_name", "leader_post",
-                       "responsible_person", "due_on"),
-        ),
-        PaperType(
-            "督办函", "supervise.docx", "letter", Section.ASSIGNMENT,
-            "关于督办{petitioners}信访事项的函", "督",
-            (Field("reason", "督办事由"), Field("report_by", "报送时限"),
-             _opt("method", "督办方式", "文书督办"), *_CONTACT),
-            (*_BASICS, "unit", "assigned_on", "assign_doc_no", "due_on", "leader_name"),
-        ),
-        PaperType(
-            "领导包案通知", "leader.docx", "document", Section.LEADER_ASSIGNMENT,
-            "关于{petitioners}信访事项实行领导包案的通知", "",
-            _CONTACT, (*_BASICS, "facts", "unit", "leader_name", "leader_post",
-                       "responsible_person", "handler", "resolution_measures", "due_on"),
-        ),
-        PaperType(
-            "包案会商纪要", "minutes.docx", "minutes", Section.LEADER_ASSIGNMENT,
-            "{petitioners}信访事项包案会商会议纪要", "纪",
-            (Field("meeting_date", "会议时间"), Field("chair", "主持人"),
-             Field("attendees", "出席"), Field("decisions", "议定事项", as_list=True),
-             _opt("place", "会议地点"), _opt("observers", "列席", "无"),
-             _opt("views", "各方意见", "与会单位分别介绍了掌握的情况和处理意见。")),
-            (*_BASICS, "facts", "unit", "leader_name", "leader_post"),
-        ),
-        PaperType(
-            "查办报告", "report.docx", "document", Section.INVESTIGATION_REPORT,
-            "关于{petitioners}反映{category}问题信访事项办理情况的报告", "报",
-            (Field("findings", "核查结果"), Field("opinion", "处理意见"),
-             Field("implementation", "落实情况"), _opt("dissent", "不同意见", "无"),
-             _opt("attitude", "信访人态度"), _opt("signer", "签发人"), *_ISSUING, *_CONTACT),
-            (*_BASICS, "facts", "unit", "assign_doc_no", "assigned_on", "leader_name",
-             "leader_post", "handler"),
-            ("办理情况报告",), issuer=UNIT, addressee=ORG,
-        ),
-        PaperType(
-            "处理意见书", "opinion.docx", "document", Section.REPLY_AND_FOLLOW_UP,
-            "关于{petitioners}信访事项的处理意见书", "答",
-            (Field("facts_reasons", "事实和理由"), Field("opinion", "处理意见", as_list=True),
-             Field("legal_basis", "法律依据"),
-             Field("outcome", "办理结果", choices=OPINION_OUTCOMES),
-             Field("review_organ", "复查机关"),
-             _opt("investigation", "调查经过", "本机关调阅了有关材料，听取了信访人陈述，并向有关单位和人员进行了调查核实。"),
-             *_ISSUING),
-            (*_BASICS, "unit"),
-            ("信访事项处理意见书", "答复意见书"), issuer=UNIT, addressee=PETITIONER,
-            cc=("review_organ", "org_name"),
-        ),
-        PaperType(
-            "受理告知书", "accept.docx", "document", Section.REPLY_AND_FOLLOW_UP,
-            "信访事项受理告知书", "受", _CONTACT, (*_BASICS, "unit", "due_on"),
-        ),
-        PaperType(
-            "不予受理告知书", "reject.docx", "document", Section.REPLY_AND_FOLLOW_UP,
-            "信访事项不予受理告知书", "不受",
-            (Field("reason", "不予受理理由"), Field("legal_basis", "法律依据"),
-             Field("proper_organ", "有权处理机关")),
-            _BASICS,
-        ),
-        PaperType(
-            "延期告知书", "extend.docx", "document", Section.REPLY_AND_FOLLOW_UP,
-            "信访事项延期办理告知书", "延", (Field("reason", "延期理由"),),
-            (*_BASICS, "unit", "due_on", "extended_due_on"),
-        ),
-        PaperType(
-            "息诉罢访协议书", "agreement.docx", "document", Section.REPLY_AND_FOLLOW_UP,
-            "{petitioners}息诉罢访协议书", None,
-            (Field("clauses", "协议条款", as_list=True),
-             _opt("fulfilment", "履行情况", "各条款的履行情况由甲方逐条记录并附卷。"),
-             _opt("witness", "见证单位")),
-            (*_BASICS, "petitioner_address", "unit", "facts"),
-        ),
-        PaperType(
-            "回访记录", "follow-up.docx", "form", Section.REPLY_AND_FOLLOW_UP,
-            "{petitioners}信访事项回访记录", None,
-            (Field("visit_date", "回访日期"), Field("visit_method", "回访方式"),
-             Field("visitors", "回访人"), Field("attitude", "满意程度", choices=ATTITUDES),
-             Field("content", "回访内容"), _opt("carried_out", "落实情况"),
-             _opt("remarks", "备注", "")),
-            ("case_no", "petitioners", "demand", "unit", "follow_ups"),
-        ),
-        PaperType(
-            "稳控方案", "stability.docx", "document", Section.STABILITY_MEASURES,
-            "{petitioners}信访事项稳控方案", "",
-            (Field("period", "稳控期间"), _opt("risk", "风险等级", "黄", choices=RISK_LEVELS),
-             _opt("keeper", "稳控责任人"), *_CONTACT),
-            (*_BASICS, "unit", "leader_name", "leader_post", "responsible_person",
-             "stability_measures"),
-            ("稳控措施",),
-        ),
-        PaperType(
-            "送达回证", "service.docx", "form", Section.REPLY_AND_FOLLOW_UP,
-            "送达回证（{served_doc}）", None,
-            (Field("served_doc", "送达文书"), Field("method", "送达方式", choices=SERVICE_METHODS),
-             _opt("recipient", "受送达人", ""), _opt("address", "送达地址", ""),
-             _opt("copies", "件数", "1"), _opt("proxy", "代收人", ""),
-             _opt("proxy_reason", "代收理由", ""), _opt("server", "送达人", ""),
-             _opt("issuer", "填发人", ""), _opt("served_at", "送达时间", "年　月　日"),
-             _opt("witness_person", "见证人", ""), _opt("refusal", "拒收理由", ""),
-             _opt("remarks", "备考", "")),
-            ("case_no", "petitioners", "petitioner_address", "category"),
-        ),
+    def __init__(self, path: Path, data: dict[str, Any], where: str = "") -> None:
+        self.path, self.data, self.where = path, data, where
+
+    def fail(self, key: str, problem: str) -> ValidationError:
+        return ValidationError(f"文书类型声明 {self.path.name}{self.where}的“{key}”{problem}")
+
+    def text(self, key: str, default: str | None = None, *, empty: bool = False) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            raise self.fail(key, "缺失")
+        if not isinstance(value, str) or (not empty and not value.strip()):
+            raise self.fail(key, "应为非空文字")
+        return value.strip() if not empty else value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(key, '应为文字列表（如 ["甲", "乙"]）')
+        return tuple(v.strip() for v in value)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, "应为 true 或 false")
+        return value
+
+    def one_of(self, key: str, allowed: dict[str, str] | tuple[str, ...], default: str) -> str:
+        """``allowed``: the values themselves, or {value: its Chinese label} (either is taken)."""
+        value = self.text(key, default, empty=True)
+        options = allowed if isinstance(allowed, dict) else {a: a for a in allowed}
+        by_label = {label: name for name, label in options.items()}
+        if value not in options and value not in by_label:
+            raise self.fail(key, f"只能是：{'、'.join(options)}（收到“{value}”）")
+        return value if value in options else by_label[value]
+
+
+def _role(reader: _Reader, key: str, value: str) -> str:
+    labels = {label: role for role, label in ROLE_LABELS.items()}
+    role = labels.get(value, value)
+    if role not in ROLE_LABELS:
+        raise reader.fail(key, f"只能是：{'、'.join(ROLE_LABELS)}（收到“{value}”）")
+    return role
+
+
+def _field(path: Path, data: Any, n: int) -> Field:
+    if not isinstance(data, dict):
+        raise ValidationError(f"文书类型声明 {path.name} 的第 {n} 个字段应为 [[fields]] 表")
+    r = _Reader(path, data, f" 第 {n} 个字段")
+    if unknown := sorted(set(data) - _FIELD_KEYS):
+        raise r.fail(unknown[0], f"不是字段的设置项（可用：{'、'.join(sorted(_FIELD_KEYS))}）")
+    label = r.text("label")
+    key = r.text("key", label)
+    if not key.isidentifier():
+        raise r.fail("key", "只能由汉字、字母、数字和下划线组成，且不以数字开头")
+    choices = r.texts("choices")
+    as_list = r.flag("list")
+    kind = r.one_of(
+        "kind", FIELD_KIND_LABELS, "choice" if choices else "long" if as_list else "text"
     )
-}  # fmt: skip
+    if (kind == "choice") != bool(choices):
+        raise r.fail("choices", '须与 kind = "choice" 同时给出')
+    cap = data.get("max_chars", DEFAULT_CAPS[kind])
+    if not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= MAX_CHARS["text"]:
+        raise r.fail("max_chars", f"应为 1 至 {MAX_CHARS['text']} 的整数")
+    required = r.flag("required", True)
+    default = r.text("default", BLANK, empty=True)
+    if choices and not required and default not in (*choices, BLANK, ""):
+        raise r.fail("default", f"不在可选值中（{'、'.join(choices)}）")
+    phrases = data.get("phrases", {})
+    if not isinstance(phrases, dict) or not all(isinstance(v, str) for v in phrases.values()):
+        raise r.fail("phrases", '应为 选项 = "文字" 的表')
+    if stray := sorted(set(phrases) - set(choices)):
+        raise r.fail("phrases", f"含有不在可选值中的“{stray[0]}”")
+    return Field(
+        key, label, required=required, default=default, choices=choices, as_list=as_list,
+        kind=kind, max_chars=cap, fill_from=r.text("fill_from", "", empty=True),
+        cites_paper=r.flag("cites_paper"), agrees_with=r.text("agrees_with", "", empty=True),
+        phrases=tuple(phrases.items()),
+    )  # fmt: skip
 
 
-def get_paper_type(name: str) -> PaperType:
+def read_declaration(path: Path) -> PaperType:
+    """The paper type declared in ``path`` (a .toml file); ValidationError names what is wrong."""
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except UnicodeDecodeError:
+        raise ValidationError(f"文书类型声明 {path.name} 不是 UTF-8 文本") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(f"文书类型声明 {path.name} 格式有误：{exc}") from None
+    r = _Reader(path, data, " ")
+    if unknown := sorted(set(data) - _TYPE_KEYS):
+        raise r.fail(unknown[0], f"不是文书类型的设置项（可用：{'、'.join(sorted(_TYPE_KEYS))}）")
+    name = r.text("name")
+    section = data.get("section")
+    if not isinstance(section, int) or isinstance(section, bool) or section not in iter(Section):
+        raise r.fail("section", "应为六有分类 1 至 6")
+    raw_fields = data.get("fields", [])
+    if not isinstance(raw_fields, list):
+        raise r.fail("fields", "应为 [[fields]] 表的列表")
+    fields = tuple(_field(path, f, n) for n, f in enumerate(raw_fields, 1))
+    keys = [k for f in fields for k in {f.key, f.label}]
+    if dup := next((k for k in keys if keys.count(k) > 1), None):
+        raise r.fail("fields", f"中“{dup}”重复")
+    case_fields = r.texts("case_fields")
+    if stray := [k for k in case_fields if k not in CASE_FIELDS]:
+        labels = {v: k for k, v in CASE_FIELDS.items()}
+        if not all(k in labels for k in stray):
+            bad = next(k for k in stray if k not in labels)
+            raise r.fail("case_fields", f"含有未知的案件字段“{bad}”")
+        case_fields = tuple(labels.get(k, k) for k in case_fields)
+    code_suffix = data.get("code_suffix")
+    if code_suffix is not None and not isinstance(code_suffix, str):
+        raise r.fail("code_suffix", '应为文字（"" 表示用发文代字本身；不写则无文号）')
+    issuer = _role(r, "issuer", r.text("issuer", ORG))
+    addressee = r.text("addressee", "", empty=True)
+    return PaperType(
+        name=name,
+        template=r.text("template", path.with_suffix(".docx").name),
+        variant=r.one_of("variant", _VARIANT_LABELS, "document"),
+        section=Section(section),
+        title=r.text("title"),
+        code_suffix=code_suffix,
+        fields=fields,
+        case_fields=case_fields,
+        aliases=r.texts("aliases"),
+        issuer=issuer,
+        addressee=_role(r, "addressee", addressee) if addressee else "",
+        cc=r.texts("cc"),
+        code_from=r.one_of("code_from", CODE_SOURCES, "org"),
+        event=r.text("event", "", empty=True),
+        **{flag: r.flag(flag) for flag in _FLAGS},
+        source=str(path),
+    )
+
+
+def read_folder(folder: Path) -> dict[str, PaperType]:
+    """Every declaration in ``folder`` by type name (files in name order)."""
+    types: dict[str, PaperType] = {}
+    for path in sorted(folder.glob(f"*{DECLARATION_SUFFIX}")):
+        paper = read_declaration(path)
+        if paper.name in types:
+            raise ValidationError(
+                f"文书类型“{paper.name}”声明了两次：{Path(types[paper.name].source).name}、{path.name}"
+            )
+        types[paper.name] = paper
+    return types
+
+
+#: The bundled paper types, in the order of the 六有 sections (then file name).
+PAPER_TYPES: dict[str, PaperType] = dict(
+    sorted(read_folder(BUNDLED_DIR).items(), key=lambda item: int(item[1].section))
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _workspace_types(folder: str, stamp: tuple[tuple[str, int], ...]) -> dict[str, PaperType]:
+    return read_folder(Path(folder))
+
+
+def paper_types(templates_dir: Path | None = None) -> dict[str, PaperType]:
+    """The bundled types plus (or replaced by) the workspace's own declarations."""
+    if templates_dir is None or not templates_dir.is_dir():
+        return PAPER_TYPES
+    files = sorted(templates_dir.glob(f"*{DECLARATION_SUFFIX}"))
+    if not files:
+        return PAPER_TYPES
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in files)
+    return PAPER_TYPES | _workspace_types(str(templates_dir), stamp)
+
+
+def get_paper_type(name: str, templates_dir: Path | None = None) -> PaperType:
     """The paper type called ``name`` (or one of its aliases); NotFoundError lists the types."""
-    if name in PAPER_TYPES:
-        return PAPER_TYPES[name]
-    for paper in PAPER_TYPES.values():
+    types = paper_types(templates_dir)
+    if name in types:
+        return types[name]
+    for paper in types.values():
         if name in paper.aliases:
             return paper
-    raise NotFoundError(f"没有文书类型“{name}”。可用类型：{'、'.join(PAPER_TYPES)}")
+    raise NotFoundError(f"没有文书类型“{name}”。可用类型：{'、'.join(types)}")
+
+
+def find_type(kind: str) -> PaperType | None:
+    """The bundled type of a catalogued document's kind, if it is one (attached scans are not)."""
+    try:
+        return get_paper_type(kind)
+    except NotFoundError:
+        return None
+
+
+def kinds_where(flag: str) -> tuple[str, ...]:
+    """Names of the bundled types with the declared property ``flag`` (e.g. ``reply``)."""
+    return tuple(p.name for p in PAPER_TYPES.values() if getattr(p, flag))
 
 
 def all_field_keys(paper: PaperType | None = None) -> set[str]:
-    """Jinja names a template may use: the case context plus the clerk fields."""
+    """Jinja names a template may use: the case context plus the clerk fields, each by its key
+    and by its Chinese label (``{{ 信访人 }}``) where the label is a name."""
     papers = [paper] if paper else list(PAPER_TYPES.values())
-    keys = set(CASE_FIELDS) | {"outcome_text", "review_deadline_text"}
+    keys = set(CASE_FIELDS) | {label for label in CASE_FIELDS.values() if label.isidentifier()}
+    keys |= DERIVED_KEYS
     for p in papers:
-        keys |= {f.key for f in p.fields}
+        for f in p.fields:
+            keys |= {f.key, f.label} if f.label.isidentifier() else {f.key}
+            if f.phrases:
+                keys.add(f"{f.key}_text")
     return keys

@@ -30,7 +30,7 @@ from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import parse_assignments, parse_date
 from docgen.model import Document
-from docgen.papers.registry import CASE_FIELDS, FIELD_KIND_LABELS, PAPER_TYPES, get_paper_type
+from docgen.papers.registry import CASE_FIELDS, FIELD_KIND_LABELS, get_paper_type, paper_types
 from docgen.vocab import (
     ATTITUDES,
     CATEGORIES,
@@ -363,7 +363,7 @@ def case_page(request: Request, case_no: str) -> Response:
     data = case_data(ws, case_no, show_personal=show)
     return render(request, "case.html", {
         "c": data, "case_no": case_no, "show_personal": show, "flash": take_flash(request),
-        "paper_types": list(PAPER_TYPES), "sections": {int(s): lbl for s, lbl in SECTION_LABELS.items()},
+        "paper_types": list(paper_types(ws.templates_dir)), "sections": {int(s): lbl for s, lbl in SECTION_LABELS.items()},
         "attitudes": ATTITUDES, "methods": VISIT_METHODS, "person_fields": PERSON_FIELDS,
         "has_seal": seal_path(ws).is_file(), "has_keys": keys_dir(ws).is_dir(),
         "today": dt.date.today().isoformat(), "check": None,
@@ -560,32 +560,33 @@ def dossier_build(
 # --- papers -------------------------------------------------------------------------------------
 
 
-def paper_types_data() -> list[dict[str, Any]]:
+def paper_types_data(ws: Workspace) -> list[dict[str, Any]]:
+    """Every paper type's form, from the declarations (bundled and the workspace's own)."""
     return [
         {"类型": p.name, "六有分类": int(p.section), "文号": p.code_suffix is not None,
          "字段": [{"key": f.key, "名称": f.label, "类型": f.kind, "类型名": FIELD_KIND_LABELS[f.kind],
                    "必填": f.required, "默认值": None if f.required else f.default,
                    "可选值": list(f.choices)} for f in p.fields],
          "案件字段": [CASE_FIELDS[k] for k in p.case_fields]}
-        for p in PAPER_TYPES.values()
+        for p in paper_types(ws.templates_dir).values()
     ]  # fmt: skip
 
 
 @router.get(
     "/api/paper-types", summary="文书类型及字段（字段类型：text/long/date/datetime/choice/number）"
 )
-def api_paper_types() -> list[dict[str, Any]]:
-    return paper_types_data()
+def api_paper_types(request: Request) -> list[dict[str, Any]]:
+    return paper_types_data(ws_of(request))
 
 
 def paper_form_data(ws: Workspace, case_no: str, type_name: str) -> dict[str, Any]:
     from docgen.papers.context import case_context
 
-    paper = get_paper_type(type_name)
+    paper = get_paper_type(type_name, ws.templates_dir)
     with ws.session() as session:
         case = get_case(session, case_no)
         ctx = case_context(case, ws.calendar, org_name=ws.settings.org, today=dt.date.today())
-    spec = next(p for p in paper_types_data() if p["类型"] == paper.name)
+    spec = next(p for p in paper_types_data(ws) if p["类型"] == paper.name)
     case_values = [
         {"名称": CASE_FIELDS[k], "值": _context_text(ctx.get(k))} for k in paper.case_fields
     ]
@@ -625,8 +626,8 @@ async def paper_issue(request: Request, case_no: str) -> Response:
     return await run_in_threadpool(_issue, request, case_no, fields)
 
 
-def _clerk_values(form: dict[str, str]):  # type: ignore[no-untyped-def]
-    paper = get_paper_type(form.get("type", ""))
+def _clerk_values(ws: Workspace, form: dict[str, str]):  # type: ignore[no-untyped-def]
+    paper = get_paper_type(form.get("type", ""), ws.templates_dir)
     values = {f.label: form[f"f_{f.key}"].strip() for f in paper.fields
               if form.get(f"f_{f.key}", "").strip()}  # fmt: skip
     return paper, values
@@ -647,7 +648,7 @@ def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
 
     require(request, "paper")
     ws = ws_of(request)
-    paper, values = _clerk_values(form)
+    paper, values = _clerk_values(ws, form)
     try:
         pdf = preview_paper(ws, paper.name, case_no, values)
     except ValidationError as exc:
@@ -667,7 +668,7 @@ def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
     require(request, "paper")
     acting_as(current(request).name)
     ws = ws_of(request)
-    paper, values = _clerk_values(form)
+    paper, values = _clerk_values(ws, form)
     try:
         made = make_paper(ws, paper.name, case_no, values)
     except ValidationError as exc:
