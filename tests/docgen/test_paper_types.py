@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NEW_TYPES = ("一案一策化解方案", "包案责任书", "息诉罢访保证书", "听证通知书", "听证会纪要", "复查意见书",
              "复核意见书", "转送函", "信访事项终结告知书", "通报")  # fmt: skip
 #: Modules that act on papers; the registry (declarations) and the 六有 rules may name types.
-NAME_FREE = ("docgen/papers/context.py", "docgen/papers/make.py", "docgen/papers/fill.py",
+NAME_FREE = ("docgen/papers/context.py", "archive/papers.py", "docgen/papers/fill.py",
              "docgen/papers/check.py", "docgen/papers/declare.py", "archive/register.py",
              "archive/timeline.py")  # fmt: skip
 
