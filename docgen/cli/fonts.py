@@ -50,11 +50,13 @@ def prepare_command(force: bool) -> None:
 
 
 @fonts_group.command("add")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, metavar="字体文件…", type=click.Path(path_type=Path)
+)
 @handle_errors
 def add_command(files: tuple[Path, ...]) -> None:
     """登记本单位已授权的公文字体（如 simfang.ttf、simhei.ttf、simkai.ttf、方正小标宋简体、
-    方正仿宋_GBK），此后 PDF 用它排版，LibreOffice 打开 .docx 时也用它。"""
+    方正仿宋），此后 PDF 用它排版，本机办公软件打开 .docx 时也用它。"""
     added = add_fonts(files)
     for font in added:
         verb = "已替换" if font.replaced else "已安装"
