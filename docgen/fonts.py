@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -21,9 +22,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from struct import error as struct_error
 
 from docgen import atomic
-from docgen.errors import DependencyError
+from docgen.errors import DependencyError, ValidationError
 
 #: Bump when the repertoire or the conversion changes: prepared files get new names.
 SUBSET_VERSION = 1
@@ -71,8 +73,8 @@ _KAI = ("AR PL UKai CN", "/usr/share/fonts/truetype/arphic/ukai.ttc", 0)
 # 霞鹜文楷 (fonts-lxgw-wenkai) over AR PL UKai for 楷体: UKai centres “，。：” in the em box (the
 # Taiwan convention), WenKai sets them low left as GB/T 15834 wants; both cover GB2312.
 _WENKAI = ("LXGW WenKai", "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf", 0)
-_FANGSONG = ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong")
-_KAITI = ("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi")
+_FANGSONG = ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "方正仿宋_GBK", "FZFangSong-Z02")
+_KAITI = ("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体_GBK", "FZKai-Z03")
 
 ROLES: dict[str, RoleSpec] = {
     spec.role: spec
@@ -85,7 +87,9 @@ ROLES: dict[str, RoleSpec] = {
             bold=True,
         ),
         RoleSpec("body", "正文（仿宋）", _FANGSONG, _SERIF),
-        RoleSpec("heading1", "一级标题（黑体）", ("黑体", "SimHei"), _SANS),
+        RoleSpec(
+            "heading1", "一级标题（黑体）", ("黑体", "SimHei", "方正黑体_GBK", "FZHei-B01"), _SANS
+        ),
         RoleSpec("heading2", "二级标题（楷体）", _KAITI, _KAI, better=_WENKAI),
         RoleSpec("heading3", "三级标题（仿宋）", _FANGSONG, _SERIF),
         RoleSpec("heading4", "四级标题（仿宋）", _FANGSONG, _SERIF),
@@ -127,6 +131,125 @@ class PrepareResult:
     kept: list[Path]
 
 
+USER_FONT_DIR_ENV = "DOCGEN_USER_FONT_DIR"
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+#: Characters every official face of a Chinese role has; a file lacking them is not one.
+_CJK_PROBE = "关于信访事项的办理意见年月日"
+
+
+def user_font_dir() -> Path:
+    """Where ``docgen fonts add`` installs an office's licensed fonts: ``$DOCGEN_USER_FONT_DIR``,
+    else ``$XDG_DATA_HOME/fonts/docgen`` (``~/.local/share/fonts/docgen``), a folder fontconfig
+    scans, so LibreOffice opening the .docx finds the same faces as our PDFs."""
+    value = os.environ.get(USER_FONT_DIR_ENV)
+    if value:
+        return Path(value).expanduser()
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data).expanduser() / "fonts" / "docgen"
+
+
+def _file_faces(path: Path) -> list[tuple[int, list[str], bool]]:
+    """(face index, family names in every language, has the Chinese probe characters) of each
+    face in a font file; raises ValidationError when the file is not a font."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+    try:
+        data = io.BytesIO(path.read_bytes())  # read once: no handle left open on a bad file
+        collection = data.getvalue()[:4] == b"ttcf"
+        fonts = list(TTCollection(data).fonts) if collection else [TTFont(data)]
+        faces = []
+        for index, font in enumerate(fonts):
+            names = [
+                str(record.toUnicode()).strip()
+                for record in font["name"].names
+                if record.nameID in (1, 4, 16)
+            ]
+            cmap = font.getBestCmap() or {}
+            faces.append(
+                (
+                    index,
+                    list(dict.fromkeys(n for n in names if n)),
+                    all(ord(ch) in cmap for ch in _CJK_PROBE),
+                )
+            )
+    except (
+        TTLibError,
+        KeyError,
+        AssertionError,
+        ValueError,
+        struct_error,
+        UnicodeDecodeError,
+    ) as exc:
+        raise ValidationError(f"{path.name} 不是可用的字体文件（{exc}）", code="bad_font") from None
+    return faces
+
+
+@dataclass(frozen=True)
+class AddedFont:
+    source: Path
+    installed: Path
+    family: str
+    roles: tuple[str, ...]  # Chinese role labels the face serves
+    replaced: bool
+
+
+def add_fonts(files: Iterable[Path], directory: Path | None = None) -> list[AddedFont]:
+    """Check each file is a Chinese font for one of the roles (方正仿宋_GBK, simfang.ttf, ...),
+    then copy it atomically into the user font folder and refresh fontconfig. Every file is
+    checked before any is copied: a bad one leaves nothing half-installed."""
+    directory = directory or user_font_dir()
+    plans: list[tuple[Path, str, tuple[str, ...]]] = []
+    for path in (Path(f) for f in files):
+        if not path.is_file():
+            raise ValidationError(f"找不到字体文件 {path}", code="bad_font")
+        if path.suffix.lower() not in FONT_SUFFIXES:
+            raise ValidationError(
+                f"{path.name} 不是字体文件：只接受 {'、'.join(FONT_SUFFIXES)} 文件", code="bad_font"
+            )
+        best: tuple[str, tuple[str, ...]] | None = None
+        for _index, names, chinese in _file_faces(path):
+            lowered = {n.lower() for n in names}
+            roles = tuple(
+                spec.label
+                for spec in ROLES.values()
+                if lowered & {o.lower() for o in spec.official}
+            )
+            if roles and chinese:
+                family = next(
+                    n
+                    for n in names
+                    if any(n.lower() == o.lower() for s in ROLES.values() for o in s.official)
+                )
+                best = (family, roles)
+                break
+            if roles:
+                raise ValidationError(
+                    f"{path.name}（{names[0]}）缺少常用汉字，不能用作公文字体", code="bad_font"
+                )
+        if best is None:
+            wanted = "、".join(dict.fromkeys(spec.official[0] for spec in ROLES.values()))
+            raise ValidationError(
+                f"{path.name} 不是公文所用的字体（应为 {wanted} 或其同名字体，如 simfang.ttf、"
+                "simhei.ttf、simkai.ttf、方正小标宋简体）",
+                code="bad_font",
+            )
+        plans.append((path, *best))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DependencyError(f"无法创建字体目录 {directory}：{exc}") from exc
+    added = []
+    for path, family, roles in plans:
+        target = directory / path.name
+        replaced = target.exists()
+        atomic.write_bytes(target, path.read_bytes(), mode=0o644)
+        added.append(AddedFont(path, target, family, roles, replaced))
+    if shutil.which("fc-cache"):
+        subprocess.run(["fc-cache", "-f", str(directory)], capture_output=True, check=False)
+    _installed_faces.cache_clear()
+    return added
+
+
 def font_dir() -> Path:
     """Cache folder for prepared fonts: ``$DOCGEN_FONT_DIR``, else ``~/.cache/docgen/fonts``."""
     value = os.environ.get(FONT_DIR_ENV)
@@ -147,6 +270,15 @@ def _installed_faces() -> tuple[FontSource, ...]:
         check=False,
     ).stdout
     faces: list[FontSource] = []
+    added = user_font_dir()
+    if added.is_dir():  # fonts from `docgen fonts add`, even where fontconfig does not look
+        for path in sorted(added.iterdir()):
+            if path.suffix.lower() in FONT_SUFFIXES:
+                try:
+                    for index, names, _chinese in _file_faces(path):
+                        faces.extend(FontSource(name, path, index) for name in names)
+                except ValidationError:
+                    continue
     for line in out.splitlines():
         parts = line.split("\t")
         if len(parts) != 3:

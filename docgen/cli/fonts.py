@@ -1,13 +1,14 @@
-"""docgen fonts [prepare]: which font serves each role, and building the fast font subsets."""
+"""docgen fonts [add|prepare]: which font serves each role, and building the fast font subsets."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
 from docgen.cli.options import DocgenGroup, emit, handle_errors, json_option
-from docgen.fonts import ROLES, font_report, prepare_fonts
+from docgen.fonts import ROLES, add_fonts, font_report, prepare_fonts
 
 
 @click.group("fonts", cls=DocgenGroup, invoke_without_command=True)
@@ -31,7 +32,7 @@ def fonts_group(ctx: click.Context, as_json: bool) -> None:
         for note in dict.fromkeys(r["替代说明"] for r in rows if r["替代说明"]):
             click.echo(f"注意：{note}。")
         if any(r["替代说明"] for r in rows):
-            click.echo("安装单位已授权的公文字体后，运行 docgen fonts prepare 即可改用。")
+            click.echo("用 docgen fonts add 字体文件… 登记单位已授权的公文字体后即可改用。")
 
     emit(rows, as_json, text)
 
@@ -46,3 +47,20 @@ def prepare_command(force: bool) -> None:
     took = time.perf_counter() - start
     click.echo(f"字体已就绪：{result.font_dir}（新生成 {len(result.built)} 个，"
                f"沿用 {len(result.kept)} 个，用时 {took:.1f} 秒）")  # fmt: skip
+
+
+@fonts_group.command("add")
+@click.argument(
+    "files", nargs=-1, required=True, metavar="字体文件…", type=click.Path(path_type=Path)
+)
+@handle_errors
+def add_command(files: tuple[Path, ...]) -> None:
+    """登记本单位已授权的公文字体（如 simfang.ttf、simhei.ttf、simkai.ttf、方正小标宋简体、
+    方正仿宋），此后 PDF 用它排版，本机办公软件打开 .docx 时也用它。"""
+    added = add_fonts(files)
+    for font in added:
+        verb = "已替换" if font.replaced else "已安装"
+        click.echo(f"{verb}：{font.source.name} → {font.installed}（{font.family}，用于"
+                   f"{'、'.join(font.roles)}）")  # fmt: skip
+    prepare_fonts()
+    click.echo("字体子集已更新；运行 docgen fonts 查看各角色所用字体。")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fontTools.ttLib import TTFont
 
+from docgen.errors import ValidationError
 from docgen.fonts import (
     ROLES,
     ensure_fonts,
@@ -62,3 +64,56 @@ def test_rare_characters_get_tiny_glyph_fonts_built_once(tmp_path: Path, monkeyp
     built = [f.stat().st_mtime_ns for f in files]
     glyph_css(fonts, "韩龘")
     assert [f.stat().st_mtime_ns for f in files] == built
+
+
+def _renamed_font(target: Path, family: str, text: str) -> Path:
+    """A small TrueType cut from the Noto fallback whose family names read ``family``."""
+    from docgen.fonts import RARE_CHAR_SOURCES, cut_truetype
+
+    cut_truetype(RARE_CHAR_SOURCES[0], [ord(ch) for ch in text], target)
+    font = TTFont(target)
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = family
+    font.save(target)
+    return target
+
+
+def test_fonts_add_installs_an_official_face_used_for_its_role(tmp_path: Path, monkeypatch) -> None:
+    from docgen import fonts
+
+    monkeypatch.setenv("DOCGEN_USER_FONT_DIR", str(tmp_path / "fonts"))
+    fonts._installed_faces.cache_clear()
+    try:
+        source = _renamed_font(tmp_path / "simfang.ttf", "FangSong", "关于信访事项的办理意见年月日")
+        (added,) = fonts.add_fonts([source])
+        assert added.family == "FangSong" and added.installed.parent == tmp_path / "fonts"
+        assert "正文（仿宋）" in added.roles and not added.replaced
+        body = resolve_fonts()["body"]
+        assert body.official and body.source.file == added.installed
+        assert fonts.add_fonts([source])[0].replaced
+    finally:
+        fonts._installed_faces.cache_clear()
+
+
+def test_fonts_add_refuses_what_is_not_an_official_chinese_font(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from click.testing import CliRunner
+
+    from docgen import fonts
+    from docgen.cli import cli
+
+    monkeypatch.setenv("DOCGEN_USER_FONT_DIR", str(tmp_path / "fonts"))
+    (tmp_path / "fake.ttf").write_text("不是字体")
+    other = _renamed_font(tmp_path / "other.ttf", "Some Sans", "关于信访事项的办理意见年月日")
+    thin = _renamed_font(tmp_path / "thin.ttf", "SimHei", "ABC")
+    good = _renamed_font(tmp_path / "simkai.ttf", "楷体", "关于信访事项的办理意见年月日")
+    for path, words in ((tmp_path / "fake.ttf", "不是可用的字体文件"), (other, "不是公文所用的字体"),
+                        (thin, "缺少常用汉字"), (tmp_path / "a.txt", "找不到字体文件")):  # fmt: skip
+        with pytest.raises(ValidationError, match=words):
+            fonts.add_fonts([good, path])
+    assert not (tmp_path / "fonts").exists()  # nothing installed when one file is refused
+    result = CliRunner().invoke(cli, ["fonts", "add", str(tmp_path / "fake.ttf")])
+    assert result.exit_code != 0 and "不是可用的字体文件" in result.output
+    assert "Traceback" not in result.output
