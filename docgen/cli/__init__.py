@@ -25,6 +25,7 @@ from docgen.cli.options import (
     workspace_option,
 )
 from docgen.cli.paper import paper_group
+from docgen.cli.report import report_group
 from docgen.cli.seal import seal_group
 from docgen.cli.search import index_group, search_command
 from docgen.cli.serve import serve_command
@@ -48,6 +49,7 @@ for command in (
     case_group,
     paper_group,
     numbers_command,
+    report_group,
     attach_command,
     dossier_group,
     seal_group,

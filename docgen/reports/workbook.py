@@ -103,3 +103,31 @@ def write_workbook(figures: MonthlyFigures, out: Path, title: str) -> Path:
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out
+
+
+def write_table(out: Path, title: str, columns: tuple[str, ...], rows: list[list[object]]) -> Path:
+    """A one-sheet table (督办 / 包案 overviews, attachments): title row, header, date cells."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(list(columns))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for values in rows:
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A3"
+    for n in range(len(columns)):
+        ws.column_dimensions[chr(ord("A") + n)].width = 16
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+    return out
