@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import threading
 from collections.abc import Sequence
 
@@ -50,7 +51,7 @@ def _figure(tallies: Sequence[Tally]):  # type: ignore[no-untyped-def]
     return fig
 
 
-def bar_chart_svg(title: str, tallies: Sequence[Tally]) -> str:
+def bar_chart_svg(title: str, tallies: Sequence[Tally], key: str = "chart") -> str:
     """An ``<svg>`` element (no XML prolog), scalable to its container's width; ``title`` is its
     caption's text (printed beside it, not inside) and the SVG's accessible name."""
     with _LOCK:
@@ -59,6 +60,8 @@ def bar_chart_svg(title: str, tallies: Sequence[Tally]) -> str:
         fig.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
     start = text.index("<svg")
+    # ids unique per chart, so that several charts can share one page
+    text = re.sub(r'(id="|href="#|url\(#)', lambda m: m.group(1) + key + "-", text)
     return text[start:].replace("<svg ", f'<svg role="img" aria-label="{html.escape(title)}" ', 1)
 
 

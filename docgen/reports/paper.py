@@ -119,7 +119,11 @@ def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
 
 
 def _figures_svg(paper: ReportPaper) -> dict[str, str]:
-    return {b.key: bar_chart_svg(b.title, b.tallies) for b in paper.blocks if isinstance(b, Figure)}
+    return {
+        b.key: bar_chart_svg(b.title, b.tallies, b.key)
+        for b in paper.blocks
+        if isinstance(b, Figure)
+    }
 
 
 def html_with_figures(body: str, figures: dict[str, str]) -> str:
