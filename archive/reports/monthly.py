@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive.outputs import check_output
-from archive.reports.rows import month_end, workspace_rows
+from docgen.archive.outputs import check_output
+from docgen.archive.reports.rows import month_end, workspace_rows
 from docgen.papers.context import cn_date
 from docgen.reports.paper import Figure, ReportPaper, Table, write_report
 from docgen.reports.stats import COLUMNS, MonthlyFigures, Tally, monthly_figures

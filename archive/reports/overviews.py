@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from archive.outputs import check_output
-from archive.reports.rows import workspace_rows
+from docgen.archive.outputs import check_output
+from docgen.archive.reports.rows import workspace_rows
 from docgen.model import CURRENT, Case, Document
 from docgen.reports.workbook import write_table
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from archive.ledger_io import load_vocabularies
-from archive.timeline import status_rows_as_of
+from docgen.archive.ledger_io import load_vocabularies
+from docgen.archive.timeline import status_rows_as_of
 from docgen.clocks import HolidayCalendar, case_deadlines
 from docgen.errors import ValidationError
 from docgen.model import Case

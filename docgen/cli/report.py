@@ -37,7 +37,7 @@ def report_group() -> None:
 @handle_errors
 def monthly_command(month: str, out_dir: Path, workspace_path: Path | None, as_json: bool) -> None:
     """月报：信访积案排查化解情况统计表（.xlsx，含图表和明细）和月报（.docx + PDF）。"""
-    from archive.reports.monthly import make_monthly, summary_sentence
+    from docgen.archive.reports.monthly import make_monthly, summary_sentence
 
     result = make_monthly(open_workspace(workspace_path), month, out_dir)
 
@@ -51,7 +51,7 @@ def monthly_command(month: str, out_dir: Path, workspace_path: Path | None, as_j
 
 def _overview(rows: list[dict], columns: tuple[str, ...], title: str, out: Path | None,
               as_json: bool, ws) -> None:  # type: ignore[no-untyped-def,type-arg]  # fmt: skip
-    from archive.reports.overviews import write_overview
+    from docgen.archive.reports.overviews import write_overview
 
     if out is not None:
         write_overview(ws, rows, columns, title, out)
@@ -76,7 +76,7 @@ def _overview(rows: list[dict], columns: tuple[str, ...], title: str, out: Path 
 def supervision_command(as_of: dt.date | None, out: Path | None, workspace_path: Path | None,
                         as_json: bool) -> None:  # fmt: skip
     """督查督办情况：发函督办的案件、督办日期、答复日期和是否超期。"""
-    from archive.reports.overviews import SUPERVISION_COLUMNS, supervision_rows
+    from docgen.archive.reports.overviews import SUPERVISION_COLUMNS, supervision_rows
 
     ws = open_workspace(workspace_path)
     rows = supervision_rows(ws, as_of or dt.date.today())
@@ -93,7 +93,7 @@ def supervision_command(as_of: dt.date | None, out: Path | None, workspace_path:
 def leaders_command(as_of: dt.date | None, out: Path | None, workspace_path: Path | None,
                     as_json: bool) -> None:  # fmt: skip
     """领导包案情况：每位包案领导的案件、状态和剩余天数（半年销号清单）。"""
-    from archive.reports.overviews import LEADER_COLUMNS, leader_rows
+    from docgen.archive.reports.overviews import LEADER_COLUMNS, leader_rows
 
     ws = open_workspace(workspace_path)
     rows = leader_rows(ws, as_of or dt.date.today())

@@ -68,7 +68,7 @@ def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
     from docx import Document
     from docx.shared import Mm
 
-    from templates.styles.build_base import base_path
+    from docgen.typeset.docx_base import base_path
 
     document = Document(str(base_path("document")))
     body = document.element.body

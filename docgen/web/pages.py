@@ -19,11 +19,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from archive.case_view import case_dict
-from archive.cases import CaseFilter, add_follow_up, edit_case, get_case, page_cases, view
-from archive.ledger_io import load_vocabularies
-from archive.users import ROLES, add_user, authenticate, disable_user, list_users
-from archive.workspace import Workspace, acting_as
+from docgen.archive.case_view import case_dict
+from docgen.archive.cases import CaseFilter, add_follow_up, edit_case, get_case, page_cases, view
+from docgen.archive.ledger_io import load_vocabularies
+from docgen.archive.users import ROLES, add_user, authenticate, disable_user, list_users
+from docgen.archive.workspace import Workspace, acting_as
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import parse_assignments, parse_date
@@ -236,8 +236,8 @@ def _save_upload(
 
 
 def import_data(ws: Workspace, upload: UploadFile, skip_invalid: bool) -> dict[str, Any]:
-    from archive.attachments import max_bytes_setting
-    from archive.ledger_io import import_ledger
+    from docgen.archive.attachments import max_bytes_setting
+    from docgen.archive.ledger_io import import_ledger
 
     with tempfile.TemporaryDirectory(prefix="docgen-upload-") as tmp:
         path = _save_upload(upload, Path(tmp), max_bytes_setting(), LEDGER_SUFFIXES)
@@ -285,7 +285,7 @@ def import_page(
 
 @router.get("/cases/export", summary="导出台账（Excel，按当前筛选）")
 def export_download(request: Request) -> Response:
-    from archive.ledger_io import export_ledger
+    from docgen.archive.ledger_io import export_ledger
 
     ws = ws_of(request)
     fd, name = tempfile.mkstemp(prefix="docgen-export-", suffix=".xlsx")
@@ -352,7 +352,7 @@ def api_case(request: Request, case_no: str) -> dict[str, Any]:
 
 @router.get("/cases/{case_no}", include_in_schema=False)
 def case_page(request: Request, case_no: str) -> Response:
-    from archive.sealing import keys_dir, seal_path
+    from docgen.archive.sealing import keys_dir, seal_path
 
     ws = ws_of(request)
     show = _may_unmask(request)
@@ -456,7 +456,7 @@ def attach_upload(ws: Workspace, case_no: str, upload: UploadFile, section: int,
                   kind: str, doc_date: str, author: str):  # type: ignore[no-untyped-def]  # fmt: skip
     """An uploaded scan → ``archive.attachments.attach`` (the CLI's validation: type by content,
     size limit, duplicates refused)."""
-    from archive.attachments import DEFAULT_KIND, AttachRequest, attach, max_bytes_setting
+    from docgen.archive.attachments import DEFAULT_KIND, AttachRequest, attach, max_bytes_setting
 
     if not title.strip():
         raise ValidationError("请填写题名")
@@ -501,7 +501,7 @@ def download(request: Request, doc_id: int, fmt: str = "pdf") -> Response:
 
 
 def check_data(ws: Workspace, case_no: str) -> dict[str, Any]:
-    from archive.dossier.build import check_workspace_case
+    from docgen.archive.dossier.build import check_workspace_case
 
     report = check_workspace_case(ws, case_no)
     return {**report.to_dict(), "lines": report.lines(), "ok": report.ok}
@@ -530,7 +530,7 @@ def dossier_build(
     csrf_token: Csrf = "",
 ) -> Response:
     require(request, "dossier")
-    from archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
+    from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
 
     ws = ws_of(request)
     options = BuildOptions(bool(allow_incomplete), bool(archive_stamp), None, "")
@@ -545,7 +545,7 @@ def dossier_build(
                                               "error": message}, 422)  # fmt: skip
     message = f"已组卷：{result.items} 件 {result.pages} 页"
     if seal or sign:
-        from archive.sealing import seal_stored_dossier
+        from docgen.archive.sealing import seal_stored_dossier
 
         seal_stored_dossier(ws, case_no, sign=bool(sign), passphrase=passphrase or None)
         message += "，已签名" if sign else "，已盖章"
@@ -639,7 +639,7 @@ async def paper_preview(request: Request, case_no: str) -> Response:
 
 def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
     """The paper as it would be issued, shown in the browser; nothing stored, no 文号 taken."""
-    from docgen.papers.make import preview_paper
+    from docgen.archive.papers import preview_paper
 
     require(request, "paper")
     ws = ws_of(request)
@@ -658,7 +658,7 @@ def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
 
 
 def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
-    from docgen.papers.make import make_paper
+    from docgen.archive.papers import make_paper
 
     require(request, "paper")
     acting_as(current(request).name)
@@ -678,8 +678,8 @@ def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
 
 
 def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
-    from archive.indexing import hit_dict
-    from index import SearchError, SearchQuery
+    from docgen.archive.indexing import hit_dict
+    from docgen.index import SearchError, SearchQuery
 
     p = request.query_params
     text = p.get("q", "").strip()

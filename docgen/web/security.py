@@ -17,9 +17,9 @@ from typing import Any
 
 from fastapi import Request
 
-from archive.users import ACTION_LABELS, UserInfo, get_active_user, may
-from archive.workspace import Workspace, acting_as
 from docgen import atomic
+from docgen.archive.users import ACTION_LABELS, UserInfo, get_active_user, may
+from docgen.archive.workspace import Workspace, acting_as
 
 SECRET_FILE = ".web-secret"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -12,8 +12,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from archive.reports.monthly import make_monthly
-from archive.workspace import Workspace
+from docgen.archive.reports.monthly import make_monthly
+from docgen.archive.workspace import Workspace
 from docgen.sample import sample_rows
 from tests.conftest import Cli
 
