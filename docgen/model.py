@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -215,6 +216,8 @@ class CaseEvent(Base):
     (see ``archive.timeline``)."""
 
     __tablename__ = "case_events"
+    #: “as of” queries (``archive.timeline``) read a case's status changes by day through it.
+    __table_args__ = (Index("ix_case_events_status", "case_id", "kind", "day", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

@@ -67,7 +67,7 @@ def test_every_help_is_chinese(path: tuple[str, ...]) -> None:
 
 
 WRONG = [
-    (["report"], "没有这个命令：'report'", "export"),
+    (["exprot"], "没有这个命令：'exprot'", "export"),
     (
         ["case", "visit", "XF2024-0001", "--date", "2024-1-1", "--method", "电话回访"],
         "--method",

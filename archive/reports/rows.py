@@ -1,0 +1,99 @@
+"""Workspace + day → ``CaseRow``s: the cases on record at the end of the day, with their status
+as of it (``archive.timeline``), 责任单位 through the alias table and the 办结时限 in force."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from docgen.archive.ledger_io import load_vocabularies
+from docgen.archive.timeline import status_rows_as_of
+from docgen.clocks import HolidayCalendar, case_deadlines
+from docgen.errors import ValidationError
+from docgen.model import Case
+from docgen.reports.stats import CaseRow
+
+SIX_SEPARATIONS = ("cross_region", "cross_department", "cross_industry",
+                   "person_household_separated", "person_matter_separated",
+                   "person_matter_household_separated")  # fmt: skip
+
+
+def month_end(month: str) -> dt.date:
+    """``2024-06`` → 2024-06-30; a clear Chinese error for anything else."""
+    try:
+        year, mon = (int(p) for p in month.strip().split("-"))
+        return dt.date(year, mon, _calendar.monthrange(year, mon)[1])
+    except (ValueError, TypeError):
+        raise ValidationError(
+            f"月份“{month}”无效：请写成 年-月，如 2024-06", code="bad_month"
+        ) from None
+
+
+def on_record(case: Case, day: dt.date) -> bool:
+    """积案 on record on ``day``: registered (or accepted, or assigned) on or before it; a case
+    with none of these dates counts from the day it entered the catalog."""
+    known = [d for d in (case.registered_on, case.accepted_on, case.assigned_on) if d]
+    first = min(known) if known else case.created_at.date()
+    return first <= day
+
+
+def focus_labels(c: Case) -> tuple[str, ...]:
+    labels = []
+    group = c.group_visit or c.provincial_group_visit
+    if c.repeat_visit and (c.provincial_group_visit or (c.provincial_visit and group)):
+        labels.append("重复赴省集体访")
+    if c.repeat_visit and (c.beijing_abnormal_visit or (c.beijing_visit and c.abnormal_visit)):
+        labels.append("重复进京非正常访")
+    if c.beijing_visit and c.group_visit:
+        labels.append("进京集体访")
+    if any(getattr(c, f) for f in SIX_SEPARATIONS):
+        labels.append("三跨三分离")
+    return tuple(labels)
+
+
+def case_rows(
+    session: Session, day: dt.date, calendar: HolidayCalendar, units: Any,
+    previous: dt.date | None = None,
+) -> list[CaseRow]:  # fmt: skip
+    """Every case on record on ``day`` as a CaseRow; ``previous`` (the end of the month before)
+    tells which were already 化解 then (本期化解 = 化解 by ``day`` but not by ``previous``)."""
+    now = status_rows_as_of(session, day)
+    before = status_rows_as_of(session, previous) if previous else {}
+    cases = session.scalars(select(Case).options(selectinload(Case.petitioners))).all()
+    rows = []
+    for c in cases:
+        if not on_record(c, day):
+            continue
+        status = now[(c.id, c.case_no)]
+        deadlines = case_deadlines(
+            calendar, accepted_on=c.accepted_on, due_on=c.due_on,
+            extended_due_on=c.extended_due_on if c.extension_approved else None,
+            closed=False, today=day,
+        )  # fmt: skip
+        rows.append(CaseRow(
+            case_no=c.case_no,
+            petitioners="、".join(p.name for p in c.petitioners),
+            category=c.category or "",
+            group=c.category_group or "",
+            unit=(units.lookup(c.unit) if c.unit else "") or "",
+            leader=c.leader,
+            source=c.source or "",
+            status=status,
+            registered_on=c.registered_on,
+            due=deadlines.due,
+            demand=c.demand or "",
+            measures=c.stability_measures or "",
+            focus=focus_labels(c),
+            resolved_before=before.get((c.id, c.case_no)) == "已化解",
+        ))  # fmt: skip
+    return rows
+
+
+def workspace_rows(ws: Any, day: dt.date, previous: dt.date | None = None) -> list[CaseRow]:
+    units = load_vocabularies(ws)["unit"]
+    with ws.read_session() as session:
+        return case_rows(session, day, ws.calendar, units, previous)

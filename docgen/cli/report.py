@@ -1,0 +1,100 @@
+"""docgen report: the 月报 (统计表 + 月报 paper), the 督办 and 包案 overviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from docgen.cli.options import (
+    DocgenCommand,
+    DocgenGroup,
+    date_option,
+    emit,
+    handle_errors,
+    json_option,
+    open_workspace,
+    shown,
+    workspace_option,
+)
+
+OUT = click.Path(path_type=Path, file_okay=False)
+
+
+@click.group("report", cls=DocgenGroup)
+def report_group() -> None:
+    """统计报表：月报统计表与月报、督查督办情况、领导包案情况。"""
+
+
+@report_group.command("monthly", cls=DocgenCommand)
+@click.option(
+    "--month", required=True, metavar="年-月", help="统计月份，如 2024-06（截至该月最后一天）"
+)
+@click.option("--out", "out_dir", required=True, type=OUT, metavar="目录", help="输出目录")
+@workspace_option
+@json_option
+@handle_errors
+def monthly_command(month: str, out_dir: Path, workspace_path: Path | None, as_json: bool) -> None:
+    """月报：信访积案排查化解情况统计表（.xlsx，含图表和明细）和月报（.docx + PDF）。"""
+    from docgen.archive.reports.monthly import make_monthly, summary_sentence
+
+    result = make_monthly(open_workspace(workspace_path), month, out_dir)
+
+    def text() -> None:
+        click.echo(summary_sentence(result.figures))
+        for path in result.files:
+            click.echo(f"已生成：{path}")
+
+    emit(result.as_dict(), as_json, text)
+
+
+def _overview(rows: list[dict], columns: tuple[str, ...], title: str, out: Path | None,
+              as_json: bool, ws) -> None:  # type: ignore[no-untyped-def,type-arg]  # fmt: skip
+    from docgen.archive.reports.overviews import write_overview
+
+    if out is not None:
+        write_overview(ws, rows, columns, title, out)
+
+    def text() -> None:
+        click.echo(title)
+        click.echo("  ".join(columns))
+        for r in rows:
+            click.echo("  ".join(shown(r[c]) if r[c] is not None else "—" for c in columns))
+        click.echo(f"共 {len(rows)} 条" + (f"，已写入：{out}" if out else ""))
+
+    emit(rows, as_json, text)
+
+
+@report_group.command("supervision", cls=DocgenCommand)
+@date_option("--as-of", "as_of", metavar="日期", help="统计截至日期（默认今天）")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), metavar="文件.xlsx",
+              help="同时写入 .xlsx 表格")  # fmt: skip
+@workspace_option
+@json_option
+@handle_errors
+def supervision_command(as_of: dt.date | None, out: Path | None, workspace_path: Path | None,
+                        as_json: bool) -> None:  # fmt: skip
+    """督查督办情况：发函督办的案件、督办日期、答复日期和是否超期。"""
+    from docgen.archive.reports.overviews import SUPERVISION_COLUMNS, supervision_rows
+
+    ws = open_workspace(workspace_path)
+    rows = supervision_rows(ws, as_of or dt.date.today())
+    _overview(rows, SUPERVISION_COLUMNS, "督查督办情况表", out, as_json, ws)
+
+
+@report_group.command("leaders", cls=DocgenCommand)
+@date_option("--as-of", "as_of", metavar="日期", help="统计截至日期（默认今天）")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), metavar="文件.xlsx",
+              help="同时写入 .xlsx 表格")  # fmt: skip
+@workspace_option
+@json_option
+@handle_errors
+def leaders_command(as_of: dt.date | None, out: Path | None, workspace_path: Path | None,
+                    as_json: bool) -> None:  # fmt: skip
+    """领导包案情况：每位包案领导的案件、状态和剩余天数（半年销号清单）。"""
+    from docgen.archive.reports.overviews import LEADER_COLUMNS, leader_rows
+
+    ws = open_workspace(workspace_path)
+    rows = leader_rows(ws, as_of or dt.date.today())
+    _overview(rows, LEADER_COLUMNS, "领导包案情况表", out, as_json, ws)

@@ -1,0 +1,160 @@
+"""Report blocks → a GB/T 9704 报告: a .docx in the base styles (the clerk's editable copy) and
+its PDF through the paper pipeline (.docx → HTML → WeasyPrint), with vector charts.
+
+A block is a styled paragraph, a ``Table``, a ``Figure`` (PNG in the .docx, SVG in the PDF, tied
+by the picture's description) or a ``Blank``: a place only a person can write (经验做法, 存在问题),
+shown as a marked 【请填写：…】 paragraph until ``--set`` fills it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.atomic import atomic_path
+from docgen.papers.title_breaks import balance_titles
+from docgen.reports.charts import bar_chart_png, bar_chart_svg
+from docgen.reports.stats import Tally
+
+FIGURE_MARK = "docgen-figure:"
+#: A place left for the clerk: the .docx shows it in this form, the checks look for it.
+BLANK_MARK = "【请填写：{label}】"
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: list[tuple[object, ...]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    title: str
+    tallies: tuple[Tally, ...]
+
+
+@dataclass(frozen=True)
+class Blank:
+    label: str
+    text: str | None = None  # the clerk's words, once given
+
+
+Block = tuple[str, str] | Table | Figure | Blank
+
+
+@dataclass(frozen=True)
+class ReportPaper:
+    org_mark: str
+    doc_no: str
+    signer: str
+    title: str
+    addressee: str
+    blocks: list[Block]
+    sender: str
+    date_text: str
+    attachments: tuple[str, ...] = ()
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return "" if value is None else str(value)
+
+
+def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
+    from docx import Document
+    from docx.shared import Mm
+
+    from docgen.typeset.docx_base import base_path
+
+    document = Document(str(base_path("document")))
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    document.add_paragraph(paper.org_mark, style="OrgMark")
+    number = document.add_paragraph(style="DocNumberUp")
+    number.add_run(f"\u3000{paper.doc_no}\t签发人：")
+    number.add_run(paper.signer, style="Kai")
+    document.add_paragraph(paper.title, style="DocTitle")
+    document.add_paragraph(f"{paper.addressee}：", style="Recipient")
+    for block in paper.blocks:
+        if isinstance(block, Table):
+            table = document.add_table(rows=0, cols=len(block.header))
+            table.style = "FormTable"
+            for n, values in enumerate([block.header, *block.rows]):
+                cells = table.add_row().cells
+                for cell, value in zip(cells, values, strict=True):
+                    cell.paragraphs[0].style = "FormLabel" if n == 0 else "FormCell"
+                    cell.paragraphs[0].add_run(_cell(value))
+        elif isinstance(block, Figure):
+            picture = document.add_paragraph(style="FormLabel")
+            png = bar_chart_png(block.title, block.tallies)
+            picture.add_run().add_picture(io.BytesIO(png), width=Mm(150))
+            doc_pr = picture._p.xpath(".//wp:docPr")[0]
+            doc_pr.set("descr", FIGURE_MARK + block.key)
+            document.add_paragraph(block.title, style="FormLabel")
+        elif isinstance(block, Blank):
+            text = block.text or BLANK_MARK.format(label=block.label)
+            for line in text.splitlines() or [text]:
+                document.add_paragraph(line, style="Body")
+        else:
+            style, text = block
+            document.add_paragraph(text, style=style)
+    for n, name in enumerate(paper.attachments, start=1):
+        prefix = "附件：" if n == 1 else "\u3000\u3000\u3000"
+        label = f"{n}．{name}" if len(paper.attachments) > 1 else name
+        document.add_paragraph(prefix + label, style="Attachment")
+    signature = document.add_paragraph(paper.sender, style="Signature")
+    document.paragraphs[-2].paragraph_format.keep_with_next = True
+    del signature
+    document.add_paragraph(paper.date_text, style="DocDate")
+    balance_titles(document)
+    document.core_properties.title = paper.title
+    document.core_properties.category = "docgen-format:document"
+    return document
+
+
+def _figures_svg(paper: ReportPaper) -> dict[str, str]:
+    return {
+        b.key: bar_chart_svg(b.title, b.tallies, b.key)
+        for b in paper.blocks
+        if isinstance(b, Figure)
+    }
+
+
+def html_with_figures(body: str, figures: dict[str, str]) -> str:
+    """The converter leaves a figure's paragraph empty: put each SVG there, in block order."""
+    charts = iter(figures.values())
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(r'<p class="s-FormLabel[^"]*">\u00a0</p>', body):
+        chart = next(charts, None)
+        if chart is None:
+            break
+        out.append(body[pos : m.start()])
+        out.append(f'<div class="report-figure">{chart}</div>')
+        pos = m.end()
+    out.append(body[pos:])
+    return "".join(out).replace(
+        '<table class="t-FormTable">', '<table class="t-FormTable t-Stats">'
+    )
+
+
+def write_report(paper: ReportPaper, docx_path: Path, pdf_path: Path, typesetter=None):  # type: ignore[no-untyped-def]
+    """→ (.docx, PDF page count). Both written atomically; the PDF is typeset from the .docx."""
+    from docgen.typeset.docx_to_html import docx_to_html
+    from docgen.typeset.render import default_typesetter
+
+    document = build_docx(paper)
+    with atomic_path(docx_path) as tmp:
+        document.save(str(tmp))
+    converted = docx_to_html(docx_path)
+    body = html_with_figures(converted.body, _figures_svg(paper))
+    result = (typesetter or default_typesetter()).typeset_html(
+        body, converted.variant, pdf_path, converted.title
+    )
+    return result.pages
