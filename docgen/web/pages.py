@@ -1,8 +1,7 @@
 """The pages and their JSON twins. Each ``*_data`` function gathers what a page shows by calling the
 domain functions the CLI calls; the HTML route renders it, the ``/api`` route returns it.
 
-Slots for later work: a case's timeline and the revise / void buttons of papers go into
-``case_data`` and ``case.html``; the director's ``/reports`` page gets its own ``reports_data``.
+Slot for later work: the director's ``/reports`` page gets its own ``reports_data``.
 """
 
 from __future__ import annotations
@@ -22,12 +21,13 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from archive.case_view import case_dict
 from archive.cases import CaseFilter, add_follow_up, edit_case, get_case, page_cases, view
 from archive.ledger_io import load_vocabularies
+from archive.timeline import case_timeline
 from archive.users import ROLES, add_user, authenticate, disable_user, list_users
 from archive.workspace import Workspace, acting_as
 from docgen.errors import NotFoundError, ValidationError
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import parse_assignments, parse_date
-from docgen.model import Document
+from docgen.model import CURRENT, STATE_LABELS, Document
 from docgen.papers.registry import CASE_FIELDS, FIELD_KIND_LABELS, PAPER_TYPES, get_paper_type
 from docgen.vocab import (
     ATTITUDES,
@@ -46,7 +46,7 @@ from docgen.web.security import client_of, csrf_token, current, require
 router = APIRouter()
 PAGE_SIZE = 50
 UPLOAD_CHUNK = 1024 * 1024
-LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 VISIT_METHODS = ("上门", "电话", "约见")
 _CHOICES = {"category": CATEGORIES, "status": STATUSES, "outcome": OUTCOMES, "form": FORMS,
             "source": SOURCES, "bool": ("是", "否")}  # fmt: skip
@@ -313,10 +313,19 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _document_row(d: Document) -> dict[str, Any]:
-    return {"id": d.id, "六有分类": d.section, "类型": d.kind, "文号": d.doc_no, "题名": d.title,
-            "日期": d.doc_date, "页数": d.pages, "格式": Path(d.path).suffix.lstrip(".").upper(),
-            "有docx": bool((d.meta or {}).get("docx"))}  # fmt: skip
+def _document_row(d: Document, signed: set[int]) -> dict[str, Any]:
+    """One row of the case's documents: a paper with its 状态 (有效 / 旧版 / 作废, as the CLI's
+    ``case show``), what may still be done with it, and where to download it (by catalog id)."""
+    meta = d.meta or {}
+    paper = d.kind in PAPER_TYPES and bool(meta.get("docx")) and d.signed_of_id is None
+    state = "签字件" if d.signed_of_id is not None else STATE_LABELS.get(d.state, d.state)
+    return {"id": d.id, "六有分类": d.section, "类型": d.kind,
+            "文号": d.doc_no or meta.get("文号"), "题名": d.title, "日期": d.doc_date,
+            "页数": d.pages, "格式": Path(d.path).suffix.lstrip(".").upper(),
+            "有docx": bool(meta.get("docx")), "状态": state, "版本": d.version,
+            "作废原因": d.void_reason, "文书": paper,
+            "可作废": paper and d.state == CURRENT and d.section != 0,
+            "可更正": paper and d.state == CURRENT and d.section != 0 and d.id not in signed}  # fmt: skip
 
 
 def case_data(ws: Workspace, case_no: str, *, show_personal: bool) -> dict[str, Any]:
@@ -326,7 +335,9 @@ def case_data(ws: Workspace, case_no: str, *, show_personal: bool) -> dict[str, 
         data = case_dict(v, show_personal=show_personal, full=True)
         data["时限"] = v.deadlines.due  # in force (extended when approved); 办结时限 is as entered
         docs = sorted(case.documents, key=lambda d: (d.section, d.doc_date or dt.date.min, d.id))
-        data["文书与材料"] = [_document_row(d) for d in docs]
+        signed = {d.signed_of_id for d in docs if d.signed_of_id is not None}
+        data["文书与材料"] = [_document_row(d, signed) for d in docs]
+        data["时间线"] = [e.as_dict() for e in case_timeline(session, case)]
         data["编辑字段"] = [
             {"name": f.name, "label": f.label, "value": _shown(getattr(case, f.name)),
              "kind": f.kind, "choices": _CHOICES.get(f.kind, ()), "long": f.name in _LONG}
@@ -527,13 +538,19 @@ def dossier_build(
     seal: Annotated[str, Form()] = "",
     sign: Annotated[str, Form()] = "",
     passphrase: Annotated[str, Form()] = "",
+    replace_signed: Annotated[str, Form()] = "",
     csrf_token: Csrf = "",
 ) -> Response:
-    require(request, "dossier")
+    user = require(request, "dossier")
     from archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
 
     ws = ws_of(request)
-    options = BuildOptions(bool(allow_incomplete), bool(archive_stamp), None, "")
+    options = BuildOptions(
+        bool(allow_incomplete),
+        bool(archive_stamp),
+        filer=user.name,
+        replace_signed=bool(replace_signed),
+    )  # 立卷人: the signed-in user
     try:
         result = build_dossier(ws, case_no, options)
     except DossierIncomplete as exc:
@@ -608,33 +625,90 @@ def api_paper_form(request: Request, case_no: str, type_name: str) -> dict[str, 
 def paper_form(request: Request, case_no: str, type: str = "交办函") -> Response:
     require(request, "paper")
     data = paper_form_data(ws_of(request), case_no, type)
-    return render(request, "paper.html", {"p": data, "case_no": case_no, "values": {},
-                                          "error": None, "user_name": current(request).name})  # fmt: skip
+    return _paper_page(request, case_no, data, {}, None)
+
+
+def _paper_page(request: Request, case_no: str, data: dict[str, Any], values: dict[str, str],
+                error: str | None, revising: dict[str, Any] | None = None) -> Response:  # fmt: skip
+    """The paper form: to issue a new paper, or (``revising``) to correct an issued one."""
+    return render(request, "paper.html", {
+        "p": data, "case_no": case_no, "values": values, "error": error, "revising": revising,
+        "user_name": current(request).name, "today": dt.date.today().isoformat(),
+    }, 422 if error else 200)  # fmt: skip
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v.replace("\r\n", "\n") for k, v in form.items() if isinstance(v, str)}
 
 
 @router.post("/cases/{case_no}/papers", include_in_schema=False)
 async def paper_issue(request: Request, case_no: str) -> Response:
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_issue, request, case_no, fields)
+    return await run_in_threadpool(_issue, request, case_no, await _form_fields(request))
 
 
-def _clerk_values(form: dict[str, str]):  # type: ignore[no-untyped-def]
-    paper = get_paper_type(form.get("type", ""))
+def _clerk_values(request: Request, type_name: str, form: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The clerk's values of the form (blank ones left to the registry's defaults); a blank
+    填发人 is the signed-in user, never the server's OS login."""
+    paper = get_paper_type(type_name)
     values = {f.label: form[f"f_{f.key}"].strip() for f in paper.fields
               if form.get(f"f_{f.key}", "").strip()}  # fmt: skip
+    if any(f.label == "填发人" for f in paper.fields) and not values.get("填发人"):
+        values["填发人"] = current(request).name
     return paper, values
+
+
+def _paper_day(form: dict[str, str]) -> dt.date | None:
+    raw = form.get("doc_date", "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise ValidationError(f"成文日期：{exc}") from None
+
+
+def _make_options(form: dict[str, str]):  # type: ignore[no-untyped-def]
+    from docgen.papers.make import MakeOptions
+
+    return MakeOptions(new=bool(form.get("new")), force=bool(form.get("force")),
+                       allow_blank=bool(form.get("allow_blank")))  # fmt: skip
+
+
+_WEB_HINTS = {  # the library names the CLI's options; the form has boxes for them
+    "paper_exists": "更正或作废请在案件页的“文书与材料”中操作；确需再发一份请勾选“再发一份（新文号）”",
+    "date_conflict": "请改正成文日期；确需如此请勾选“日期与案件矛盾时仍然制发”（原因记入审计日志）",
+    "case_value_missing": "请先在案件页“修改案件字段”中补齐，或勾选“缺少的字段留空（手工填写）”",
+}
+
+
+def web_message(exc: ValidationError) -> str:
+    """A paper's refusal as the form says it: the library's finding, then what to do on the page."""
+    hint = _WEB_HINTS.get(exc.code or "")
+    if hint is None:
+        return exc.message
+    cut = {
+        "paper_exists": "。更正请用",
+        "date_conflict": "。请改用",
+        "case_value_missing": "；用 case edit",
+    }
+    return exc.message.split(cut[exc.code or ""])[0] + "。" + hint  # type: ignore[index]
 
 
 @router.post("/cases/{case_no}/papers/preview", include_in_schema=False)
 async def paper_preview(request: Request, case_no: str) -> Response:
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_preview, request, case_no, fields)
+    return await run_in_threadpool(_preview, request, case_no, await _form_fields(request))
+
+
+def _pdf_inline(pdf: bytes, name: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename*=utf-8''{quote(name)}"})  # fmt: skip
 
 
 def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
@@ -643,18 +717,16 @@ def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
 
     require(request, "paper")
     ws = ws_of(request)
-    paper, values = _clerk_values(form)
+    paper, values = _clerk_values(request, form.get("type", ""), form)
+    if missing := _missing(ws, case_no, paper, values, {**form, "allow_blank": "1"}):
+        data = paper_form_data(ws, case_no, paper.name)
+        return _paper_page(request, case_no, data, form, missing.replace("制发", "预览", 1))
     try:
-        pdf = preview_paper(ws, paper.name, case_no, values)
+        pdf = preview_paper(ws, paper.name, case_no, values, today=_paper_day(form))
     except ValidationError as exc:
         data = paper_form_data(ws, case_no, paper.name)
-        return render(request, "paper.html", {"p": data, "case_no": case_no, "values": form,
-                                              "error": exc.message, "user_name": ""}, 422)  # fmt: skip
-    from urllib.parse import quote
-
-    name = quote(f"预览-{paper.name}-{case_no}.pdf")
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename*=utf-8''{name}"})  # fmt: skip
+        return _paper_page(request, case_no, data, form, web_message(exc))
+    return _pdf_inline(pdf, f"预览-{paper.name}-{case_no}.pdf")
 
 
 def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
@@ -663,14 +735,117 @@ def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
     require(request, "paper")
     acting_as(current(request).name)
     ws = ws_of(request)
-    paper, values = _clerk_values(form)
+    paper, values = _clerk_values(request, form.get("type", ""), form)
+    if missing := _missing(ws, case_no, paper, values, form):
+        data = paper_form_data(ws, case_no, paper.name)
+        return _paper_page(request, case_no, data, form, missing)
     try:
-        made = make_paper(ws, paper.name, case_no, values)
+        made = make_paper(ws, paper.name, case_no, values, today=_paper_day(form),
+                          options=_make_options(form))  # fmt: skip
     except ValidationError as exc:
         data = paper_form_data(ws, case_no, paper.name)
-        return render(request, "paper.html", {"p": data, "case_no": case_no, "values": form,
-                                              "error": exc.message, "user_name": ""}, 422)  # fmt: skip
+        return _paper_page(request, case_no, data, form, web_message(exc))
     flash(request, f"已制发{made.kind} {made.doc_no or ''}（{made.pages} 页）")
+    return back(f"/cases/{case_no}")
+
+
+def _missing(ws: Workspace, case_no: str, paper, values: dict[str, str],  # type: ignore[no-untyped-def]
+             form: dict[str, str]) -> str | None:  # fmt: skip
+    """Every blank the paper would be refused for — the form's required fields and the case's
+    missing values at once — named before anything is issued (None: nothing missing)."""
+    fields = [f.label for f in paper.required if not values.get(f.label)]
+    case_values = (
+        [] if form.get("allow_blank") else paper_form_data(ws, case_no, paper.name)["缺少的案件值"]
+    )
+    parts = []
+    if fields:
+        parts.append(f"请填写：{'、'.join(fields)}")
+    if case_values:
+        parts.append(f"案件中缺少：{'、'.join(case_values)}（{_WEB_HINTS['case_value_missing']}）")
+    return f"尚未制发{paper.name}，" + "；".join(parts) if parts else None
+
+
+def _case_paper(ws: Workspace, case_no: str, doc_id: int) -> dict[str, Any]:
+    """An issued paper of this case, named by catalog id (the 文号 a clerk sees is in the row)."""
+    from archive.register import paper_ref
+
+    with ws.session() as session:
+        doc = session.get(Document, doc_id)
+        if doc is None or doc.case.case_no != case_no or doc.kind not in PAPER_TYPES:
+            raise NotFoundError(f"案件 {case_no} 没有文书 {doc_id}")
+        return {"id": doc.id, "ref": paper_ref(doc), "kind": doc.kind, "doc_no": doc.doc_no,
+                "version": doc.version, "date": doc.doc_date, "state": doc.state,
+                "meta": dict(doc.meta or {})}  # fmt: skip
+
+
+@router.get("/cases/{case_no}/papers/{doc_id}/revise", include_in_schema=False)
+def revise_form(request: Request, case_no: str, doc_id: int) -> Response:
+    """The paper's form again, with the values it was issued with: 更正 keeps the 文号."""
+    from docgen.papers.make import _given_values
+
+    require(request, "paper")
+    ws = ws_of(request)
+    doc = _case_paper(ws, case_no, doc_id)
+    paper = get_paper_type(doc["kind"])
+    given = _given_values(paper, doc["meta"])
+    values = {f"f_{f.key}": given[f.label] for f in paper.fields if f.label in given}
+    values["doc_date"] = doc["date"].isoformat() if doc["date"] else ""
+    data = paper_form_data(ws, case_no, paper.name)
+    return _paper_page(request, case_no, data, values, None, doc)
+
+
+@router.post("/cases/{case_no}/papers/{doc_id}/revise", include_in_schema=False)
+async def paper_revise(request: Request, case_no: str, doc_id: int) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_revise, request, case_no, doc_id, await _form_fields(request))
+
+
+def _revise(request: Request, case_no: str, doc_id: int, form: dict[str, str]) -> Response:
+    """``paper revise``: a new version under the same 文号 (or only its preview)."""
+    from docgen.papers.make import preview_paper, revise_paper
+
+    require(request, "paper")
+    acting_as(current(request).name)
+    ws = ws_of(request)
+    doc = _case_paper(ws, case_no, doc_id)
+    paper, values = _clerk_values(request, doc["kind"], form)
+    day = _paper_day(form)
+    try:
+        if form.get("preview"):
+            pdf = preview_paper(ws, paper.name, case_no, values, today=day or doc["date"],
+                                doc_no=doc["doc_no"] or "")  # fmt: skip
+            return _pdf_inline(pdf, f"预览-更正-{paper.name}-{case_no}.pdf")
+        made = revise_paper(ws, doc["ref"], values, day=day, options=_make_options(form))
+    except ValidationError as exc:
+        data = paper_form_data(ws, case_no, paper.name)
+        return _paper_page(request, case_no, data, form, web_message(exc), doc)
+    flash(request, f"已更正{made.kind} {made.doc_no or doc['ref']}（第{doc['version'] + 1}版，"
+                   f"{made.pages} 页）；旧版保留")  # fmt: skip
+    return back(f"/cases/{case_no}")
+
+
+@router.post("/cases/{case_no}/papers/{doc_id}/void", include_in_schema=False)
+def paper_void(
+    request: Request,
+    case_no: str,
+    doc_id: int,
+    reason: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """``paper void``: the paper and its 文号 stay in the register, marked 作废 with the reason."""
+    from archive.register import void_paper
+
+    require(request, "paper")
+    ws = ws_of(request)
+    doc = _case_paper(ws, case_no, doc_id)
+    if not reason.strip():
+        raise ValidationError(f"作废{doc['ref']}须填写作废原因")
+    if confirm != "1":
+        raise ValidationError(f"请勾选“确认作废”：作废后文号 {doc['ref']} 不再使用")
+    voided = void_paper(ws, doc["ref"], reason)
+    flash(request, f"已作废{voided.kind} {doc['ref']}（原因：{reason.strip()}），文号不再使用")
     return back(f"/cases/{case_no}")
 
 
