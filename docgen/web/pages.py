@@ -11,6 +11,9 @@ import math
 import os
 import re
 import tempfile
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +22,15 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from archive.case_view import case_dict
-from archive.cases import CaseFilter, add_follow_up, edit_case, get_case, page_cases, view
+from archive.cases import (
+    CaseFilter,
+    add_follow_up,
+    cases_version,
+    edit_case,
+    get_case,
+    page_cases,
+    view,
+)
 from archive.ledger_io import load_vocabularies
 from archive.timeline import case_timeline
 from archive.users import ROLES, add_user, authenticate, disable_user, list_users
@@ -42,6 +53,7 @@ from docgen.vocab import (
 )
 from docgen.web.app import render
 from docgen.web.security import client_of, csrf_token, current, require
+from index import layout
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -129,8 +141,30 @@ def _filter(status, category, group, unit, leader, flag, overdue) -> CaseFilter:
                       flag=flag or None)  # fmt: skip
 
 
+_PAGE_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_PAGE_CACHE_SIZE = 64
+_PAGE_LOCK = threading.Lock()
+
+
 def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
-    with ws.session() as session:
+    """One page of the ledger (the same for every role: no personal data but names), remembered
+    until the cases table changes or the day does (deadlines count days)."""
+    with ws.read_session() as session:
+        key = (str(ws.root), flt, page, dt.date.today(), cases_version(session))
+        with _PAGE_LOCK:
+            if key in _PAGE_CACHE:
+                _PAGE_CACHE.move_to_end(key)
+                return _PAGE_CACHE[key]
+    data = _cases_data(ws, flt, page)
+    with _PAGE_LOCK:
+        _PAGE_CACHE[key] = data
+        while len(_PAGE_CACHE) > _PAGE_CACHE_SIZE:
+            _PAGE_CACHE.popitem(last=False)
+    return data
+
+
+def _cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
+    with ws.read_session() as session:
         result = page_cases(session, ws.calendar, flt, max(page, 1), PAGE_SIZE)
         total = result.total
         pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -198,8 +232,29 @@ def cases_page(request: Request) -> Response:
     return render(request, "cases.html", {
         "data": data, "q": q, "statuses": STATUSES, "categories": CATEGORIES,
         "groups": sorted(set(CATEGORY_GROUPS.values())), "flags": FLAGS,
-        "flash": take_flash(request), "report": None,
+        "flash": take_flash(request), "report": None, "rows_html": rows_html(request, data),
     })  # fmt: skip
+
+
+_ROWS_HTML: OrderedDict[int, tuple[dict[str, Any], Any]] = OrderedDict()
+
+
+def rows_html(request: Request, data: dict[str, Any]) -> Any:
+    """The ledger table's rows, rendered once per page of ``cases_data`` (the same for every
+    user: the cached page object keys it, and is kept alive beside its rows)."""
+    with _PAGE_LOCK:
+        hit = _ROWS_HTML.get(id(data))
+        if hit is not None and hit[0] is data:
+            return hit[1]
+    from markupsafe import Markup
+
+    template = request.app.state.templates.get_template("cases_rows.html")
+    html = Markup(template.render(data=data))
+    with _PAGE_LOCK:
+        _ROWS_HTML[id(data)] = (data, html)
+        while len(_ROWS_HTML) > _PAGE_CACHE_SIZE:
+            _ROWS_HTML.popitem(last=False)
+    return html
 
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -279,7 +334,7 @@ def import_page(
     return render(request, "cases.html", {
         "data": data, "q": q, "statuses": STATUSES, "categories": CATEGORIES,
         "groups": sorted(set(CATEGORY_GROUPS.values())), "flags": FLAGS,
-        "flash": None, "report": report,
+        "flash": None, "report": report, "rows_html": rows_html(request, data),
     }, 200 if report["written"] else 422)  # fmt: skip
 
 
@@ -329,7 +384,7 @@ def _document_row(d: Document, signed: set[int]) -> dict[str, Any]:
 
 
 def case_data(ws: Workspace, case_no: str, *, show_personal: bool) -> dict[str, Any]:
-    with ws.session() as session:
+    with ws.read_session() as session:
         case = get_case(session, case_no)
         v = view(case, ws.calendar)
         data = case_dict(v, show_personal=show_personal, full=True)
@@ -484,7 +539,7 @@ def attach_upload(ws: Workspace, case_no: str, upload: UploadFile, section: int,
 
 
 def get_case_exists(ws: Workspace, case_no: str) -> None:
-    with ws.session() as session:
+    with ws.read_session() as session:
         get_case(session, case_no)
 
 
@@ -492,7 +547,7 @@ def get_case_exists(ws: Workspace, case_no: str) -> None:
 def download(request: Request, doc_id: int, fmt: str = "pdf") -> Response:
     """The file of a cataloged Document: the path comes from the catalog, never from the request."""
     ws = ws_of(request)
-    with ws.session() as session:
+    with ws.read_session() as session:
         doc = session.get(Document, doc_id)
         if doc is None:
             raise NotFoundError(f"文件 {doc_id} 不存在")
@@ -595,7 +650,7 @@ def paper_form_data(ws: Workspace, case_no: str, type_name: str) -> dict[str, An
     from docgen.papers.context import case_context
 
     paper = get_paper_type(type_name)
-    with ws.session() as session:
+    with ws.read_session() as session:
         case = get_case(session, case_no)
         ctx = case_context(case, ws.calendar, org_name=ws.settings.org, today=dt.date.today())
     spec = next(p for p in paper_types_data() if p["类型"] == paper.name)
@@ -769,7 +824,7 @@ def _case_paper(ws: Workspace, case_no: str, doc_id: int) -> dict[str, Any]:
     """An issued paper of this case, named by catalog id (the 文号 a clerk sees is in the row)."""
     from archive.register import paper_ref
 
-    with ws.session() as session:
+    with ws.read_session() as session:
         doc = session.get(Document, doc_id)
         if doc is None or doc.case.case_no != case_no or doc.kind not in PAPER_TYPES:
             raise NotFoundError(f"案件 {case_no} 没有文书 {doc_id}")
@@ -877,6 +932,9 @@ def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
                     status=p.get("status") or None, kind=p.get("kind") or None,
                     case_no=p.get("case") or None, date_from=day("from"), date_to=day("to"),
                     limit=limit, show_personal=show)  # fmt: skip
+    key = (str(ws.root), q, layout.stamp(ws.index_dir))
+    if key[2] is not None and (hit := _search_cache_get(key)) is not None:
+        return hit
     try:
         result = ws.search_index().search(q)
     except SearchError as exc:
@@ -886,7 +944,30 @@ def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
         row = hit_dict(h)
         row["片段"] = _segments(h.snippet, h.highlights)
         rows.append(row)
-    return {"q": text, "总数": result.total, "结果": rows}
+    data = {"q": text, "总数": result.total, "结果": rows}
+    if key[2] is not None and time.time_ns() - max(key[2][1], key[2][3]) > SETTLE_NS:
+        with _SEARCH_LOCK:
+            _SEARCH_CACHE[key] = data
+            while len(_SEARCH_CACHE) > _SEARCH_CACHE_SIZE:
+                _SEARCH_CACHE.popitem(last=False)
+    return data
+
+
+# Search results, remembered per query until the index changes (its stamp). A commit another
+# worker process made reaches this process's searcher a moment later: results are remembered
+# only once the index has been still for SETTLE_NS.
+_SEARCH_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_SEARCH_CACHE_SIZE = 256
+_SEARCH_LOCK = threading.Lock()
+SETTLE_NS = 2_000_000_000
+
+
+def _search_cache_get(key: tuple[Any, ...]) -> dict[str, Any] | None:
+    with _SEARCH_LOCK:
+        data = _SEARCH_CACHE.get(key)
+        if data is not None:
+            _SEARCH_CACHE.move_to_end(key)
+        return data
 
 
 def _segments(snippet: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
@@ -901,9 +982,8 @@ def _segments(snippet: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[st
 @router.get("/api/search", summary="全文检索（与 docgen search 相同的语法和筛选）")
 def api_search(request: Request) -> dict[str, Any]:
     data = search_data(ws_of(request), request)
-    for row in data["结果"]:
-        row.pop("片段", None)
-    return data
+    rows = [{k: v for k, v in row.items() if k != "片段"} for row in data["结果"]]
+    return {**data, "结果": rows}
 
 
 @router.get("/search", include_in_schema=False)
@@ -917,7 +997,7 @@ def search_page(request: Request) -> Response:
 
 
 def users_data(ws: Workspace) -> list[dict[str, Any]]:
-    with ws.session() as session:
+    with ws.read_session() as session:
         return [u.as_dict() for u in list_users(session)]
 
 
