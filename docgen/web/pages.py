@@ -7,6 +7,7 @@ Slot for later work: the director's ``/reports`` page gets its own ``reports_dat
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 import re
@@ -210,9 +211,9 @@ class CaseQuery:
 @router.get(
     "/api/cases", summary="台账（筛选：status category group unit leader flag overdue；page 分页）"
 )
-def api_cases(request: Request) -> dict[str, Any]:
+def api_cases(request: Request) -> Response:
     q = _q(request)
-    return cases_data(ws_of(request), q.filter, q.page)
+    return cached_json(cases_data(ws_of(request), q.filter, q.page))
 
 
 def _q(request: Request) -> CaseQuery:
@@ -236,25 +237,44 @@ def cases_page(request: Request) -> Response:
     })  # fmt: skip
 
 
-_ROWS_HTML: OrderedDict[int, tuple[dict[str, Any], Any]] = OrderedDict()
+_DERIVED: OrderedDict[tuple[int, str], tuple[dict[str, Any], Any]] = OrderedDict()
+_DERIVED_SIZE = 256
+
+
+def derived(data: dict[str, Any], name: str, make: Any) -> Any:
+    """``make(data)`` once per cached page or search result (its HTML rows, its JSON bytes): the
+    cached object keys it, and is kept alive beside what was made of it."""
+    key = (id(data), name)
+    with _PAGE_LOCK:
+        hit = _DERIVED.get(key)
+        if hit is not None and hit[0] is data:
+            return hit[1]
+    value = make(data)
+    with _PAGE_LOCK:
+        _DERIVED[key] = (data, value)
+        while len(_DERIVED) > _DERIVED_SIZE:
+            _DERIVED.popitem(last=False)
+    return value
 
 
 def rows_html(request: Request, data: dict[str, Any]) -> Any:
-    """The ledger table's rows, rendered once per page of ``cases_data`` (the same for every
-    user: the cached page object keys it, and is kept alive beside its rows)."""
-    with _PAGE_LOCK:
-        hit = _ROWS_HTML.get(id(data))
-        if hit is not None and hit[0] is data:
-            return hit[1]
+    """The ledger table's rows (the same for every user), rendered once per page of data."""
     from markupsafe import Markup
 
     template = request.app.state.templates.get_template("cases_rows.html")
-    html = Markup(template.render(data=data))
-    with _PAGE_LOCK:
-        _ROWS_HTML[id(data)] = (data, html)
-        while len(_ROWS_HTML) > _PAGE_CACHE_SIZE:
-            _ROWS_HTML.popitem(last=False)
-    return html
+    return derived(data, "rows", lambda d: Markup(template.render(data=d)))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def cached_json(data: dict[str, Any]) -> Response:
+    body = derived(data, "json", lambda d: json.dumps(d, ensure_ascii=False,
+                                                      default=_json_default).encode())  # fmt: skip
+    return Response(body, media_type="application/json")
 
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -980,10 +1000,14 @@ def _segments(snippet: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[st
 
 
 @router.get("/api/search", summary="全文检索（与 docgen search 相同的语法和筛选）")
-def api_search(request: Request) -> dict[str, Any]:
+def api_search(request: Request) -> Response:
     data = search_data(ws_of(request), request)
-    rows = [{k: v for k, v in row.items() if k != "片段"} for row in data["结果"]]
-    return {**data, "结果": rows}
+
+    def without_segments(d: dict[str, Any]) -> bytes:
+        rows = [{k: v for k, v in row.items() if k != "片段"} for row in d["结果"]]
+        return json.dumps({**d, "结果": rows}, ensure_ascii=False, default=_json_default).encode()
+
+    return Response(derived(data, "api", without_segments), media_type="application/json")
 
 
 @router.get("/search", include_in_schema=False)
