@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction, sha256_file
 from docgen import chars
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction, sha256_file
 from docgen.errors import ValidationError
 from docgen.model import CURRENT, Document
 from docgen.safezip import check_word_zip

@@ -7,11 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.cases import CaseView
-from archive.redact import redact_value
-from archive.timeline import case_timeline
+from docgen.archive.cases import CaseView
+from docgen.archive.timeline import case_timeline
 from docgen.ledger.fields import FIELDS
-from docgen.masking import mask_id_number, mask_phone_number
+from docgen.masking import mask_id_number, mask_phone_number, redact_value
 from docgen.model import SUPERSEDED, VOID, Case, Document
 
 

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from archive.catalog import serialize_writers
 from docgen import caseno, chars
+from docgen.archive.catalog import serialize_writers
 from docgen.caseno import natural_key
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import ConflictError, NotFoundError, ValidationError
@@ -77,7 +77,7 @@ def _upsert_batch(session: Session, records: Sequence[CaseRecord]) -> tuple[set[
 
 def _log_imported_status(session: Session, rows: list[dict[str, Any]]) -> None:
     """A ledger import that changes a case's status logs the change on its timeline."""
-    from archive.timeline import current_actor
+    from docgen.archive.timeline import current_actor
 
     wanted = {row["id"]: row["status"] for row in rows if row.get("status")}
     before = dict(session.execute(select(Case.id, Case.status).where(Case.id.in_(wanted))).all())
@@ -307,7 +307,7 @@ def edit_case(
     (default today), with who made it. ``expected_version``: the version the clerk saw (``case
     show``); if another desk has changed the case since, nothing is written and ConflictError
     says so."""
-    from archive.timeline import record_event, record_status_change
+    from docgen.archive.timeline import record_event, record_status_change
 
     if "case_no" in values:
         raise ValidationError("案件编号不能修改")
@@ -351,7 +351,7 @@ def add_follow_up(
         if value and len(value) > cap:
             raise ValidationError(f"“{label}”过长（{len(value)} 字，最多 {cap} 字）")
     case = get_case(session, case_no)
-    from archive.timeline import link_visits
+    from docgen.archive.timeline import link_visits
 
     visit = FollowUp(
         visited_on=visited_on, method=method, visitors=visitors, attitude=attitude, content=content

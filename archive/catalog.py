@@ -141,7 +141,7 @@ def serialize_writers(session: Session, name: str) -> None:
 
 def _alembic_config() -> Config:
     cfg = Config()
-    location = resources.files("archive").joinpath("migrations")
+    location = resources.files("docgen.archive").joinpath("migrations")
     cfg.set_main_option("script_location", str(location))
     return cfg
 

@@ -35,9 +35,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from archive import index_journal
-from archive.faults import crash_point
 from docgen import atomic
+from docgen.archive import index_journal
+from docgen.archive.faults import crash_point
 from docgen.model import DOCX_SHA256, Case, Document, FileBatchMark, utcnow
 
 

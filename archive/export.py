@@ -32,15 +32,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.cases import get_case
-from archive.documents import sha256_file
-from archive.numbering import allocate_doc_no
-from archive.outputs import check_output
-from archive.redact import find_leaks, pdf_leaks, redact_text
-from archive.seal.xobject import is_signed
-from archive.sealing import latest_dossier, office_keys, office_seal, seal_paper_file, seal_path
+from docgen.archive.cases import get_case
+from docgen.archive.documents import sha256_file
+from docgen.archive.numbering import allocate_doc_no
+from docgen.archive.outputs import check_output
+from docgen.archive.sealing import (
+    latest_dossier,
+    office_keys,
+    office_seal,
+    seal_paper_file,
+    seal_path,
+)
 from docgen.errors import DocgenError
-from docgen.masking import mask_name
+from docgen.masking import find_leaks, mask_name, pdf_leaks, redact_text
+from docgen.seal.xobject import is_signed
 
 LETTER_FILE = "报送函.pdf"
 DOSSIER_DIR = "卷宗"
@@ -145,7 +150,7 @@ def _sealed(pdf: Path) -> bool:
     """Whether every page of ``pdf`` carries a docgen seal drawing (the 骑缝章 spans them all)."""
     from pypdf import PdfReader
 
-    from archive.seal.xobject import SEAL_RESOURCE_NAME
+    from docgen.seal.xobject import SEAL_RESOURCE_NAME
 
     try:
         pages = PdfReader(str(pdf)).pages

@@ -30,8 +30,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from archive.dossier.check import DOSSIER_SECTION
 from docgen import atomic
+from docgen.archive.dossier.check import DOSSIER_SECTION
 from docgen.model import Case, Document, IndexJournalEntry, Petitioner
 
 JOURNAL_STATE = "catalog-journal.json"  # in the index folder: {"applied": id, "gaps": [ids]}

@@ -24,8 +24,8 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from archive.dossier.check import DOSSIER_SECTION
-from archive.index_journal import (
+from docgen.archive.dossier.check import DOSSIER_SECTION
+from docgen.archive.index_journal import (
     GAP_WINDOW,
     applied,
     applied_state,
@@ -35,11 +35,11 @@ from archive.index_journal import (
     journal_head,
     save_applied,
 )
+from docgen.index import IndexDoc, SearchError, SearchIndex, open_index
 from docgen.model import SUPERSEDED, VOID, Case, Document, IndexJournalEntry
 from docgen.safezip import check_word_zip
-from index import IndexDoc, SearchError, SearchIndex, open_index
 
-Progress = Callable[[int, int, str], None]  # (done, total, stage), as docgen.papers.make's
+Progress = Callable[[int, int, str], None]  # (done, total, stage), as docgen.archive.papers's
 INDEX_STAGE = "更新索引"
 log = logging.getLogger("docgen.index")
 

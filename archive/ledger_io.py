@@ -20,13 +20,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.cases import CaseFilter, list_cases, upsert_records
-from archive.faults import crash_point
-from archive.index_journal import case_key, journal, writing
-from archive.indexing import Progress
-from archive.outputs import check_output
-from archive.workspace import Workspace
 from docgen import atomic, caseno, chars
+from docgen.archive.cases import CaseFilter, list_cases, upsert_records
+from docgen.archive.faults import crash_point
+from docgen.archive.index_journal import case_key, journal, writing
+from docgen.archive.indexing import Progress
+from docgen.archive.outputs import check_output
+from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.ledger import RowError, parse_rows
 from docgen.ledger.export import check_table_suffix, write_rows

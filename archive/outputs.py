@@ -24,9 +24,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from archive.documents import PENDING_DIR
-from archive.settings import SETTINGS_FILE
-from archive.workspace import CATALOG_FILE, ENV_WORKSPACE
+from docgen.archive.documents import PENDING_DIR
+from docgen.archive.settings import SETTINGS_FILE
+from docgen.archive.workspace import CATALOG_FILE, ENV_WORKSPACE
 from docgen.errors import DocgenError
 from docgen.model import Document
 

@@ -35,10 +35,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.cases import get_case
-from archive.documents import FileBatch, file_transaction, scratch_dir, sha256_file
-from archive.outputs import check_output
-from archive.seal import (
+from docgen.archive.cases import get_case
+from docgen.archive.documents import FileBatch, file_transaction, scratch_dir, sha256_file
+from docgen.archive.outputs import check_output
+from docgen.model import Case, Document
+from docgen.seal import (
     KeyPair,
     PdfaReport,
     Seal,
@@ -58,9 +59,8 @@ from archive.seal import (
     stamp_dossier,
     stamp_seal,
 )
-from archive.seal.keys import CERT_FILE, KEY_FILE
-from archive.seal.locate import text_lines
-from docgen.model import Case, Document
+from docgen.seal.keys import CERT_FILE, KEY_FILE
+from docgen.seal.locate import text_lines
 
 SEAL_DIR = "seal"
 SEAL_FILE = "office-seal.pdf"
@@ -143,7 +143,7 @@ def certificate_fingerprint(cert: Path) -> str:
     """SHA-256 fingerprint (hex) of a certificate file; SignatureError when unreadable."""
     from cryptography.hazmat.primitives import hashes
 
-    from archive.seal.keys import load_certificate
+    from docgen.seal.keys import load_certificate
 
     return load_certificate(cert).fingerprint(hashes.SHA256()).hex()
 

@@ -45,7 +45,7 @@ class Event:
 
 
 def current_actor() -> str:
-    from archive.workspace import current_user
+    from docgen.archive.workspace import current_user
 
     return current_user()
 

@@ -24,19 +24,19 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from archive.documents import sha256_file
-from archive.seal import SignatureError, VerifyResult, verify_pdf
-from archive.seal.keys import CERT_FILE, KEY_FILE
-from archive.seal.xobject import is_signed
-from archive.sealing import (
+from docgen.archive.documents import sha256_file
+from docgen.archive.sealing import (
     KEY_ACTIONS,
     KEYS_DIR,
     certificate_fingerprint,
     keys_dir,
     office_cert_path,
 )
-from archive.workspace import CATALOG_FILE
+from docgen.archive.workspace import CATALOG_FILE
 from docgen.model import DOCX_SHA256, AuditEntry, Document, row_checksum
+from docgen.seal import SignatureError, VerifyResult, verify_pdf
+from docgen.seal.keys import CERT_FILE, KEY_FILE
+from docgen.seal.xobject import is_signed
 
 OTHER_CERT = "签名证书不是指定的单位证书"
 
@@ -239,8 +239,8 @@ def _check_file(
 def check_index(ws: Any, report: VerifyReport) -> None:
     """The search index against the catalog: every case record and document is in it, and
     nothing the catalog no longer has (a gap makes searches miss them)."""
-    from archive.indexing import index_gap
-    from index import SearchError
+    from docgen.archive.indexing import index_gap
+    from docgen.index import SearchError
 
     try:
         missing, stale = index_gap(ws)

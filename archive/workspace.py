@@ -28,8 +28,9 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from archive import index_journal
-from archive.catalog import (
+from docgen import atomic, caseno
+from docgen.archive import index_journal
+from docgen.archive.catalog import (
     BUSY_TIMEOUT_S,
     check_new_catalog,
     create_catalog_engine,
@@ -38,16 +39,15 @@ from archive.catalog import (
     reader_engine,
     unreachable,
 )
-from archive.documents import recover_batches
-from archive.settings import SETTINGS_FILE, Settings
-from docgen import atomic, caseno
+from docgen.archive.documents import recover_batches
+from docgen.archive.settings import SETTINGS_FILE, Settings
 from docgen.clocks import HolidayCalendar
 from docgen.errors import ConflictError, ValidationError, WorkspaceError
 from docgen.model import AuditEntry, Document
 
 if TYPE_CHECKING:
-    from archive.indexing import Progress
-    from index import SearchIndex
+    from docgen.archive.indexing import Progress
+    from docgen.index import SearchIndex
 
 log = logging.getLogger("docgen.index")
 ENV_WORKSPACE = "DOCGEN_WORKSPACE"
@@ -77,7 +77,7 @@ class Workspace:
         if root.exists() and any(root.iterdir()):
             raise WorkspaceError(f"目录 {root} 非空，请指定一个新目录或空目录")
         settings.check()
-        from archive.outputs import check_output  # (it imports this module)
+        from docgen.archive.outputs import check_output  # (it imports this module)
 
         check_output(None, root)  # not inside another workspace's archive, index, ...
         url = settings.catalog_url
@@ -204,7 +204,7 @@ class Workspace:
 
     def search_index(self) -> SearchIndex:
         if self._index is None:
-            from archive.indexing import open_workspace_index
+            from docgen.archive.indexing import open_workspace_index
 
             with self.read_session() as session:
                 self._index = open_workspace_index(self.root, session, self.settings.search_backend)
@@ -220,7 +220,7 @@ class Workspace:
     def catch_up_index(self, *, block: bool = True, progress: Progress | None = None) -> int:
         """Index what the catalog journaled since the index last caught up (see
         archive.index_journal); ``block=False`` skips it when another process is at it."""
-        from archive.indexing import catch_up
+        from docgen.archive.indexing import catch_up
 
         return catch_up(self, block=block, progress=progress)
 

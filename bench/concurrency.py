@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.numbering import allocate
-from archive.settings import Settings
-from archive.workspace import Workspace
+from docgen.archive.numbering import allocate
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
 from docgen.model import Case, Petitioner
 
 DESKS = (1, 2, 4, 8)
@@ -46,7 +46,7 @@ def seed(ws: Workspace, count: int) -> None:
 
 
 def desk(root: str, cases: list[str], ready, go, queue) -> None:  # type: ignore[no-untyped-def]
-    from docgen.papers.make import make_paper
+    from docgen.archive.papers import make_paper
     from docgen.typeset.render import Typesetter
 
     ws = Workspace.open(Path(root))
@@ -111,7 +111,7 @@ def main() -> None:
     cluster = None
     os.environ.setdefault("PGPASSFILE", str(tmp / "pgpass"))
     mp.get_context("forkserver").set_forkserver_preload(
-        ["docgen.papers.make", "docgen.typeset.render", "archive.workspace"]
+        ["docgen.archive.papers", "docgen.typeset.render", "docgen.archive.workspace"]
     )
     try:
         if args.pg_url:

@@ -32,14 +32,14 @@ ROUND_GAP = dt.timedelta(days=40)  # the second round of papers is dated later
 
 
 def setup(tmp: Path, dpi: int, quality: int):  # type: ignore[no-untyped-def]
-    from archive.attachments import AttachRequest, attach
-    from archive.dossier.demo import DEMO_PAPERS
-    from archive.dossier.images import image_to_pdf
-    from archive.dossier.samples import make_scan
-    from archive.ledger_io import import_ledger
-    from archive.settings import Settings
-    from archive.workspace import Workspace
-    from docgen.papers.make import MakeOptions, make_paper
+    from docgen.archive.attachments import AttachRequest, attach
+    from docgen.archive.dossier.demo import DEMO_PAPERS
+    from docgen.archive.dossier.samples import make_scan
+    from docgen.archive.ledger_io import import_ledger
+    from docgen.archive.papers import MakeOptions, make_paper
+    from docgen.archive.settings import Settings
+    from docgen.archive.workspace import Workspace
+    from docgen.dossier.images import image_to_pdf
     from docgen.sample import write_sample_ledger
 
     ws = Workspace.init(tmp / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))
@@ -72,8 +72,8 @@ def setup(tmp: Path, dpi: int, quality: int):  # type: ignore[no-untyped-def]
 
 def separate_pdfs(ws, scans: list[Path]) -> list[Path]:  # type: ignore[no-untyped-def]
     """The separately rendered PDFs in binding order (papers as generated, scans as PDFs)."""
-    from archive.cases import get_case
-    from archive.dossier.check import case_documents
+    from docgen.archive.cases import get_case
+    from docgen.archive.dossier.check import case_documents
 
     out, scan_iter = [], iter(scans)
     with ws.session() as session:
@@ -99,7 +99,7 @@ def main() -> None:
     parser.add_argument("--scan-dpi", type=int, default=72)
     parser.add_argument("--scan-quality", type=int, default=20)
     args = parser.parse_args()
-    from archive.dossier.build import BuildOptions, build_dossier
+    from docgen.archive.dossier.build import BuildOptions, build_dossier
     from docgen.typeset.render import default_typesetter
 
     tmp = Path(tempfile.mkdtemp())

@@ -54,9 +54,9 @@ def calamine_read(path: Path) -> dict[str, float]:
 def full_import(
     path: Path, *, with_index: bool = True, backend: str = "whoosh"
 ) -> dict[str, float]:
-    from archive.ledger_io import import_ledger
-    from archive.settings import Settings
-    from archive.workspace import Workspace
+    from docgen.archive.ledger_io import import_ledger
+    from docgen.archive.settings import Settings
+    from docgen.archive.workspace import Workspace
 
     settings = Settings(org="基准测试局", search_backend=backend)
     ws = Workspace.init(Path(tempfile.mkdtemp()) / "ws", settings)
@@ -83,8 +83,8 @@ def child(kind: str, path: Path) -> None:
     import openpyxl  # noqa: F401
     import python_calamine  # noqa: F401
 
-    import archive.indexing
-    import archive.ledger_io  # noqa: F401
+    import docgen.archive.indexing
+    import docgen.archive.ledger_io  # noqa: F401
 
     kinds = {
         "bare": bare_read,

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.cases import CaseFilter
-from archive.settings import Settings
-from archive.workspace import Workspace
+from docgen.archive.cases import CaseFilter
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
 from docgen.model import Case, Petitioner
 from docgen.papers import make_paper, make_papers
 from docgen.typeset.render import Typesetter

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from docgen.typeset import typeset_docx
-from templates.styles.build_base import build_specimen
+from docgen.typeset.docx_base import build_specimen
 
 COUNT = 20
 

@@ -124,7 +124,7 @@ def run_jieba(n: int, _: Path) -> dict[str, float]:
 
 
 def run_ours(n: int, tmp: Path, backend: str = "whoosh") -> dict[str, float]:
-    from index import SearchQuery, open_index
+    from docgen.index import SearchQuery, open_index
 
     words = [p + u for p in PLACES for u in UNITS] + ["息诉罢访", "包案领导", "联席办"]
     ix = open_index(tmp / "ours", backend=backend, dictionary_words=words)

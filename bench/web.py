@@ -38,11 +38,11 @@ QUERIES = ("拖欠工资", "征收补偿", "张伟", "社会保险", "物业", "
 
 
 def setup(root: Path, cases: int) -> list[str]:
-    from archive.cases import CaseFilter, list_cases
-    from archive.ledger_io import import_ledger
-    from archive.settings import Settings
-    from archive.users import add_user
-    from archive.workspace import Workspace
+    from docgen.archive.cases import CaseFilter, list_cases
+    from docgen.archive.ledger_io import import_ledger
+    from docgen.archive.settings import Settings
+    from docgen.archive.users import add_user
+    from docgen.archive.workspace import Workspace
     from docgen.sample import write_sample_ledger
 
     ws = Workspace.init(root / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))

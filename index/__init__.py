@@ -61,25 +61,25 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index.base import SearchIndex
-from index.errors import (
+from docgen.index.base import SearchIndex
+from docgen.index.errors import (
     IndexLocked,
     IndexNeedsRebuild,
     QuerySyntaxError,
     QueryTooLong,
     SearchError,
 )
-from index.model import Hit, IndexDoc, SearchQuery, SearchResult
+from docgen.index.model import Hit, IndexDoc, SearchQuery, SearchResult
 
 if TYPE_CHECKING:
-    from index.analysis import ANALYZER_NAME
-    from index.query import MAX_QUERY_CHARS
-    from index.schema import SCHEMA_VERSION
+    from docgen.index.analysis import ANALYZER_NAME
+    from docgen.index.query import MAX_QUERY_CHARS
+    from docgen.index.schema import SCHEMA_VERSION
 
-# Loaded on first use: the analysis (jieba, whoosh) costs ~1 s, and ``index.masking`` (imported by
+# Loaded on first use: the analysis (jieba, whoosh) costs ~1 s, and ``docgen.masking`` (imported by
 # docgen for its mask rules) must not pay it.
-_LAZY = {"ANALYZER_NAME": "index.analysis", "MAX_QUERY_CHARS": "index.query",
-         "SCHEMA_VERSION": "index.schema"}  # fmt: skip
+_LAZY = {"ANALYZER_NAME": "docgen.index.analysis", "MAX_QUERY_CHARS": "docgen.index.query",
+         "SCHEMA_VERSION": "docgen.index.schema"}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
@@ -127,15 +127,15 @@ def open_index(
     ``check()`` then returns the reason and add/delete/search raise :class:`IndexNeedsRebuild`
     until ``rebuild`` succeeds. An unknown backend name raises ``ValueError``.
     """
-    from index.analysis import get_segmenter
+    from docgen.index.analysis import get_segmenter
 
     segmenter = get_segmenter(dictionary_words)
     if backend == "tantivy":
-        from index.tantivy_backend import TantivyIndex
+        from docgen.index.tantivy_backend import TantivyIndex
 
         return TantivyIndex(Path(path), segmenter, lock_timeout=lock_timeout)
     if backend == "whoosh":
-        from index.whoosh_backend import WhooshIndex
+        from docgen.index.whoosh_backend import WhooshIndex
 
         return WhooshIndex(Path(path), segmenter, lock_timeout=lock_timeout)
     raise ValueError(f"unknown search backend {backend!r}; expected one of {BACKENDS}")

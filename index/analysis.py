@@ -24,7 +24,7 @@ from functools import lru_cache
 import rjieba
 from whoosh.analysis import Token, Tokenizer
 
-from index.normalize import fold
+from docgen.index.normalize import fold
 
 START = "\x01"
 """Suffix of the marker term for "this character starts a CJK run"."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
 
-from index.model import IndexDoc, SearchQuery, SearchResult
+from docgen.index.model import IndexDoc, SearchQuery, SearchResult
 
 
 @runtime_checkable

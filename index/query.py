@@ -27,11 +27,11 @@ from typing import Union
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from index import synonyms
-from index.analysis import CJK_CHARS, Segmenter, SingleChar, has_cjk, query_grams
-from index.errors import QuerySyntaxError, QueryTooLong
-from index.model import SearchQuery
-from index.schema import date_key, key
+from docgen.index import synonyms
+from docgen.index.analysis import CJK_CHARS, Segmenter, SingleChar, has_cjk, query_grams
+from docgen.index.errors import QuerySyntaxError, QueryTooLong
+from docgen.index.model import SearchQuery
+from docgen.index.schema import date_key, key
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 30

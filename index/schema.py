@@ -28,9 +28,9 @@ from whoosh import fields
 from whoosh.compat import dumps
 from whoosh.system import pack_uint
 
-from index.analysis import GramTokenizer, Segmenter, WordTokenizer, gram_positions
-from index.model import IndexDoc
-from index.normalize import fold
+from docgen.index.analysis import GramTokenizer, Segmenter, WordTokenizer, gram_positions
+from docgen.index.model import IndexDoc
+from docgen.index.normalize import fold
 
 SCHEMA_VERSION = 1
 """Bump when fields or their meaning change; an index with another version must be rebuilt."""

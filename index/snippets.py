@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.analysis import TOKEN_RE, has_cjk
-from index.masking import mask_personal
-from index.normalize import fold
+from docgen.index.analysis import TOKEN_RE, has_cjk
+from docgen.index.normalize import fold
+from docgen.masking import mask_personal
 
 SNIPPET_CHARS = 120
 LEAD_CHARS = 24

@@ -26,15 +26,15 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur, Query
 
-from index import layout
-from index.analysis import ANALYZER_NAME, Segmenter, gram_tokens
-from index.errors import IndexLocked, IndexNeedsRebuild, QuerySyntaxError
-from index.masking import mask_personal
-from index.model import Hit, IndexDoc, SearchQuery, SearchResult
-from index.query import highlight_terms, parse
-from index.schema import date_from_key, key, to_fields
-from index.snippets import make_snippet
-from index.tantivy_query import TantivyCompiler, build_filter
+from docgen.index import layout
+from docgen.index.analysis import ANALYZER_NAME, Segmenter, gram_tokens
+from docgen.index.errors import IndexLocked, IndexNeedsRebuild, QuerySyntaxError
+from docgen.index.model import Hit, IndexDoc, SearchQuery, SearchResult
+from docgen.index.query import highlight_terms, parse
+from docgen.index.schema import date_from_key, key, to_fields
+from docgen.index.snippets import make_snippet
+from docgen.index.tantivy_query import TantivyCompiler, build_filter
+from docgen.masking import mask_personal
 
 BACKEND = "tantivy"
 SCHEMA_VERSION = 1

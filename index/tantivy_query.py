@@ -16,10 +16,10 @@ from __future__ import annotations
 import tantivy
 from tantivy import Occur, Query
 
-from index import synonyms
-from index.analysis import Segmenter, SingleChar, has_cjk, query_grams
-from index.model import SearchQuery
-from index.query import (
+from docgen.index import synonyms
+from docgen.index.analysis import Segmenter, SingleChar, has_cjk, query_grams
+from docgen.index.model import SearchQuery
+from docgen.index.query import (
     _CJK_GAP,
     _IDENT_RE,
     Node,
@@ -31,7 +31,7 @@ from index.query import (
     field_match,
     filter_terms,
 )
-from index.schema import key
+from docgen.index.schema import key
 
 _REGEX_META = set("\\.+*?()|[]{}^$#&-~")
 

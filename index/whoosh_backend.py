@@ -24,15 +24,15 @@ from typing import Any
 import whoosh.index
 from whoosh.writing import IndexWriter
 
-from index import layout
-from index.analysis import ANALYZER_NAME, Segmenter
-from index.errors import IndexLocked, IndexNeedsRebuild
-from index.masking import mask_personal
-from index.model import Hit, IndexDoc, SearchQuery, SearchResult
-from index.query import Compiler, build_filter, highlight_terms, parse
-from index.schema import SCHEMA_VERSION, build_schema, date_from_key, key, to_fields
-from index.snippets import make_snippet
-from index.writer import FastSegmentWriter
+from docgen.index import layout
+from docgen.index.analysis import ANALYZER_NAME, Segmenter
+from docgen.index.errors import IndexLocked, IndexNeedsRebuild
+from docgen.index.model import Hit, IndexDoc, SearchQuery, SearchResult
+from docgen.index.query import Compiler, build_filter, highlight_terms, parse
+from docgen.index.schema import SCHEMA_VERSION, build_schema, date_from_key, key, to_fields
+from docgen.index.snippets import make_snippet
+from docgen.index.writer import FastSegmentWriter
+from docgen.masking import mask_personal
 
 WRITER_LIMIT_MB = 128
 """Posting buffer per writer before whoosh spills sorted runs to disk (bounds rebuild memory)."""

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import Workbook
 
-from archive.settings import Settings
-from archive.workspace import Workspace
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
 from docgen.cli import cli
 from docgen.sample import write_sample_ledger
 
@@ -111,7 +111,7 @@ def make_workspace(catalogs: Catalogs, catalog_backend: str):  # type: ignore[no
 
 @pytest.fixture
 def populated(workspace: Workspace, tmp_path: Path) -> Workspace:
-    from archive.ledger_io import import_ledger
+    from docgen.archive.ledger_io import import_ledger
 
     import_ledger(workspace, write_sample_ledger(tmp_path / "sample.xlsx"))
     return workspace

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from archive.workspace import Workspace
+from docgen.archive.workspace import Workspace
 from docgen.sample import write_sample_ledger
 from tests.conftest import Cli, good_row, write_ledger
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from archive.workspace import Workspace
+from docgen.archive.workspace import Workspace
 from tests.conftest import Cli, good_row, write_ledger
 
 ROOT = Path(__file__).resolve().parents[1]

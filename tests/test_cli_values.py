@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfWriter
 
-from archive.workspace import Workspace
+from docgen.archive.workspace import Workspace
 from docgen.cli.options import record_lines, shown
 from tests.conftest import HEADERS, Cli, good_row, write_ledger
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.settings import SETTINGS_FILE
-from archive.workspace import Workspace
 from docgen import caseno
+from docgen.archive.settings import SETTINGS_FILE
+from docgen.archive.workspace import Workspace
 from docgen.errors import WorkspaceError
 from tests.conftest import Cli
 

@@ -13,7 +13,12 @@ def _imported_after(module: str) -> set[str]:
 
 
 def test_archive_and_index_do_not_import_click() -> None:
-    for module in ("archive.workspace", "archive.ledger_io", "archive.cases", "index"):
+    for module in (
+        "docgen.archive.workspace",
+        "docgen.archive.ledger_io",
+        "docgen.archive.cases",
+        "index",
+    ):
         assert "click" not in _imported_after(module), module
 
 

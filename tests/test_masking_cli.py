@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from archive.ledger_io import import_ledger
-from archive.workspace import Workspace
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.workspace import Workspace
 from tests.conftest import Cli, good_row, write_ledger
 
 FREE_TEXT = "搅拌站扰民，联系138-1234-5678或１３９８７６５４３２１，证号110105 19491231 0021"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from archive.dossier.build import check_workspace_case
-from archive.dossier.check import Rule
-from archive.workspace import Workspace
+from docgen.archive.dossier.build import check_workspace_case
+from docgen.archive.dossier.check import Rule
+from docgen.archive.papers import MakeOptions, make_paper
+from docgen.archive.workspace import Workspace
 from docgen.model import Document
-from docgen.papers.make import MakeOptions, make_paper
 
 BLANKS_OK = MakeOptions(allow_blank=True)  # no 交办函 made: its 文号 left to fill in by hand
 CLAUSES = {"协议条款": "一次性给予救助金2万元；信访人撤回复查申请"}
@@ -52,8 +52,8 @@ def test_service_time_recorded_on_the_receipt(populated: Workspace) -> None:
 def test_signed_scan_beside_the_unsigned_report_satisfies_the_rule(
     populated: Workspace, tmp_path
 ) -> None:
-    from archive.attachments import AttachRequest, attach
-    from archive.dossier.samples import make_pdf_scan
+    from docgen.archive.attachments import AttachRequest, attach
+    from docgen.archive.dossier.samples import make_pdf_scan
 
     make_paper(populated, "查办报告", "XF2024-0008",
                {"核查结果": "属实", "处理意见": "落实待遇", "落实情况": "已落实"}, options=BLANKS_OK)  # fmt: skip

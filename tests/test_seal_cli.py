@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from archive.sealing import keys_dir, seal_dossier, seal_path
-from archive.workspace import Workspace
+from docgen.archive.sealing import keys_dir, seal_dossier, seal_path
+from docgen.archive.workspace import Workspace
 from docgen.cli import cli
 from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import CASE_NO, add_case, store
@@ -140,8 +140,8 @@ def test_keygen_imports_a_pkcs12_file(
         pkcs12,
     )
 
-    from archive.seal import generate_keypair
-    from archive.seal.keys import load_certificate
+    from docgen.seal import generate_keypair
+    from docgen.seal.keys import load_certificate
 
     source = generate_keypair(tmp_path / "src", "某市某区信访局", PASS, key_size=2048)
     key = load_pem_private_key(source.key_path.read_bytes(), PASS.encode())

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from archive.documents import sha256_file
-from archive.dossier.demo import file_demo_case
-from archive.seal import check_pdfa, verify_pdf
-from archive.workspace import Workspace
+from docgen.archive.documents import sha256_file
+from docgen.archive.dossier.demo import file_demo_case
+from docgen.archive.workspace import Workspace
+from docgen.seal import check_pdfa, verify_pdf
 from tests.conftest import Cli
 
 PASS = "测试口令-签章"

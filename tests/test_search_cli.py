@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.ledger_io import import_ledger
-from archive.settings import SEARCH_BACKENDS, Settings
-from archive.workspace import Workspace
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.settings import SEARCH_BACKENDS, Settings
+from docgen.archive.workspace import Workspace
 from tests.conftest import Cli, good_row, write_ledger
 
 

@@ -4,12 +4,12 @@
 runs the ordered build steps (preflight → collect → render → compose → stamp → write → record).
 """
 
-from archive.dossier.check import CheckReport, Rule, Severity, check_case
+from docgen.archive.dossier.check import CheckReport, Rule, Severity, check_case
 
 
 def demo_dossier(ws, echo):  # type: ignore[no-untyped-def]
     """See ``archive.dossier.demo.demo_dossier`` (imported lazily: it pulls in the typesetter)."""
-    from archive.dossier.demo import demo_dossier as run
+    from docgen.archive.dossier.demo import demo_dossier as run
 
     return run(ws, echo)
 

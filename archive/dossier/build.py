@@ -38,11 +38,15 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import select
 
-from archive.attachments import FileType, detect_type
-from archive.cases import get_case
-from archive.documents import DocumentTransaction, NewDocument, document_transaction, sha256_file
-from archive.dossier import pages as P
-from archive.dossier.check import (
+from docgen.archive.attachments import FileType, detect_type
+from docgen.archive.cases import get_case
+from docgen.archive.documents import (
+    DocumentTransaction,
+    NewDocument,
+    document_transaction,
+    sha256_file,
+)
+from docgen.archive.dossier.check import (
     DOSSIER_KIND,
     DOSSIER_SECTION,
     CheckReport,
@@ -51,12 +55,13 @@ from archive.dossier.check import (
     defect_text,
     voided_documents,
 )
-from archive.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
-from archive.dossier.fonts import share_font_programs
-from archive.dossier.images import image_to_pdf
-from archive.pdf_output import pdf_bytes
+from docgen.dossier import pages as P
+from docgen.dossier.compose import PDFA_VARIANT, Mark, Outline, Part, compose, declare_pdfa
+from docgen.dossier.fonts import share_font_programs
+from docgen.dossier.images import image_to_pdf
 from docgen.errors import DocgenError
 from docgen.model import Document
+from docgen.typeset.pdf_output import pdf_bytes
 from docgen.vocab import Section
 
 
@@ -476,7 +481,7 @@ def store(
 
 def _finish_pdfa(path: Path, plan: DossierPlan, today: dt.date | None) -> None:
     """题名, 档号 and dates into the XMP, then the PDF/A check on the written file itself."""
-    from archive.seal.pdfa import check_pdfa, set_archival_metadata
+    from docgen.seal.pdfa import check_pdfa, set_archival_metadata
 
     on = today or dt.date.today()
     set_archival_metadata(path, path, plan.cover["title"], plan.cover["archive_no"], [on])
@@ -487,7 +492,7 @@ def _finish_pdfa(path: Path, plan: DossierPlan, today: dt.date | None) -> None:
 
 
 def _signed(path: Path) -> bool:
-    from archive.seal.xobject import is_signed  # only when a dossier is rebuilt
+    from docgen.seal.xobject import is_signed  # only when a dossier is rebuilt
 
     try:
         return path.is_file() and is_signed(PdfReader(path))

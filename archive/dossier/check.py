@@ -37,7 +37,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from archive.cases import view
+from docgen.archive.cases import view
 from docgen.model import CURRENT, VOID, Case, Document
 from docgen.vocab import CLOSED_STATUSES, Section
 

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from archive.attachments import AttachRequest, attach
-from archive.cases import add_follow_up, edit_case, get_case
-from archive.dossier.build import BuildOptions, build_dossier, check_workspace_case
-from archive.dossier.images import image_to_pdf
-from archive.dossier.samples import make_scan
-from docgen.papers.make import make_paper
+from docgen.archive.attachments import AttachRequest, attach
+from docgen.archive.cases import add_follow_up, edit_case, get_case
+from docgen.archive.dossier.build import BuildOptions, build_dossier, check_workspace_case
+from docgen.archive.dossier.samples import make_scan
+from docgen.archive.papers import make_paper
+from docgen.dossier.images import image_to_pdf
 
 COMPLETE_CASE = "XF2024-0003"  # has exactly one 交办函, from the demo's batch
 INCOMPLETE_CASE = "XF2024-0002"

@@ -14,9 +14,9 @@ import random
 from pathlib import Path
 from typing import Any
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction
-from templates import TEMPLATES_DIR
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction
+from docgen.templates import TEMPLATES_DIR
 
 BASE_DOCX = TEMPLATES_DIR / "styles" / "base.docx"
 
@@ -89,7 +89,7 @@ def make_scan(path: Path, seed: int = 0, *, dpi: int = 150, quality: int = 70) -
 
 def make_pdf_scan(path: Path, seed: int = 0) -> Path:
     """A one-page PDF holding a scan image (as a signed paper comes back from the scanner)."""
-    from archive.dossier.images import image_to_pdf
+    from docgen.dossier.images import image_to_pdf
 
     jpg = make_scan(path.with_suffix(".jpg"), seed)
     path.write_bytes(image_to_pdf(jpg))
@@ -99,7 +99,7 @@ def make_pdf_scan(path: Path, seed: int = 0) -> Path:
 
 def complete_case(ws: Any, case_no: str, scratch: Path) -> None:
     """File the papers and scans a closed case needs so that every completeness rule passes."""
-    from archive.attachments import AttachRequest, attach
+    from docgen.archive.attachments import AttachRequest, attach
 
     signed = {"包案领导签字": "王强", "承办人签字": "李娜", "主要负责人签字": "赵刚"}
     add_paper(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.attachments import DEFAULT_KIND, AttachRequest, attach, parse_meta
+from docgen.archive.attachments import DEFAULT_KIND, AttachRequest, attach, parse_meta
 from docgen.cli.options import (
     CASE_NO,
     DocgenCommand,

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from archive.case_view import case_detail, case_dict
-from archive.cases import (
+from docgen.archive.case_view import case_detail, case_dict
+from docgen.archive.cases import (
     CaseFilter,
     add_case,
     add_follow_up,
@@ -18,7 +18,7 @@ from archive.cases import (
     list_cases,
     view,
 )
-from archive.ledger_io import load_vocabularies
+from docgen.archive.ledger_io import load_vocabularies
 from docgen.cli.options import (
     CASE_NO,
     DocgenGroup,

@@ -33,7 +33,7 @@ def dossier_group() -> None:
 @handle_errors
 def check_command(case_no: str, workspace_path: Path | None, as_json: bool) -> None:
     """检查案件的六有材料是否齐全（有缺失时退出码为 1）。"""
-    from archive.dossier.build import check_workspace_case
+    from docgen.archive.dossier.build import check_workspace_case
 
     report = check_workspace_case(open_workspace(workspace_path), case_no)
     emit(report.to_dict(), as_json, lambda: click.echo("\n".join(report.lines())))
@@ -60,7 +60,7 @@ def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, fil
                   passphrase_env: str | None, workspace_path: Path | None,
                   as_json: bool) -> None:  # fmt: skip
     """组卷：封面、卷内目录、六部分材料、备考表，连续页号和书签，输出一个 PDF。"""
-    from archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
+    from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
 
     ws = open_workspace(workspace_path)
     passphrase = passphrase_for(sign, passphrase_env)
@@ -78,7 +78,7 @@ def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, fil
     if not (seal or sign):
         emit(result.to_dict(), as_json, lambda: click.echo("\n".join(result.lines())))
         return
-    from archive.sealing import seal_stored_dossier  # pyHanko: only when sealing
+    from docgen.archive.sealing import seal_stored_dossier  # pyHanko: only when sealing
 
     outcome = seal_stored_dossier(ws, case_no, sign=sign, pdfa=pdfa, passphrase=passphrase)
     if as_json:

@@ -35,7 +35,7 @@ def export_command(case_nos: tuple[str, ...], out_dir: Path, redact: bool, recip
                    sign: bool, passphrase_env: str | None, workspace_path: Path | None,
                    as_json: bool) -> None:  # fmt: skip
     """生成上报材料包：各案最新的盖章卷宗、报送函、带 SHA-256 的文件清单。"""
-    from archive.export import export_package
+    from docgen.archive.export import export_package
 
     ws = open_workspace(workspace_path)
     passphrase = passphrase_for(sign, passphrase_env)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from archive.settings import RETENTION_CODES, SEARCH_BACKENDS, Settings
-from archive.workspace import Workspace, who_can_read
+from docgen.archive.settings import RETENTION_CODES, SEARCH_BACKENDS, Settings
+from docgen.archive.workspace import Workspace, who_can_read
 from docgen.cli.options import DocgenCommand, handle_errors
 
 

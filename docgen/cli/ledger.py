@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from archive.cases import CaseFilter
-from archive.ledger_io import ImportResult, export_ledger, import_ledger
+from docgen.archive.cases import CaseFilter
+from docgen.archive.ledger_io import ImportResult, export_ledger, import_ledger
 from docgen.cli.options import (
     DocgenGroup,
     emit,

@@ -26,7 +26,7 @@ from docgen.cli.options import (
 def numbers_command(code: str | None, year: int | None, workspace_path: Path | None,
                     as_json: bool) -> None:  # fmt: skip
     """发文登记簿：文号、成文日期、文书、案件编号、状态（有效 / 已更正 / 作废），按文号顺序。"""
-    from archive.register import doc_register
+    from docgen.archive.register import doc_register
 
     ws = open_workspace(workspace_path)
     with ws.read_session() as session:

@@ -277,7 +277,7 @@ def json_option(f: F) -> F:
 
 def open_workspace(path: Path | None):  # type: ignore[no-untyped-def]
     """The command's own --workspace, else the one given before the command, else discovery."""
-    from archive.workspace import Workspace
+    from docgen.archive.workspace import Workspace
 
     ctx = click.get_current_context(silent=True)
     if path is None:
@@ -340,7 +340,7 @@ def library_error_message(exc: BaseException) -> str | None:
     if type(exc).__module__.startswith("defusedxml"):
         return "文件中的 XML 含有 DTD 或实体声明（Office 文件不会有），疑似恶意文件，已拒绝读取"
     if isinstance(exc, sqlalchemy.exc.DatabaseError | sqlite3.DatabaseError):
-        from archive.workspace import catalog_problem  # the one rule for catalog failures
+        from docgen.archive.workspace import catalog_problem  # the one rule for catalog failures
 
         return catalog_problem(exc)
     if isinstance(exc, UnicodeError):

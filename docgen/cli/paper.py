@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from archive.cases import CaseFilter
+from docgen.archive.cases import CaseFilter
 from docgen.cli.options import (
     CASE_NO,
     DocgenGroup,
@@ -138,7 +138,7 @@ def make_command(type_name, case_no, all_cases, pairs, day, new, force, allow_bl
     批量时跳过已有的案件，开始前说明将占用多少个文号。"""
     if bool(case_no) == all_cases:
         raise UserError("请指定 --case 案件编号 或 --all（二选一）")
-    from docgen.papers.make import MakeOptions, make_paper, make_papers
+    from docgen.archive.papers import MakeOptions, make_paper, make_papers
 
     ws = open_workspace(workspace_path)
     values = parse_pairs(pairs)
@@ -192,7 +192,7 @@ def make_command(type_name, case_no, all_cases, pairs, day, new, force, allow_bl
 @handle_errors
 def revise_command(doc_no, pairs, day, force, allow_blank, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]
     """更正已发文书：同一文号出新版本，旧版文件保留为“旧版”，不覆盖（无文号的文书写作 文档N）。"""
-    from docgen.papers.make import MakeOptions, revise_paper
+    from docgen.archive.papers import MakeOptions, revise_paper
 
     ws = open_workspace(workspace_path)
     made = revise_paper(ws, doc_no, parse_pairs(pairs), day=day,
@@ -209,7 +209,7 @@ def revise_command(doc_no, pairs, day, force, allow_blank, workspace_path, as_js
 @handle_errors
 def void_command(doc_no: str, reason: str, workspace_path: Path | None, as_json: bool) -> None:
     """作废已发文书：文件和登记保留，文号不再使用。"""
-    from archive.register import void_paper
+    from docgen.archive.register import void_paper
 
     ws = open_workspace(workspace_path)
     doc = void_paper(ws, doc_no, reason)
@@ -223,7 +223,7 @@ def void_command(doc_no: str, reason: str, workspace_path: Path | None, as_json:
 
 def seal_made(ws, made, sign: bool, passphrase: str | None):  # type: ignore[no-untyped-def]
     """Seal (or sign) a paper just made, in place; its catalog row gets the new SHA-256."""
-    from archive.sealing import seal_any_paper
+    from docgen.archive.sealing import seal_any_paper
 
     return seal_any_paper(ws, ws.root / made.pdf, sign=sign, passphrase=passphrase)
 
@@ -234,7 +234,7 @@ def seal_made(ws, made, sign: bool, passphrase: str | None):  # type: ignore[no-
 @handle_errors
 def pdf_command(docx: Path, out: Path | None) -> None:
     """把（在 Word/WPS 中修改过的）.docx 排成正式 PDF。"""
-    from archive.outputs import check_output
+    from docgen.archive.outputs import check_output
     from docgen.typeset import typeset_docx
 
     target = check_output(None, out or docx.with_suffix(".pdf"))

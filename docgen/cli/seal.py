@@ -72,7 +72,7 @@ def seal_group() -> None:
 def make_command(lower_text: str, diameter: float, texture: bool, workspace_path: Path | None,
                  as_json: bool) -> None:  # fmt: skip
     """按工作区的机关名称绘制圆形红色印章（矢量 PDF + PNG 预览）。"""
-    from archive.sealing import make_office_seal
+    from docgen.archive.sealing import make_office_seal
 
     ws = open_workspace(workspace_path)
     seal = make_office_seal(ws, lower_text=lower_text, diameter_mm=diameter, ink_texture=texture)
@@ -90,7 +90,7 @@ def make_command(lower_text: str, diameter: float, texture: bool, workspace_path
 def register_command(png: Path, diameter: float, workspace_path: Path | None,
                      as_json: bool) -> None:  # fmt: skip
     """登记单位已有的扫描印章图片（背景透明的 PNG）。"""
-    from archive.sealing import register_office_seal
+    from docgen.archive.sealing import register_office_seal
 
     ws = open_workspace(workspace_path)
     _show_seal(ws, register_office_seal(ws, png, diameter_mm=diameter), as_json)
@@ -120,7 +120,7 @@ def _show_seal(ws: Any, seal: Any, as_json: bool) -> None:
 def keygen_command(p12: Path | None, p12_passphrase_env: str | None, passphrase_env: str | None,
                    workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
     """生成单位签章密钥对和自签名证书（或导入已有证书）；私钥加密保存，仅本人可读。"""
-    from archive.sealing import import_office_keys, make_office_keys
+    from docgen.archive.sealing import import_office_keys, make_office_keys
 
     ws = open_workspace(workspace_path)
     if p12 is not None:
@@ -153,7 +153,7 @@ def keygen_command(p12: Path | None, p12_passphrase_env: str | None, passphrase_
 def paper_command(pdf: Path, sign: bool, passphrase_env: str | None, workspace_path: Path | None,
                   as_json: bool) -> None:  # fmt: skip
     """在文书的署名和成文日期上盖章（GB/T 9704），已存档的文书同时更新目录中的 SHA-256。"""
-    from archive.sealing import seal_any_paper
+    from docgen.archive.sealing import seal_any_paper
 
     ws = open_workspace(workspace_path)
     outcome = seal_any_paper(ws, pdf, sign=sign, passphrase=passphrase_for(sign, passphrase_env))
@@ -173,7 +173,7 @@ def paper_command(pdf: Path, sign: bool, passphrase_env: str | None, workspace_p
 def dossier_command(case_no: str, sign: bool, pdfa: bool, passphrase_env: str | None,
                     workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
     """给案件最新的卷宗盖封面章和骑缝章（可加签名、PDF/A），并更新目录中的 SHA-256。"""
-    from archive.sealing import seal_stored_dossier
+    from docgen.archive.sealing import seal_stored_dossier
 
     ws = open_workspace(workspace_path)
     outcome = seal_stored_dossier(ws, case_no, sign=sign, pdfa=pdfa,

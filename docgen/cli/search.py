@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.settings import SEARCH_BACKENDS
+from docgen.archive.settings import SEARCH_BACKENDS
 from docgen.cli.options import (
     CASE_NO,
     DocgenCommand,
@@ -42,8 +42,8 @@ from docgen.cli.options import (
 def search_command(query, category, unit, status, kind, case_no, date_from, date_to, limit,
                    show_personal, workspace_path, as_json) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
     """全文检索：词语、"短语"、AND/OR/NOT、字段:值（如 文号:某信交〔2024〕3号）。"""
-    from archive.indexing import hit_dict
-    from index import SearchError, SearchQuery
+    from docgen.archive.indexing import hit_dict
+    from docgen.index import SearchError, SearchQuery
 
     ws = open_workspace(workspace_path)
     q = SearchQuery(query, category=category, unit=unit, status=status, kind=kind,
@@ -79,7 +79,7 @@ def index_group() -> None:
 @handle_errors
 def rebuild_command(backend: str | None, workspace_path: Path | None) -> None:
     """从档案重建检索索引（分批提交，中断后再次运行可续建）。"""
-    from archive.indexing import count_indexable, rebuild_workspace_index
+    from docgen.archive.indexing import count_indexable, rebuild_workspace_index
 
     ws = open_workspace(workspace_path)
     if backend:

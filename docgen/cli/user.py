@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.users import ROLES, add_user, disable_user, list_users
+from docgen.archive.users import ROLES, add_user, disable_user, list_users
 from docgen.cli.options import (
     DocgenGroup,
     emit,

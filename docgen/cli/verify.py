@@ -38,8 +38,8 @@ def _yes(value: bool | None) -> str:
 def verify_command(file: Path | None, cert: Path | None, workspace_path: Path | None,
                    as_json: bool) -> None:  # fmt: skip
     """核验数字签名；不指定文件时核验整个工作区（每个存档文件的 SHA-256 和每个签名）。"""
-    from archive.sealing import office_cert_path
-    from archive.verify import Severity, verify_file, verify_workspace
+    from docgen.archive.sealing import office_cert_path
+    from docgen.archive.verify import Severity, verify_file, verify_workspace
 
     if file is not None:
         if cert is None:

@@ -14,7 +14,6 @@ _EXPORTS = {
     "PaperType": "registry",
     "get_paper_type": "registry",
     "check_template": "check",
-    "demo_papers": "demo",
     "BatchResult": "make",
     "MadePaper": "make",
     "make_paper": "make",

@@ -13,8 +13,8 @@ from jinja2 import meta
 from docgen.errors import ValidationError
 from docgen.papers.registry import PAPER_TYPES, all_field_keys
 from docgen.safezip import check_word_zip
+from docgen.typeset.docx_base import CHAR_STYLES, paragraph_styles
 from docgen.typeset.variants import VARIANTS
-from templates.styles.build_base import CHAR_STYLES, paragraph_styles
 
 _DOCX_TAG = re.compile(r"\{%\s*(p|tr|tc|r)\s")
 

@@ -21,7 +21,7 @@ from docgen.errors import NotFoundError, ValidationError
 from docgen.papers.title_breaks import balance_titles
 from docgen.papers.wording import collapse_marks, entered_context
 from docgen.safezip import check_word_zip
-from templates import TEMPLATES_DIR
+from docgen.templates import TEMPLATES_DIR
 
 PAPERS_DIR = TEMPLATES_DIR / "papers"
 

@@ -23,16 +23,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.cases import CaseFilter, get_case, list_cases
-from archive.documents import (
+from docgen.archive.cases import CaseFilter, get_case, list_cases
+from docgen.archive.documents import (
     DocumentTransaction,
     NewDocument,
     document_transaction,
     scratch_dir,
     sha256_file,
 )
-from archive.numbering import allocate_doc_no, format_doc_no
-from archive.register import (
+from docgen.archive.numbering import allocate_doc_no, format_doc_no
+from docgen.archive.register import (
     cases_with_current,
     current_papers,
     date_problems,
@@ -42,7 +42,7 @@ from archive.register import (
     served_by,
     split_doc_no,
 )
-from archive.timeline import link_visits
+from docgen.archive.timeline import link_visits
 from docgen.errors import DocgenError, ValidationError
 from docgen.model import CURRENT, SUPERSEDED, Case, DocNumberCounter, Document
 from docgen.papers.context import case_context, paper_context, recorded_facts
@@ -595,7 +595,7 @@ def make_papers(
     with scratch_dir(ws) as scratch:
         jobs = [RenderJob(j.case_no, j.template, j.context, j.variant, scratch) for j in jobs]
         context = multiprocessing.get_context("forkserver")  # no fork() of a threaded parent
-        context.set_forkserver_preload(["docgen.papers.make", "docgen.typeset.render"])
+        context.set_forkserver_preload(["docgen.archive.papers", "docgen.typeset.render"])
         with ProcessPoolExecutor(
             max_workers=min(workers, len(jobs)), mp_context=context, initializer=_init_worker,
             initargs=(os.getpid(),),

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from docgen.fonts import ensure_fonts, font_dir
 from docgen.rare_glyphs import glyph_css, rare_characters, refuse_missing_glyphs
+from docgen.templates import TEMPLATES_DIR
 from docgen.typeset.docx_to_html import docx_to_html
 from docgen.typeset.fetcher import FolderFetcher
 from docgen.typeset.html_to_pdf import import_weasyprint, write_pdf
 from docgen.typeset.stylesheet import build_css
 from docgen.typeset.variants import FormatVariant
-from templates import TEMPLATES_DIR
 
 
 @dataclass(frozen=True)

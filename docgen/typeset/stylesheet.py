@@ -5,8 +5,8 @@ prepared fonts, font-family per role, and the variant's header, rules and page n
 from __future__ import annotations
 
 from docgen.fonts import ResolvedFont, css_font_stack, font_face_css
+from docgen.templates import TEMPLATES_DIR
 from docgen.typeset import variants as v
-from templates import TEMPLATES_DIR
 
 STYLESHEET = TEMPLATES_DIR / "styles" / "gb9704.css"
 

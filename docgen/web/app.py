@@ -13,8 +13,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from archive.attachments import max_bytes_setting
-from archive.workspace import Workspace
+from docgen.archive.attachments import max_bytes_setting
+from docgen.archive.workspace import Workspace
 from docgen.errors import DocgenError, NotFoundError
 from docgen.web.security import (
     THROTTLE_FILE,

@@ -22,8 +22,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from archive.case_view import case_dict
-from archive.cases import (
+from docgen.archive.case_view import case_dict
+from docgen.archive.cases import (
     CaseFilter,
     add_follow_up,
     cases_version,
@@ -32,11 +32,12 @@ from archive.cases import (
     page_cases,
     view,
 )
-from archive.ledger_io import load_vocabularies
-from archive.timeline import case_timeline
-from archive.users import ROLES, add_user, authenticate, disable_user, list_users
-from archive.workspace import Workspace, acting_as
+from docgen.archive.ledger_io import load_vocabularies
+from docgen.archive.timeline import case_timeline
+from docgen.archive.users import ROLES, add_user, authenticate, disable_user, list_users
+from docgen.archive.workspace import Workspace, acting_as
 from docgen.errors import NotFoundError, ValidationError
+from docgen.index import layout
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import parse_assignments, parse_date
 from docgen.model import CURRENT, STATE_LABELS, Document
@@ -54,7 +55,6 @@ from docgen.vocab import (
 )
 from docgen.web.app import render
 from docgen.web.security import client_of, csrf_token, current, require
-from index import layout
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -311,8 +311,8 @@ def _save_upload(
 
 
 def import_data(ws: Workspace, upload: UploadFile, skip_invalid: bool) -> dict[str, Any]:
-    from archive.attachments import max_bytes_setting
-    from archive.ledger_io import import_ledger
+    from docgen.archive.attachments import max_bytes_setting
+    from docgen.archive.ledger_io import import_ledger
 
     with tempfile.TemporaryDirectory(prefix="docgen-upload-") as tmp:
         path = _save_upload(upload, Path(tmp), max_bytes_setting(), LEDGER_SUFFIXES)
@@ -360,7 +360,7 @@ def import_page(
 
 @router.get("/cases/export", summary="导出台账（Excel，按当前筛选）")
 def export_download(request: Request) -> Response:
-    from archive.ledger_io import export_ledger
+    from docgen.archive.ledger_io import export_ledger
 
     ws = ws_of(request)
     fd, name = tempfile.mkstemp(prefix="docgen-export-", suffix=".xlsx")
@@ -438,7 +438,7 @@ def api_case(request: Request, case_no: str) -> dict[str, Any]:
 
 @router.get("/cases/{case_no}", include_in_schema=False)
 def case_page(request: Request, case_no: str) -> Response:
-    from archive.sealing import keys_dir, seal_path
+    from docgen.archive.sealing import keys_dir, seal_path
 
     ws = ws_of(request)
     show = _may_unmask(request)
@@ -542,7 +542,7 @@ def attach_upload(ws: Workspace, case_no: str, upload: UploadFile, section: int,
                   kind: str, doc_date: str, author: str):  # type: ignore[no-untyped-def]  # fmt: skip
     """An uploaded scan → ``archive.attachments.attach`` (the CLI's validation: type by content,
     size limit, duplicates refused)."""
-    from archive.attachments import DEFAULT_KIND, AttachRequest, attach, max_bytes_setting
+    from docgen.archive.attachments import DEFAULT_KIND, AttachRequest, attach, max_bytes_setting
 
     if not title.strip():
         raise ValidationError("请填写题名")
@@ -587,7 +587,7 @@ def download(request: Request, doc_id: int, fmt: str = "pdf") -> Response:
 
 
 def check_data(ws: Workspace, case_no: str) -> dict[str, Any]:
-    from archive.dossier.build import check_workspace_case
+    from docgen.archive.dossier.build import check_workspace_case
 
     report = check_workspace_case(ws, case_no)
     return {**report.to_dict(), "lines": report.lines(), "ok": report.ok}
@@ -617,7 +617,7 @@ def dossier_build(
     csrf_token: Csrf = "",
 ) -> Response:
     user = require(request, "dossier")
-    from archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
+    from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
 
     ws = ws_of(request)
     options = BuildOptions(
@@ -637,7 +637,7 @@ def dossier_build(
                                               "error": message}, 422)  # fmt: skip
     message = f"已组卷：{result.items} 件 {result.pages} 页"
     if seal or sign:
-        from archive.sealing import seal_stored_dossier
+        from docgen.archive.sealing import seal_stored_dossier
 
         seal_stored_dossier(ws, case_no, sign=bool(sign), passphrase=passphrase or None)
         message += "，已签名" if sign else "，已盖章"
@@ -746,7 +746,7 @@ def _paper_day(form: dict[str, str]) -> dt.date | None:
 
 
 def _make_options(form: dict[str, str]):  # type: ignore[no-untyped-def]
-    from docgen.papers.make import MakeOptions
+    from docgen.archive.papers import MakeOptions
 
     return MakeOptions(new=bool(form.get("new")), force=bool(form.get("force")),
                        allow_blank=bool(form.get("allow_blank")))  # fmt: skip
@@ -788,7 +788,7 @@ def _pdf_inline(pdf: bytes, name: str) -> Response:
 
 def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
     """The paper as it would be issued, shown in the browser; nothing stored, no 文号 taken."""
-    from docgen.papers.make import preview_paper
+    from docgen.archive.papers import preview_paper
 
     require(request, "paper")
     ws = ws_of(request)
@@ -805,7 +805,7 @@ def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
 
 
 def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
-    from docgen.papers.make import make_paper
+    from docgen.archive.papers import make_paper
 
     require(request, "paper")
     acting_as(current(request).name)
@@ -842,7 +842,7 @@ def _missing(ws: Workspace, case_no: str, paper, values: dict[str, str],  # type
 
 def _case_paper(ws: Workspace, case_no: str, doc_id: int) -> dict[str, Any]:
     """An issued paper of this case, named by catalog id (the 文号 a clerk sees is in the row)."""
-    from archive.register import paper_ref
+    from docgen.archive.register import paper_ref
 
     with ws.read_session() as session:
         doc = session.get(Document, doc_id)
@@ -856,7 +856,7 @@ def _case_paper(ws: Workspace, case_no: str, doc_id: int) -> dict[str, Any]:
 @router.get("/cases/{case_no}/papers/{doc_id}/revise", include_in_schema=False)
 def revise_form(request: Request, case_no: str, doc_id: int) -> Response:
     """The paper's form again, with the values it was issued with: 更正 keeps the 文号."""
-    from docgen.papers.make import _given_values
+    from docgen.archive.papers import _given_values
 
     require(request, "paper")
     ws = ws_of(request)
@@ -878,7 +878,7 @@ async def paper_revise(request: Request, case_no: str, doc_id: int) -> Response:
 
 def _revise(request: Request, case_no: str, doc_id: int, form: dict[str, str]) -> Response:
     """``paper revise``: a new version under the same 文号 (or only its preview)."""
-    from docgen.papers.make import preview_paper, revise_paper
+    from docgen.archive.papers import preview_paper, revise_paper
 
     require(request, "paper")
     acting_as(current(request).name)
@@ -910,7 +910,7 @@ def paper_void(
     csrf_token: Csrf = "",
 ) -> Response:
     """``paper void``: the paper and its 文号 stay in the register, marked 作废 with the reason."""
-    from archive.register import void_paper
+    from docgen.archive.register import void_paper
 
     require(request, "paper")
     ws = ws_of(request)
@@ -928,8 +928,8 @@ def paper_void(
 
 
 def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
-    from archive.indexing import hit_dict
-    from index import SearchError, SearchQuery
+    from docgen.archive.indexing import hit_dict
+    from docgen.index import SearchError, SearchQuery
 
     p = request.query_params
     text = p.get("q", "").strip()

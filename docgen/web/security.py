@@ -21,9 +21,9 @@ from typing import Any
 
 from fastapi import Request
 
-from archive.users import ACTION_LABELS, UserInfo, get_active_user, may
-from archive.workspace import Workspace, acting_as
 from docgen import atomic
+from docgen.archive.users import ACTION_LABELS, UserInfo, get_active_user, may
+from docgen.archive.workspace import Workspace, acting_as
 
 SECRET_FILE = ".web-secret"
 THROTTLE_FILE = ".web-logins"  # failed sign-ins, shared by the worker processes

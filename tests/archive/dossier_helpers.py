@@ -9,8 +9,8 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction
 
 
 def blank_pdf(pages: int = 1, seed: int = 0) -> bytes:

@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from archive.attachments import AttachError, AttachRequest, attach
-from archive.dossier.samples import make_scan, write_paper_docx
+from docgen.archive.attachments import AttachError, AttachRequest, attach
+from docgen.archive.dossier.samples import make_scan, write_paper_docx
 from docgen.model import AuditEntry, Document
 from tests.archive.dossier_helpers import blank_pdf
 from tests.conftest import Cli

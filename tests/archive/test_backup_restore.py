@@ -10,9 +10,9 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from archive.settings import Settings
-from archive.workspace import CATALOG_FILE, Workspace
-from docgen.papers.make import make_paper
+from docgen.archive.papers import make_paper
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import CATALOG_FILE, Workspace
 from tests.conftest import Cli, catalog_rows
 from tests.pg_cluster import PG_BIN, SUPERUSER, Catalogs
 

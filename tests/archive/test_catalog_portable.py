@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from archive.cases import CaseFilter, get_case, list_cases
-from archive.ledger_io import import_ledger
-from archive.workspace import Workspace
+from docgen.archive.cases import CaseFilter, get_case, list_cases
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.workspace import Workspace
 from tests.conftest import good_row, write_ledger
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from archive.catalog import public_url
-from archive.workspace import Workspace
+from docgen.archive.catalog import public_url
+from docgen.archive.workspace import Workspace
 from docgen.errors import WorkspaceError
 from tests.conftest import Cli
 from tests.pg_cluster import PASSWORD, Cluster

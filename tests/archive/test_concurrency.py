@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.cases import edit_case, get_case
-from archive.ledger_io import import_ledger
-from archive.workspace import Workspace
+from docgen.archive.cases import edit_case, get_case
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.workspace import Workspace
 from docgen.errors import ConflictError
 from docgen.model import Case, Document
 from tests.conftest import HEADERS, Cli, good_row, write_ledger
@@ -34,7 +34,9 @@ TODAY = dt.date(2024, 6, 20)
 
 def _context() -> mp.context.BaseContext:
     ctx = mp.get_context("forkserver")  # children fork from a warm server, not from pytest
-    ctx.set_forkserver_preload(["docgen.papers.make", "docgen.typeset.render", "archive.workspace"])
+    ctx.set_forkserver_preload(
+        ["docgen.archive.papers", "docgen.typeset.render", "docgen.archive.workspace"]
+    )
     return ctx
 
 
@@ -61,7 +63,7 @@ def _guarded(queue, work) -> None:  # type: ignore[no-untyped-def]
 
 
 def _papers(root: str, case_nos: list[str], queue) -> None:  # type: ignore[no-untyped-def]
-    from docgen.papers.make import make_paper
+    from docgen.archive.papers import make_paper
 
     def work() -> list[str | None]:
         ws = Workspace.open(Path(root))
@@ -201,10 +203,10 @@ def test_sqlite_writer_waiting_past_the_busy_timeout_is_told_in_chinese(
     """SQLite's limit: one writer at a time; the others wait BUSY_TIMEOUT_S (60 s), then give up."""
     import sqlite3
 
-    import archive.catalog
+    import docgen.archive.catalog
 
     import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", [good_row(1)]))
-    monkeypatch.setattr(archive.catalog, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(docgen.archive.catalog, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(workspace.root / "catalog.sqlite", isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")  # another desk in the middle of a long write

@@ -12,11 +12,11 @@ import sys
 import pytest
 from sqlalchemy import select
 
-from archive.documents import PENDING_DIR, sha256_file
-from archive.dossier.build import BuildOptions, build_dossier
-from archive.ledger_io import import_ledger
-from archive.settings import Settings
-from archive.workspace import Workspace
+from docgen.archive.documents import PENDING_DIR, sha256_file
+from docgen.archive.dossier.build import BuildOptions, build_dossier
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
 from docgen.model import Document
 from docgen.sample import write_sample_ledger
 from tests.archive.dossier_helpers import file_complete_case
@@ -79,7 +79,7 @@ def test_killed_after_the_commit_keeps_the_new_dossier(ws) -> None:  # type: ign
 
 
 def test_killed_seal_leaves_the_unsealed_dossier_and_its_row(ws) -> None:  # type: ignore[no-untyped-def]
-    from archive.sealing import make_office_seal
+    from docgen.archive.sealing import make_office_seal
 
     make_office_seal(ws)
     path, sha = _dossier_row(ws)
@@ -104,7 +104,7 @@ def test_killed_paper_leaves_no_file_row_or_scratch(ws) -> None:  # type: ignore
 
 
 def test_killed_signing_leaves_no_scratch_beside_the_dossier(ws) -> None:  # type: ignore[no-untyped-def]
-    from archive.sealing import make_office_seal
+    from docgen.archive.sealing import make_office_seal
 
     make_office_seal(ws)
     path, sha = _dossier_row(ws)

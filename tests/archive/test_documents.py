@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction, sha256_file
-from archive.workspace import Workspace
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction, sha256_file
+from docgen.archive.workspace import Workspace
 from docgen.model import Document
 
 

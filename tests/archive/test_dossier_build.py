@@ -12,16 +12,16 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from archive.attachments import AttachRequest, attach
-from archive.cases import get_case
-from archive.documents import sha256_file
-from archive.dossier import build as build_module
-from archive.dossier.build import BUILD_STEPS, BuildOptions, build_dossier
-from archive.dossier.check import case_documents
-from archive.dossier.samples import add_paper, make_pdf_scan, make_scan
-from archive.ledger_io import import_ledger
-from archive.settings import Settings
-from archive.workspace import Workspace
+from docgen.archive.attachments import AttachRequest, attach
+from docgen.archive.cases import get_case
+from docgen.archive.documents import sha256_file
+from docgen.archive.dossier import build as build_module
+from docgen.archive.dossier.build import BUILD_STEPS, BuildOptions, build_dossier
+from docgen.archive.dossier.check import case_documents
+from docgen.archive.dossier.samples import add_paper, make_pdf_scan, make_scan
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
 from docgen.model import Document
 from docgen.sample import write_sample_ledger
 from tests.archive.dossier_helpers import file_complete_case, file_doc, page_texts
@@ -150,7 +150,7 @@ def test_cover_scans_and_catalog_row(built) -> None:  # type: ignore[no-untyped-
             ref = descriptor.get_object().raw_get("/FontFile2")
             programs.setdefault(str(font["/BaseFont"]), set()).add(ref.idnum)
     assert all(len(refs) == 1 for refs in programs.values()), programs  # one program per face
-    assert b"/ObjStm" in path.read_bytes()  # written compactly (archive.pdf_output)
+    assert b"/ObjStm" in path.read_bytes()  # written compactly (docgen.typeset.pdf_output)
 
 
 def test_incomplete_is_refused_then_allowed(built) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from archive.cases import get_case
-from archive.dossier import Rule, Severity
-from archive.dossier.build import check_workspace_case
+from docgen.archive.cases import get_case
+from docgen.archive.dossier import Rule, Severity
+from docgen.archive.dossier.build import check_workspace_case
 from docgen.model import Document
 from tests.archive.dossier_helpers import file_complete_case, file_doc
 from tests.conftest import Cli

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from archive.dossier import demo_dossier
+from docgen.archive.dossier import demo_dossier
 
 
 @pytest.mark.sqlite_only  # rendering-heavy; dossier catalog writes run on PostgreSQL elsewhere

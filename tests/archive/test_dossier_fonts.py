@@ -1,4 +1,4 @@
-"""Sharing font programs between separately rendered papers (archive.dossier.fonts)."""
+"""Sharing font programs between separately rendered papers (docgen.dossier.fonts)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from archive.dossier.fonts import merge_subsets
+from docgen.dossier.fonts import merge_subsets
 from docgen.typeset.render import default_typesetter
 from docgen.typeset.variants import get_variant
 

@@ -7,8 +7,8 @@ import io
 from PIL import Image
 from pypdf import PdfReader
 
-from archive.dossier.images import image_to_pdf
-from archive.dossier.samples import make_scan
+from docgen.archive.dossier.samples import make_scan
+from docgen.dossier.images import image_to_pdf
 
 
 def test_jpeg_kept_byte_for_byte_at_true_size(tmp_path) -> None:  # type: ignore[no-untyped-def]

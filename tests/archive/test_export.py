@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from archive.export import ExportError, export_package
-from archive.redact import find_leaks
-from archive.sealing import make_office_seal, seal_dossier
-from archive.workspace import Workspace
+from docgen.archive.export import ExportError, export_package
+from docgen.archive.sealing import make_office_seal, seal_dossier
+from docgen.archive.workspace import Workspace
+from docgen.masking import find_leaks
 from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import CASE_NO, ID_NUMBER, PHONE, add_case, store
 
@@ -108,7 +108,7 @@ def test_refuses_a_non_empty_output_folder(office: Workspace, tmp_path: Path) ->
 
 
 def test_leak_check_ignores_digests_but_not_numbers(tmp_path: Path) -> None:
-    from archive.export import LETTER_FILE, MANIFEST_JSON, MANIFEST_TXT, check_no_leaks
+    from docgen.archive.export import LETTER_FILE, MANIFEST_JSON, MANIFEST_TXT, check_no_leaks
 
     blank = PdfWriter()
     blank.add_blank_page(width=595, height=842)
@@ -127,7 +127,7 @@ FULLWIDTH_MOBILE = "１３８１２３４５６７８"
 
 
 def test_fullwidth_and_separated_numbers_are_redacted(office: Workspace, tmp_path: Path) -> None:
-    from archive.cases import get_case
+    from docgen.archive.cases import get_case
 
     with office.session() as session:
         get_case(
@@ -144,7 +144,7 @@ def test_fullwidth_and_separated_numbers_are_redacted(office: Workspace, tmp_pat
 
 
 def test_leak_check_normalises_fullwidth_digits(tmp_path: Path) -> None:
-    from archive.export import LETTER_FILE, MANIFEST_JSON, MANIFEST_TXT, check_no_leaks
+    from docgen.archive.export import LETTER_FILE, MANIFEST_JSON, MANIFEST_TXT, check_no_leaks
 
     blank = PdfWriter()
     blank.add_blank_page(width=595, height=842)

@@ -8,12 +8,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from archive.indexing import index_gap, rebuild_workspace_index
-from archive.register import void_paper
-from archive.workspace import Workspace
+from docgen.archive.indexing import index_gap, rebuild_workspace_index
+from docgen.archive.papers import make_paper, revise_paper
+from docgen.archive.register import void_paper
+from docgen.archive.workspace import Workspace
+from docgen.index import SearchQuery
 from docgen.model import SUPERSEDED, Document
-from docgen.papers.make import make_paper, revise_paper
-from index import SearchQuery
 
 CASE = "XF2024-0001"
 DAY = dt.date(2024, 9, 28)

@@ -9,8 +9,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from archive.ledger_io import export_ledger, import_ledger
-from archive.workspace import Workspace
+from docgen.archive.ledger_io import export_ledger, import_ledger
+from docgen.archive.workspace import Workspace
 from docgen.model import Case
 from tests.conftest import good_row, write_ledger
 
@@ -37,7 +37,7 @@ def test_formula_like_text_never_becomes_a_formula(workspace: Workspace, tmp_pat
     ]
     import_ledger(workspace, write_ledger(tmp_path / "f.xlsx", rows))
     # A formula typed into the ledger itself is refused at import; set one through the catalog.
-    from archive.cases import get_case
+    from docgen.archive.cases import get_case
 
     with workspace.session() as s:
         case = get_case(s, "T2024-0001")

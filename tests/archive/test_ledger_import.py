@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from archive.cases import get_case
-from archive.ledger_io import import_ledger
-from archive.workspace import Workspace
+from docgen.archive.cases import get_case
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.model import Case, Petitioner
 from tests.conftest import HEADERS, good_row, write_ledger

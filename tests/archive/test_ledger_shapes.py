@@ -17,9 +17,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from archive.cases import get_case
-from archive.ledger_io import import_ledger
-from archive.workspace import Workspace
+from docgen.archive.cases import get_case
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.model import Case
 from tests.conftest import VALID_IDS, Cli
@@ -505,7 +505,7 @@ def test_migration_0003_splits_combined_flags(tmp_path: Path) -> None:
     from alembic import command
     from sqlalchemy import text
 
-    from archive.catalog import _alembic_config, create_catalog_engine, migrate
+    from docgen.archive.catalog import _alembic_config, create_catalog_engine, migrate
 
     engine = create_catalog_engine(f"sqlite:///{tmp_path / 'c.sqlite'}")
     cfg = _alembic_config()

@@ -12,15 +12,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from archive.cases import get_case
-from archive.catalog import _alembic_config
-from archive.register import doc_register
-from archive.settings import Settings
-from archive.timeline import case_timeline, status_as_of
-from archive.workspace import Workspace
+from docgen.archive.cases import get_case
+from docgen.archive.catalog import _alembic_config
+from docgen.archive.papers import make_paper
+from docgen.archive.register import doc_register
+from docgen.archive.settings import Settings
+from docgen.archive.timeline import case_timeline, status_as_of
+from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.model import Base
-from docgen.papers.make import make_paper
 
 
 def _old_workspace(root: Path) -> Path:

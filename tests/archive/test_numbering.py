@@ -5,8 +5,8 @@ from __future__ import annotations
 import multiprocessing as mp
 from pathlib import Path
 
-from archive.numbering import allocate, format_doc_no
-from archive.workspace import Workspace
+from docgen.archive.numbering import allocate, format_doc_no
+from docgen.archive.workspace import Workspace
 
 PROCESSES = 4
 PER_PROCESS = 25

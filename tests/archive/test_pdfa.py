@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from archive.seal.draw import SealSpec, draw_seal
-from archive.seal.keys import generate_keypair
-from archive.seal.locate import locate_seal_position
-from archive.seal.pdfa import check_pdfa, read_archival_metadata, set_archival_metadata
-from archive.seal.sign import sign_pdf, verify_pdf
-from archive.seal.stamp import stamp_dossier, stamp_seal
+from docgen.seal.draw import SealSpec, draw_seal
+from docgen.seal.keys import generate_keypair
+from docgen.seal.locate import locate_seal_position
+from docgen.seal.pdfa import check_pdfa, read_archival_metadata, set_archival_metadata
+from docgen.seal.sign import sign_pdf, verify_pdf
+from docgen.seal.stamp import stamp_dossier, stamp_seal
 from tests.archive.test_seal_support import ORG, make_font, render_paper
 
 TITLE = "关于张某某反映拖欠工程款问题的信访事项处理意见书"

@@ -9,9 +9,9 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from archive.seal.draw import SealSpec, draw_seal, load_seal, register_scanned_seal, seal_content
-from archive.seal.errors import SealError
-from archive.seal.geometry import star_points
+from docgen.seal.draw import SealSpec, draw_seal, load_seal, register_scanned_seal, seal_content
+from docgen.seal.errors import SealError
+from docgen.seal.geometry import star_points
 
 ORG = "北京市朝阳区信访局"
 

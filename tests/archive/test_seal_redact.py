@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.redact import (
+from docgen.masking import (
     find_leaks,
     mask_addresses,
     mask_id_numbers,

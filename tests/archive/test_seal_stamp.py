@@ -9,10 +9,10 @@ import pytest
 from PIL import Image, ImageChops, ImageFilter
 from pypdf import PdfReader, PdfWriter
 
-from archive.seal.draw import SealSpec, draw_seal
-from archive.seal.errors import SealError
-from archive.seal.locate import find_date_line, locate_seal_position
-from archive.seal.stamp import cross_page_seal, plan_groups, stamp_dossier, stamp_seal
+from docgen.seal.draw import SealSpec, draw_seal
+from docgen.seal.errors import SealError
+from docgen.seal.locate import find_date_line, locate_seal_position
+from docgen.seal.stamp import cross_page_seal, plan_groups, stamp_dossier, stamp_seal
 from tests.archive.test_seal_support import DATE, ORG, make_font, render_paper
 
 A4 = (595.276, 841.89)

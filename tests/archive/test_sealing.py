@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from archive.seal import SealError, SignatureError, read_archival_metadata, verify_pdf
-from archive.sealing import (
+from docgen.archive.sealing import (
     keys_dir,
     make_office_keys,
     make_office_seal,
@@ -20,7 +19,8 @@ from archive.sealing import (
     seal_paper,
     seal_stored_dossier,
 )
-from archive.workspace import Workspace
+from docgen.archive.workspace import Workspace
+from docgen.seal import SealError, SignatureError, read_archival_metadata, verify_pdf
 from tests.archive.test_seal_support import make_font, render_paper
 
 PASS = "测试口令-sealing-2024"
@@ -123,7 +123,7 @@ def test_seal_dossier_refuses_non_pdfa_and_keeps_original(
 
 
 def test_seal_stored_dossier_updates_the_catalog_row(sealed_ws: Workspace, tmp_path: Path) -> None:
-    from archive.verify import verify_workspace
+    from docgen.archive.verify import verify_workspace
     from tests.archive.test_verify_support import CASE_NO, add_case, document_row, store
 
     add_case(sealed_ws)

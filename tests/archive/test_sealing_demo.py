@@ -1,4 +1,4 @@
-"""docgen.demo_seal: keys + seal → signed sealed dossier → verification → redacted package."""
+"""docgen.demo.seal: keys + seal → signed sealed dossier → verification → redacted package."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from archive.seal import verify_pdf
-from archive.sealing import keys_dir
-from archive.verify import verify_workspace
-from archive.workspace import Workspace
-from docgen.demo_seal import DEMO_PASSPHRASE, demo_seal
+from docgen.archive.sealing import keys_dir
+from docgen.archive.verify import verify_workspace
+from docgen.archive.workspace import Workspace
+from docgen.demo.seal import DEMO_PASSPHRASE, demo_seal
+from docgen.seal import verify_pdf
 from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import CASE_NO, add_case, document_row, store
 

@@ -10,10 +10,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 from pypdf import PdfReader
 
-from archive.seal.draw import SealSpec, draw_seal
-from archive.seal.errors import SignatureError
-from archive.seal.keys import generate_keypair, import_pkcs12, key_pair_info
-from archive.seal.sign import sign_pdf, verify_pdf
+from docgen.seal.draw import SealSpec, draw_seal
+from docgen.seal.errors import SignatureError
+from docgen.seal.keys import generate_keypair, import_pkcs12, key_pair_info
+from docgen.seal.sign import sign_pdf, verify_pdf
 from tests.archive.test_seal_support import ORG, make_font, render_paper
 
 PASS = "正确的口令-2024"
@@ -176,9 +176,9 @@ def test_import_pkcs12(keys, tmp_path: Path) -> None:
 def test_stamping_or_retagging_a_signed_file_is_refused(signed: Path, work: Path) -> None:
     import datetime as dt
 
-    from archive.seal.errors import SealError
-    from archive.seal.pdfa import set_archival_metadata
-    from archive.seal.stamp import stamp_seal
+    from docgen.seal.errors import SealError
+    from docgen.seal.pdfa import set_archival_metadata
+    from docgen.seal.stamp import stamp_seal
 
     with pytest.raises(SealError, match="已有数字签名"):
         stamp_seal(signed, work / "x.pdf", work / "seal.pdf", 0, (50, 50))

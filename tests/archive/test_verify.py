@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.seal import generate_keypair
-from archive.sealing import keys_dir, make_office_keys, make_office_seal, seal_paper
-from archive.verify import Severity, verify_file, verify_workspace
-from archive.workspace import Workspace
+from docgen.archive.sealing import keys_dir, make_office_keys, make_office_seal, seal_paper
+from docgen.archive.verify import Severity, verify_file, verify_workspace
+from docgen.archive.workspace import Workspace
+from docgen.seal import generate_keypair
 from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import add_case, store
 

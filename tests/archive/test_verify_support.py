@@ -8,9 +8,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction
-from archive.workspace import Workspace
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction
+from docgen.archive.workspace import Workspace
 from docgen.model import Case, Document
 
 CASE_NO = "XF2024-0901"

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from archive.settings import Settings
-from archive.workspace import Workspace
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
 from docgen.errors import WorkspaceError
 from tests.conftest import catalog_rows, good_row, write_ledger
 
@@ -62,7 +62,7 @@ def test_case_folder_names_are_path_safe(workspace: Workspace) -> None:
 def test_audit_log_is_append_only_and_has_no_personal_data(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    from archive.ledger_io import import_ledger
+    from docgen.archive.ledger_io import import_ledger
 
     import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", [good_row(1)]))
     with workspace.engine.connect() as db:
@@ -85,7 +85,7 @@ def _catalog_digest(ws: Workspace) -> str:
 def test_killed_import_leaves_the_catalog_exactly_as_before(
     workspace: Workspace, tmp_path: Path
 ) -> None:
-    from archive.ledger_io import import_ledger
+    from docgen.archive.ledger_io import import_ledger
 
     import_ledger(workspace, write_ledger(tmp_path / "first.xlsx", [good_row(1)]))
     before = _catalog_digest(workspace)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive.workspace import Workspace
+from docgen.archive.workspace import Workspace
 from docgen.model import Document
 
 

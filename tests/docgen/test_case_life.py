@@ -11,17 +11,22 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.attachments import AttachError, AttachRequest, attach
-from archive.cases import edit_case, get_case
-from archive.dossier.build import BuildOptions, back_note_statement, check_workspace_case, load_plan
-from archive.dossier.check import Rule
-from archive.dossier.samples import make_pdf_scan
-from archive.register import doc_register, void_paper
-from archive.timeline import case_timeline, status_as_of, statuses_as_of
-from archive.workspace import Workspace
+from docgen.archive.attachments import AttachError, AttachRequest, attach
+from docgen.archive.cases import edit_case, get_case
+from docgen.archive.dossier.build import (
+    BuildOptions,
+    back_note_statement,
+    check_workspace_case,
+    load_plan,
+)
+from docgen.archive.dossier.check import Rule
+from docgen.archive.dossier.samples import make_pdf_scan
+from docgen.archive.papers import MakeOptions, make_paper, revise_paper
+from docgen.archive.register import doc_register, void_paper
+from docgen.archive.timeline import case_timeline, status_as_of, statuses_as_of
+from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.model import AuditEntry, Document
-from docgen.papers.make import MakeOptions, make_paper, revise_paper
 from tests.conftest import Cli
 
 CASE = "XF2024-0001"  # accepted 2024-09-25, due 2024-11-25
@@ -284,7 +289,7 @@ def test_paper_without_number_revised_by_its_document_id(populated: Workspace) -
 
 
 def test_reimported_status_change_is_on_the_timeline(workspace: Workspace, tmp_path: Path) -> None:
-    from archive.ledger_io import import_ledger
+    from docgen.archive.ledger_io import import_ledger
     from tests.conftest import good_row, write_ledger
 
     import_ledger(workspace, write_ledger(tmp_path / "a.xlsx", [good_row(1)]))

@@ -12,7 +12,7 @@ import pytest
 from docx import Document as DocxDocument
 from sqlalchemy import func, select
 
-from archive.workspace import Workspace
+from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.model import DocNumberCounter, Document
 from docgen.papers import PAPER_TYPES, check_template, make_paper
@@ -185,7 +185,7 @@ def test_pdf_command_typesets_edited_docx(populated: Workspace, tmp_path: Path) 
 
 def test_batch_reports_failures_and_goes_on(populated: Workspace) -> None:
     with populated.session() as s:
-        from archive.cases import CaseFilter, list_cases
+        from docgen.archive.cases import CaseFilter, list_cases
 
         views = list_cases(s, populated.calendar, CaseFilter(category="劳动保障"))
         views[0].case.demand = "坏值\x01"

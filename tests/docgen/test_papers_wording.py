@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.workspace import Workspace
+from docgen.archive.workspace import Workspace
 from docgen.papers.wording import clause, collapse_marks, pronoun
 from tests.docgen.test_papers import CASE, VALUES, _call, _make, document_xml, pdf_text
 
@@ -43,7 +43,7 @@ def test_values_with_and_without_stop_print_one(populated: Workspace) -> None:
     # issued by the 责任单位 to the 信访局, with a 签发人
     assert "签发人：刘洋" in text and "信访工作领导小组" not in text
     with populated.session() as s:
-        from archive.cases import get_case
+        from docgen.archive.cases import get_case
 
         unit = get_case(s, CASE).unit
     assert text.index(unit) < text.index("关于")
@@ -140,7 +140,7 @@ def test_agreement_has_a_line_per_petitioner_with_id_numbers(populated: Workspac
     data = json.loads(result.output)
     text = pdf_text(populated.root / data["pdf"])
     with populated.session() as s:
-        from archive.cases import get_case
+        from docgen.archive.cases import get_case
 
         people = [(p.name, p.id_number) for p in get_case(s, "XF2024-0007").petitioners]
     assert len(people) == 3
@@ -189,9 +189,9 @@ def test_fonts_report_says_what_is_substituted(populated: Workspace) -> None:
 def test_dossier_pages_state_only_what_holds() -> None:
     from types import SimpleNamespace
 
-    from archive.dossier.build import dossier_title
-    from archive.dossier.check import defect_text
-    from archive.export import _CaseEntry, dossier_statement
+    from docgen.archive.dossier.build import dossier_title
+    from docgen.archive.dossier.check import defect_text
+    from docgen.archive.export import _CaseEntry, dossier_statement
 
     assert defect_text(
         "送达回证《x》没有送达时间：请补填送达时间（--meta 送达时间=2024-6-12）"

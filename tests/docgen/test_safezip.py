@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docgen.safezip import UnsafeOfficeFile, check_office_zip, check_word_zip
-from templates import TEMPLATES_DIR
+from docgen.templates import TEMPLATES_DIR
 from tests.hostile.corpus import write_office_files
 
 REASONS = {

@@ -7,7 +7,7 @@ import subprocess
 
 from docx import Document as DocxDocument
 
-from archive.workspace import Workspace
+from docgen.archive.workspace import Workspace
 from docgen.papers.title_breaks import _width, break_title, title_capacity
 from tests.conftest import Cli
 

@@ -15,10 +15,10 @@ from pypdf import PdfReader
 
 from docgen.errors import ValidationError
 from docgen.typeset import typeset_docx
+from docgen.typeset.docx_base import build_base, build_specimen
 from docgen.typeset.fetcher import FolderFetcher
 from docgen.typeset.render import default_typesetter
 from docgen.typeset.variants import get_variant
-from templates.styles.build_base import build_base, build_specimen
 
 PT_PER_MM = 72 / 25.4
 HANZI = "信访工作条例规定各级机关应当畅通群众诉求表达渠道依法及时就地解决合理诉求"

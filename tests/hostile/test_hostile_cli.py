@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from archive.settings import Settings
-from archive.workspace import Workspace
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
 from docgen.cli import main
 from tests.hostile.corpus import (
     BIDI,

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from archive.settings import Settings
-from archive.workspace import Workspace
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
 from tests.conftest import HEADERS, Cli, good_row
 from tests.hostile.corpus import write_office_files
 from tests.hostile.test_hostile_cli import run_cli
@@ -91,7 +91,7 @@ def test_xmp_with_entity_declarations_is_not_expanded(tmp_path: Path) -> None:
     from pypdf import PdfWriter
     from pypdf.generic import NameObject, StreamObject
 
-    from archive.seal.pdfa import check_pdfa
+    from docgen.seal.pdfa import check_pdfa
     from tests.hostile.corpus import LAUGHS
 
     writer = PdfWriter()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index import BACKENDS, SearchIndex, open_index
+from docgen.index import BACKENDS, SearchIndex, open_index
 from tests.index.corpus import PLACES, UNITS, Corpus, build
 
 DICTIONARY = [p + u for p in PLACES for u in UNITS] + ["息诉罢访", "包案领导", "联席办"]

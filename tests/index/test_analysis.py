@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from index.analysis import (
+from docgen.index.analysis import (
     START,
     SingleChar,
     get_segmenter,

@@ -18,7 +18,7 @@ import pytest
 import tantivy
 import whoosh.index
 
-from index import (
+from docgen.index import (
     IndexDoc,
     IndexLocked,
     IndexNeedsRebuild,
@@ -271,9 +271,9 @@ def test_fast_writer_matches_stock_writer(tmp_path: Path, small_corpus: Corpus) 
     """whoosh only: the lean segment writer writes what whoosh's own writer writes."""
     from whoosh.writing import SegmentWriter
 
-    from index.analysis import get_segmenter
-    from index.schema import build_schema, to_fields
-    from index.writer import FastSegmentWriter
+    from docgen.index.analysis import get_segmenter
+    from docgen.index.schema import build_schema, to_fields
+    from docgen.index.writer import FastSegmentWriter
 
     schema = build_schema(get_segmenter(DICTIONARY))
     dumps = []

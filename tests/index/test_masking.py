@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.masking import find_leaks, mask_personal, redact_text
+from docgen.masking import find_leaks, mask_personal, redact_text
 
 
 def test_id_numbers_and_phones_are_masked() -> None:

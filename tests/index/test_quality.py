@@ -10,7 +10,7 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 
-from index import SearchIndex, SearchQuery
+from docgen.index import SearchIndex, SearchQuery
 from tests.index.corpus import Corpus, Labelled
 
 Runner = Callable[[str], list[str]]

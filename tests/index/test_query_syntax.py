@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index import MAX_QUERY_CHARS, QuerySyntaxError, QueryTooLong
-from index.query import AndNode, NotNode, OrNode, TermNode, parse
+from docgen.index import MAX_QUERY_CHARS, QuerySyntaxError, QueryTooLong
+from docgen.index.query import AndNode, NotNode, OrNode, TermNode, parse
 
 
 def test_words_phrases_operators_and_fields() -> None:

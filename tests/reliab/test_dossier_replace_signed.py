@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive.documents import sha256_file
-from archive.dossier.build import SUPERSEDED_KIND, BuildOptions, build_dossier
-from archive.ledger_io import import_ledger
-from archive.sealing import make_office_keys, make_office_seal, seal_stored_dossier
-from archive.verify import verify_workspace
-from archive.workspace import Workspace
+from docgen.archive.documents import sha256_file
+from docgen.archive.dossier.build import SUPERSEDED_KIND, BuildOptions, build_dossier
+from docgen.archive.ledger_io import import_ledger
+from docgen.archive.sealing import make_office_keys, make_office_seal, seal_stored_dossier
+from docgen.archive.verify import verify_workspace
+from docgen.archive.workspace import Workspace
 from docgen.model import Document
 from docgen.sample import write_sample_ledger
 from tests.archive.dossier_helpers import file_complete_case

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from archive.verify import verify_workspace
-from archive.workspace import Workspace
+from docgen.archive.verify import verify_workspace
+from docgen.archive.workspace import Workspace
+from docgen.index import open_index
 from docgen.sample import write_sample_ledger
-from index import open_index
 from tests.archive.dossier_helpers import blank_pdf
 from tests.conftest import Cli
 
@@ -84,7 +84,7 @@ def test_verify_reports_a_gap_between_catalog_and_index(populated: Workspace) ->
 
 
 def test_both_backends_list_their_live_doc_ids(tmp_path: Path) -> None:
-    from index import IndexDoc
+    from docgen.index import IndexDoc
 
     for backend in ("whoosh", "tantivy"):
         ix = open_index(tmp_path / backend, backend=backend)
@@ -96,7 +96,7 @@ def test_both_backends_list_their_live_doc_ids(tmp_path: Path) -> None:
 
 
 def test_a_reader_leaves_a_live_writers_index_work_alone(populated: Workspace) -> None:
-    from archive.index_journal import applied, behind, journal, writing
+    from docgen.archive.index_journal import applied, behind, journal, writing
 
     with populated.session() as session:  # committed, as a writer about to index
         journal(session, ["case:XF2024-0001"])
@@ -117,8 +117,8 @@ def test_a_late_commit_below_the_caught_up_id_is_indexed(populated: Workspace, c
     an id below the one the index already caught up to, and is indexed all the same."""
     import pytest
 
-    from archive.cases import edit_case
-    from archive.index_journal import applied
+    from docgen.archive.cases import edit_case
+    from docgen.archive.index_journal import applied
     from docgen.model import IndexJournalEntry
 
     if catalog_backend == "sqlite":

@@ -11,9 +11,9 @@ import pytest
 from docx import Document as DocxDocument
 from sqlalchemy import func, select
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction
-from archive.workspace import CATALOG_FILE, Workspace
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction
+from docgen.archive.workspace import CATALOG_FILE, Workspace
 from docgen.model import Case
 from tests.archive.dossier_helpers import file_doc
 from tests.conftest import Cli, good_row, write_ledger

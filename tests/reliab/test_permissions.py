@@ -31,7 +31,7 @@ def _modes(root: Path) -> dict[str, int]:
 
 
 def test_workspace_files_are_private_whatever_the_umask(open_umask: None, tmp_path: Path) -> None:
-    from archive.workspace import Workspace
+    from docgen.archive.workspace import Workspace
 
     run = Cli()
     root = tmp_path / "ws"
@@ -54,8 +54,8 @@ def test_workspace_files_are_private_whatever_the_umask(open_umask: None, tmp_pa
 
 
 def test_opening_an_old_workspace_closes_its_folder(tmp_path: Path) -> None:
-    from archive.settings import Settings
-    from archive.workspace import Workspace
+    from docgen.archive.settings import Settings
+    from docgen.archive.workspace import Workspace
 
     Workspace.init(tmp_path / "ws", Settings(org="某市某区信访局")).close()
     for path in (tmp_path / "ws", tmp_path / "ws" / "catalog.sqlite"):

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from archive import catalog
-from archive.workspace import CATALOG_FILE, Workspace
+from docgen.archive import catalog
+from docgen.archive.workspace import CATALOG_FILE, Workspace
 from tests.conftest import Cli
 
 

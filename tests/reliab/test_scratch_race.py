@@ -12,14 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from archive.documents import PENDING_DIR, recover_batches, scratch_dir
+from docgen.archive.documents import PENDING_DIR, recover_batches, scratch_dir
 
 ROUNDS = 800  # before the fix about 1 round in 35 failed
 
 SWEEPER = """
 import contextlib, sys
 from pathlib import Path
-from archive.documents import recover_batches
+from docgen.archive.documents import recover_batches
 root = Path(sys.argv[1])
 stop = root / "stop"
 print("ready", flush=True)
@@ -61,7 +61,7 @@ def test_recovery_in_another_process_never_removes_a_live_scratch_folder(tmp_pat
 
 
 def test_a_scratch_folder_killed_before_its_lock_is_swept_once_stale(tmp_path: Path) -> None:
-    from archive.documents import BUILDING_KEPT, BUILDING_PREFIX
+    from docgen.archive.documents import BUILDING_KEPT, BUILDING_PREFIX
 
     pending = tmp_path / PENDING_DIR
     fresh, stale = pending / f"{BUILDING_PREFIX}a", pending / f"{BUILDING_PREFIX}b"

@@ -10,10 +10,9 @@ import pytest
 from docx import Document as DocxDocument
 from sqlalchemy import text
 
-from archive.cases import get_case
-from archive.documents import NewDocument, document_transaction
-from archive.seal import generate_keypair
-from archive.sealing import (
+from docgen.archive.cases import get_case
+from docgen.archive.documents import NewDocument, document_transaction
+from docgen.archive.sealing import (
     keys_dir,
     load_seal,
     make_office_keys,
@@ -21,8 +20,9 @@ from archive.sealing import (
     seal_paper_file,
     seal_path,
 )
-from archive.verify import Severity, verify_workspace
-from archive.workspace import CATALOG_FILE, Workspace
+from docgen.archive.verify import Severity, verify_workspace
+from docgen.archive.workspace import CATALOG_FILE, Workspace
+from docgen.seal import generate_keypair
 from tests.archive.dossier_helpers import blank_pdf
 from tests.archive.test_seal_support import make_font, render_paper
 from tests.archive.test_verify_support import add_case, store
@@ -158,7 +158,7 @@ def test_a_catalog_row_edited_behind_docgens_back_fails(workspace: Workspace) ->
 def test_the_migration_stamps_checksums_on_existing_rows(workspace: Workspace) -> None:
     from alembic import command
 
-    from archive.catalog import _alembic_config
+    from docgen.archive.catalog import _alembic_config
 
     _paper_with_docx(workspace)
     cfg = _alembic_config()

@@ -7,8 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from archive.users import add_user
-from archive.workspace import Workspace
+from docgen.archive.users import add_user
+from docgen.archive.workspace import Workspace
 from docgen.web import create_app
 
 PASSWORD = "secret-pass-1"

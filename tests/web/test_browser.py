@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from archive.dossier.samples import make_scan
+from docgen.archive.dossier.samples import make_scan
 from docgen.web import create_app
 from tests.conftest import good_row, write_ledger
 from tests.web.conftest import PASSWORD

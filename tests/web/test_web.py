@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import func, select
 
-from archive.dossier.samples import make_scan
+from docgen.archive.dossier.samples import make_scan
 from docgen.model import AuditEntry, Case, Document
 from docgen.web import create_app
 from tests.conftest import good_row, write_ledger
@@ -447,7 +447,7 @@ def test_paper_preview_stores_nothing_and_takes_no_number(web_ws, as_role) -> No
 
 
 def test_archivist_seals_the_dossier_when_the_office_has_a_seal(web_ws, as_role) -> None:  # type: ignore[no-untyped-def]
-    from archive.sealing import make_office_seal
+    from docgen.archive.sealing import make_office_seal
 
     archivist = as_role("dangan")
     assert 'name="seal"' not in archivist.get(f"/cases/{CASE}").text  # no seal yet: no option

@@ -26,13 +26,13 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from archive.seal.draw import Seal, load_seal
-from archive.seal.errors import SignatureError
-from archive.seal.geometry import apply, mm
-from archive.seal.keys import load_certificate
-from archive.seal.locate import locate_seal_position
-from archive.seal.xobject import page_frame
 from docgen.atomic import write_bytes as atomic_write
+from docgen.seal.draw import Seal, load_seal
+from docgen.seal.errors import SignatureError
+from docgen.seal.geometry import apply, mm
+from docgen.seal.keys import load_certificate
+from docgen.seal.locate import locate_seal_position
+from docgen.seal.xobject import page_frame
 
 log = logging.getLogger(__name__)
 

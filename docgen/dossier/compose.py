@@ -22,7 +22,7 @@ from pypdf.generic import (
     NameObject,
 )
 
-from archive.dossier.pages import A4_H_PT, A4_W_PT
+from docgen.dossier.pages import A4_H_PT, A4_W_PT
 
 
 @dataclass

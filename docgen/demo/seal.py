@@ -13,11 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from archive.cases import get_case
-from archive.export import ExportResult, export_package
-from archive.seal import read_archival_metadata
-from archive.seal.keys import KEY_FILE
-from archive.sealing import (
+from docgen.archive.cases import get_case
+from docgen.archive.export import ExportResult, export_package
+from docgen.archive.sealing import (
     keys_dir,
     latest_dossier,
     make_office_keys,
@@ -27,8 +25,10 @@ from archive.sealing import (
     seal_path,
     seal_stored_dossier,
 )
-from archive.verify import verify_file, verify_workspace
+from docgen.archive.verify import verify_file, verify_workspace
 from docgen.model import Case, Document
+from docgen.seal import read_archival_metadata
+from docgen.seal.keys import KEY_FILE
 
 # DEMO ONLY. A real office creates its key with `docgen seal keygen` and a passphrase nobody can
 # read in source code; this one exists so that `make demo` runs without a prompt.

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from archive.seal.errors import SignatureError
 from docgen.atomic import write_bytes as atomic_write
+from docgen.seal.errors import SignatureError
 
 KEY_FILE = "office-key.pem"
 CERT_FILE = "office-cert.pem"

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from archive.seal.errors import SealError
-from archive.seal.geometry import Matrix, apply, multiply, to_mm
-from archive.seal.xobject import page_frame
+from docgen.seal.errors import SealError
+from docgen.seal.geometry import Matrix, apply, multiply, to_mm
+from docgen.seal.xobject import page_frame
 
 DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 # How far the seal centre sits above the midpoint of 署名 and 日期, in line pitches: 0.7 puts the

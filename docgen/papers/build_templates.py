@@ -1,6 +1,6 @@
 """Paper texts → ``templates/papers/*.docx``: the base .docx of the variant + styled paragraphs.
 
-Run ``python -m templates.papers.build_templates`` after changing a text. Every Jinja tag sits in
+Run ``python -m docgen.papers.build_templates`` after changing a text. Every Jinja tag sits in
 one run (one run per paragraph or cell), so docxtpl sees it whole; ``docgen paper check`` verifies.
 """
 
@@ -14,10 +14,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from docgen.templates import TEMPLATES_DIR
 from docgen.typeset import variants as v
-from templates.styles.build_base import LINE_TWIPS, base_path, mm_to_twips
+from docgen.typeset.docx_base import LINE_TWIPS, base_path, mm_to_twips
 
-PAPERS_DIR = Path(__file__).resolve().parent
+PAPERS_DIR = TEMPLATES_DIR / "papers"
 
 Para = tuple[str, str]  # (paragraph style, text with Jinja tags)
 Row = tuple[str, ...]  # a table row: label, value, label, value … ; "" = empty cell

@@ -14,8 +14,8 @@ from pathlib import Path
 from fontTools.pens.basePen import BasePen
 from fontTools.ttLib import TTCollection, TTFont
 
-from archive.seal.errors import DependencyError, SealError
-from archive.seal.geometry import num
+from docgen.seal.errors import DependencyError, SealError
+from docgen.seal.geometry import num
 
 # Song-class (宋体) fonts first: the 1999 State Council rule asks for 宋体 lettering on seals.
 DEFAULT_FONTS: tuple[tuple[str, str], ...] = (

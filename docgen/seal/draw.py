@@ -27,8 +27,9 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from archive.seal.errors import DependencyError, SealError
-from archive.seal.geometry import (
+from docgen.atomic import write_bytes as atomic_write
+from docgen.seal.errors import DependencyError, SealError
+from docgen.seal.geometry import (
     Matrix,
     circle_path,
     cm,
@@ -41,8 +42,7 @@ from archive.seal.geometry import (
     to_mm,
     wobbly_circle,
 )
-from archive.seal.glyphs import Glyph, OutlineFont, open_font
-from docgen.atomic import write_bytes as atomic_write
+from docgen.seal.glyphs import Glyph, OutlineFont, open_font
 
 MAX_DIAMETER_MM = 45.0
 MIN_DIAMETER_MM = 20.0

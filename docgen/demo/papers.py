@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from archive.cases import CaseFilter, list_cases
-from docgen.papers.make import make_paper, make_papers
+from docgen.archive.cases import CaseFilter, list_cases
+from docgen.archive.papers import make_paper, make_papers
 
 
 def demo_papers(ws: Any, echo: Callable[[str], None], today: Any = None) -> None:

@@ -1,6 +1,6 @@
 """Format variant → base .docx (page set-up, document grid, named styles, footers) with python-docx.
 
-Run ``python -m templates.styles.build_base`` to rewrite ``base.docx`` (公文) and
+Run ``python -m docgen.typeset.docx_base`` to rewrite ``base.docx`` (公文) and
 ``base-<variant>.docx`` for the other variants. Paper templates are copies of one of these files
 with docxtpl tags typed into paragraphs that use the named styles below; the PDF typesetter maps the same names to
 ``gb9704.css``. Layout numbers come from ``docgen.typeset.variants``.
@@ -18,9 +18,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from docgen.templates import TEMPLATES_DIR
 from docgen.typeset import variants as v
 
-STYLES_DIR = Path(__file__).resolve().parent
+STYLES_DIR = TEMPLATES_DIR / "styles"
 
 # Official font names written into the .docx: Word/WPS on an office PC has them; elsewhere the
 # application substitutes, and the PDF typesetter maps roles through docgen.fonts.
@@ -610,7 +611,7 @@ def build_base(variant_name: str = v.DEFAULT_VARIANT):  # type: ignore[no-untype
     props.category = v.CATEGORY_PREFIX + variant.name
     props.title = ""
     props.author = "docgen"
-    props.comments = f"GB/T 9704-2012 {variant.label}底稿（由 templates/styles/build_base.py 生成）"
+    props.comments = f"GB/T 9704-2012 {variant.label}底稿（由 docgen/typeset/docx_base.py 生成）"
     body = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
     body.style = "Body"
     return document

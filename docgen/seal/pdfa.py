@@ -23,10 +23,10 @@ from defusedxml import ElementTree as SafeET
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
-from archive.pdf_output import pdf_bytes
-from archive.seal.errors import DependencyError, SealError
-from archive.seal.xobject import refuse_signed
 from docgen.atomic import write_bytes as atomic_write
+from docgen.seal.errors import DependencyError, SealError
+from docgen.seal.xobject import refuse_signed
+from docgen.typeset.pdf_output import pdf_bytes
 
 NS = {
     "x": "adobe:ns:meta/",

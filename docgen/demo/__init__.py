@@ -9,15 +9,15 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from archive.cases import CaseFilter, list_cases
-from archive.dossier import demo_dossier
-from archive.dossier.demo import COMPLETE_CASE
-from archive.ledger_io import export_ledger, import_ledger
-from archive.settings import Settings
-from archive.workspace import Workspace
-from docgen.demo_seal import demo_seal
+from docgen.archive.cases import CaseFilter, list_cases
+from docgen.archive.dossier import demo_dossier
+from docgen.archive.dossier.demo import COMPLETE_CASE
+from docgen.archive.ledger_io import export_ledger, import_ledger
+from docgen.archive.settings import Settings
+from docgen.archive.workspace import Workspace
+from docgen.demo.papers import demo_papers
+from docgen.demo.seal import demo_seal
 from docgen.papers.context import cn_date
-from docgen.papers.demo import demo_papers
 from docgen.sample import write_sample_ledger
 
 Echo = Callable[[str], None]
@@ -56,7 +56,7 @@ DEMO_PASSWORD = "demo-2024"
 
 
 def _web(ws: Workspace, directory: Path, echo: Echo) -> None:
-    from archive.users import add_user
+    from docgen.archive.users import add_user
 
     with ws.session() as session:
         for name, role in DEMO_USERS:
@@ -77,7 +77,7 @@ DEMO_QUERIES = (
 
 
 def _search(ws: Workspace, echo: Echo) -> None:
-    from index import SearchQuery
+    from docgen.index import SearchQuery
 
     echo("九、全文检索（身份证号、电话在摘要中打码）")
     ix = ws.search_index()

@@ -8,7 +8,7 @@ Pipeline for a sealed paper or dossier::
     sealed.pdf ──set_archival_metadata──▶ ──sign_pdf (last)──▶ signed.pdf ──verify_pdf──▶ report
 """
 
-from archive.seal.draw import (
+from docgen.seal.draw import (
     MAX_DIAMETER_MM,
     Seal,
     SealSpec,
@@ -17,17 +17,17 @@ from archive.seal.draw import (
     register_scanned_seal,
     render_png,
 )
-from archive.seal.errors import SealError, SignatureError
-from archive.seal.keys import KeyPair, generate_keypair, import_pkcs12, key_pair_info
-from archive.seal.locate import SealPosition, TextLine, find_date_line, locate_seal_position
-from archive.seal.pdfa import (
+from docgen.seal.errors import SealError, SignatureError
+from docgen.seal.keys import KeyPair, generate_keypair, import_pkcs12, key_pair_info
+from docgen.seal.locate import SealPosition, TextLine, find_date_line, locate_seal_position
+from docgen.seal.pdfa import (
     PdfaReport,
     check_pdfa,
     read_archival_metadata,
     set_archival_metadata,
 )
-from archive.seal.sign import SignatureCheck, SignResult, VerifyResult, sign_pdf, verify_pdf
-from archive.seal.stamp import (
+from docgen.seal.sign import SignatureCheck, SignResult, VerifyResult, sign_pdf, verify_pdf
+from docgen.seal.stamp import (
     Stamper,
     StampResult,
     cross_page_seal,

@@ -23,8 +23,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from archive.seal.errors import SealError
-from archive.seal.geometry import Matrix, cm, num
+from docgen.seal.errors import SealError
+from docgen.seal.geometry import Matrix, cm, num
 
 SEAL_RESOURCE_NAME = "/DGSeal"
 

@@ -22,12 +22,12 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
-from archive.pdf_output import pdf_bytes
-from archive.seal.draw import Seal
-from archive.seal.errors import SealError
-from archive.seal.geometry import mm, to_mm
-from archive.seal.xobject import PageDrawer, import_seal, page_frame, refuse_signed
 from docgen.atomic import write_bytes as atomic_write
+from docgen.seal.draw import Seal
+from docgen.seal.errors import SealError
+from docgen.seal.geometry import mm, to_mm
+from docgen.seal.xobject import PageDrawer, import_seal, page_frame, refuse_signed
+from docgen.typeset.pdf_output import pdf_bytes
 
 DEFAULT_MAX_STRIPS = 8
 DEFAULT_MIN_STRIP_MM = 5.0
