@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from docgen.archive.cases import CaseFilter
+from docgen.archive.papers import make_paper, make_papers
 from docgen.archive.settings import Settings
 from docgen.archive.workspace import Workspace
 from docgen.model import Case, Petitioner
-from docgen.papers import make_paper, make_papers
 from docgen.typeset.render import Typesetter
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

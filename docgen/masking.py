@@ -1,6 +1,7 @@
 """Personal-data masking: the one module with every mask rule (search snippets, redacted exports,
-``case show``, ledger messages). ``docgen.masking`` re-exports it; it lives here because ``index``
-is the bottom layer (it may import neither docgen nor archive, and needs the rules for snippets).
+``case show``, ledger messages, the PDF leak check). It imports nothing else of docgen, so the
+search layer (``docgen.index``, which may import only itself and this module) masks its snippets
+by the same rules.
 
 One rule per kind of personal data, each matched on a *normalised* copy of the text (same
 length, so a match's offsets are valid in the original): full-width digits, Ｘ, ＋, ．and brackets
@@ -35,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # What a number may be written with: full-width digits, Ｘ, ＋, ．, （）→ ASCII; other spaces → " ";
 # every dash → "-". (Only these: most Chinese text then needs no translation at all.)
@@ -296,3 +298,23 @@ def mask_name(name: str) -> str:
     """张三丰 → 张某某 (the usual form in papers that leave the office)."""
     name = name.strip()
     return name[:1] + "某" * max(len(name) - 1, 1) if name else ""
+
+
+def redact_value(value: object) -> object:
+    """Redact every string inside a paper context (dicts, lists, tuples), leaving other values."""
+    if isinstance(value, str):
+        return redact_text(value).text
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(redact_value(item) for item in value)
+    return value
+
+
+def pdf_leaks(pdf: Path) -> list[Leak]:
+    """Full ID or phone numbers in the extracted text of a PDF (the redacted-export check)."""
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    # Text extraction may break a number across a line end; join digit runs split by newlines.
+    return find_leaks(re.sub(r"(?<=[\d０-９])\n(?=[\dXx０-９Ｘｘ])", "", text))

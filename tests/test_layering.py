@@ -1,9 +1,141 @@
-"""Architecture rules: dependencies point one way, and no click below the CLI."""
+"""Architecture rules (docs/architecture.md): one import name, layers that point one way, no cycle.
+
+``docgen``'s libraries take values and give files; ``docgen.archive`` is everything that takes a
+Workspace; ``docgen.index`` is search and knows nothing else; the CLI, the web app and the demo sit on
+top. The rules are read from the source (every ``import``, lazy ones inside functions included), so a
+change cannot break them quietly.
+"""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDERS = {"docgen": "docgen", "docgen.archive": "archive", "docgen.index": "index",
+           "docgen.templates": "templates"}  # fmt: skip
+APP = ("docgen.cli", "docgen.web", "docgen.demo", "docgen.__main__")  # composition: every layer
+LEAF = {"docgen.masking"}  # the mask rules: import nothing of docgen, so search may use them
+
+# layer -> the layers it may import
+ALLOWED = {
+    "leaf": set(),
+    "lib": {"lib", "leaf", "templates"},
+    "templates": {"templates", "lib", "leaf"},
+    "index": {"index", "leaf"},
+    "archive": {"archive", "lib", "leaf", "index", "templates"},
+    "app": {"app", "archive", "lib", "leaf", "index", "templates"},
+}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for name, folder in FOLDERS.items():
+        for path in (ROOT / folder).rglob("*.py"):
+            rel = path.relative_to(ROOT / folder).with_suffix("")
+            parts = [p for p in rel.parts if p != "__init__"]
+            found[".".join([name, *parts])] = path
+    return found
+
+
+def _layer(module: str) -> str:
+    if module in LEAF:
+        return "leaf"
+    if module.startswith(APP):
+        return "app"
+    for name in ("docgen.archive", "docgen.index", "docgen.templates"):
+        if module == name or module.startswith(name + "."):
+            return name.split(".")[1]
+    return "lib"
+
+
+def _imports(path: Path, module: str, is_package: bool) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.split(".")
+                base = base[: len(base) - node.level + (1 if is_package else 0)]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            names.add(target)
+            names.update(f"{target}.{alias.name}" for alias in node.names)
+    return {n for n in names if n == "docgen" or n.startswith("docgen.")}
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    graph = {}
+    for module, path in modules.items():
+        imported = _imports(path, module, path.name == "__init__.py")
+        # keep the names that are modules (``from docgen.x import name`` names docgen.x)
+        graph[module] = {n for n in imported if n in modules and n != module}
+    return graph
+
+
+def test_only_import_name_is_docgen() -> None:
+    for folder in ("archive", "index", "templates"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.ImportFrom) and not node.level:
+                    assert (node.module or "").split(".")[0] not in {
+                        "archive",
+                        "index",
+                        "templates",
+                    }, path
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        assert alias.name.split(".")[0] not in {"archive", "index", "templates"}, (
+                            path
+                        )
+
+
+def test_layers_point_one_way() -> None:
+    wrong = sorted(
+        f"{module} ({_layer(module)}) imports {target} ({_layer(target)})"
+        for module, targets in _graph().items()
+        for target in targets
+        if target != "docgen" and _layer(target) not in ALLOWED[_layer(module)]
+    )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_cycle_between_subpackages() -> None:
+    """Between docgen's subpackages (docgen.archive, docgen.index, docgen.papers, docgen.seal, …)
+    and its top modules (docgen.errors, docgen.model, …); modules inside one may lean on each other."""
+
+    modules = _modules()
+
+    def package(module: str) -> str:
+        """docgen.<name> (docgen.archive, docgen.papers, …) or a top module of docgen on its own."""
+        return ".".join(module.split(".")[:2])
+
+    edges: dict[str, set[str]] = defaultdict(set)
+    for module, targets in _graph().items():
+        for target in targets:
+            a, b = package(module), package(target)
+            if a != b:
+                edges[a].add(b)
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(edges[node]):
+            if state.get(nxt) == 1:
+                raise AssertionError("cycle: " + " → ".join([*trail[trail.index(nxt) :], nxt]))
+            if not state.get(nxt):
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for node in sorted(edges):
+        if not state.get(node):
+            visit(node, [node])
 
 
 def _imported_after(module: str) -> set[str]:
@@ -17,14 +149,15 @@ def test_archive_and_index_do_not_import_click() -> None:
         "docgen.archive.workspace",
         "docgen.archive.ledger_io",
         "docgen.archive.cases",
-        "index",
+        "docgen.index",
     ):
         assert "click" not in _imported_after(module), module
 
 
-def test_index_depends_on_neither_docgen_nor_archive() -> None:
-    loaded = _imported_after("index")
-    assert not {m for m in loaded if m.split(".")[0] in {"docgen", "archive"}}
+def test_index_loads_nothing_else_of_docgen() -> None:
+    loaded = _imported_after("docgen.index")
+    others = {m for m in loaded if m.startswith("docgen.") and not m.startswith("docgen.index")}
+    assert others <= LEAF, others
 
 
 def test_cli_start_up_loads_no_renderer_or_signer() -> None:

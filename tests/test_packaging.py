@@ -8,15 +8,20 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA_DIRS = ("templates", "archive/migrations", "docgen/data")
+# folder in the checkout -> where the wheel puts it (setup.py maps the folders under docgen/)
+DATA_DIRS = {
+    "templates": "docgen/templates",
+    "archive/migrations": "docgen/archive/migrations",
+    "docgen/data": "docgen/data",
+}
 
 
 def _data_files() -> set[str]:
     files = set()
-    for folder in DATA_DIRS:
+    for folder, installed in DATA_DIRS.items():
         for path in (ROOT / folder).rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts and not path.name.startswith("."):
-                files.add(path.relative_to(ROOT).as_posix())
+                files.add(f"{installed}/{path.relative_to(ROOT / folder).as_posix()}")
     return files
 
 
@@ -30,3 +35,5 @@ def test_wheel_contains_templates_migrations_and_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = sorted(_data_files() - names)
     assert not missing, f"not in the wheel: {missing}"
+    top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert top_level == {"docgen"}, top_level  # one import name: docgen.archive, docgen.index, …

@@ -14,10 +14,6 @@ _EXPORTS = {
     "PaperType": "registry",
     "get_paper_type": "registry",
     "check_template": "check",
-    "BatchResult": "make",
-    "MadePaper": "make",
-    "make_paper": "make",
-    "make_papers": "make",
 }
 
 __all__ = sorted(_EXPORTS)

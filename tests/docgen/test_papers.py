@@ -12,10 +12,11 @@ import pytest
 from docx import Document as DocxDocument
 from sqlalchemy import func, select
 
+from docgen.archive.papers import make_paper
 from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.model import DocNumberCounter, Document
-from docgen.papers import PAPER_TYPES, check_template, make_paper
+from docgen.papers import PAPER_TYPES, check_template
 from docgen.papers.fill import PAPERS_DIR
 from tests.conftest import Cli
 
