@@ -718,16 +718,17 @@ def _clerk_values(paper: PaperType, ctx: Mapping[str, Any]) -> dict[str, str]:
 
 def preview_paper(
     ws: Workspace, type_name: str, case_no: str, values: Mapping[str, str] | None = None,
-    *, today: dt.date | None = None,
+    *, today: dt.date | None = None, doc_no: str | None = None,
 ) -> bytes:  # fmt: skip
-    """The PDF ``make_paper`` would write, with the 文号 it would probably get; nothing is
-    allocated, stored or recorded (the same context, checks and render as ``make_paper``)."""
+    """The PDF ``make_paper`` would write, with the 文号 it would probably get (``doc_no``: the
+    one it keeps, for a revision); nothing is allocated, stored or recorded (the same context,
+    checks and render as ``make_paper``)."""
     paper = get_paper_type(type_name, ws.templates_dir)
     today = today or dt.date.today()
     with ws.session() as session:
         case = get_case(session, case_no)
         ctx = plan_context(ws, session, paper, case, values or {}, today)
-        ctx["doc_no"] = _expected(session, ctx, today)
+        ctx["doc_no"] = _expected(session, ctx, today) if doc_no is None else doc_no
     with scratch_dir(ws) as scratch:
         return render_job(_job(ws, paper, case_no, ctx, scratch)).pdf.read_bytes()
 

@@ -70,7 +70,9 @@ class Case(Base):
     remarks: Mapped[str | None] = mapped_column(Text)  # 备注
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # ledger columns we do not model
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow, index=True
+    )  # max() is the ledger pages' cache check
 
     # Flags: one boolean column each (see vocab.FLAGS).
     repeat_visit: Mapped[bool] = mapped_column(Boolean, default=False)

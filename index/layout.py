@@ -83,6 +83,20 @@ def read_meta(root: Path) -> Meta | None:
         raise ValueError("incomplete meta.json") from exc
 
 
+def stamp(root: Path) -> tuple[int, ...] | None:
+    """What changes whenever the index does, for caches of search results: the inode and time
+    of ``meta.json`` (a rebuild switches it) and of the active generation's folder (every commit
+    of either backend adds or renames files there). None when there is no usable index."""
+    try:
+        meta = read_meta(root)
+        if meta is None:
+            return None
+        a, b = (root / META_FILE).stat(), (root / meta.active).stat()
+    except (OSError, ValueError):
+        return None
+    return (a.st_ino, a.st_mtime_ns, b.st_ino, b.st_mtime_ns)
+
+
 def write_meta(root: Path, meta: Meta) -> None:
     _write_json(root / META_FILE, asdict(meta))
 

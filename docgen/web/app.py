@@ -17,6 +17,7 @@ from docgen.archive.attachments import max_bytes_setting
 from docgen.archive.workspace import Workspace
 from docgen.errors import DocgenError, NotFoundError
 from docgen.web.security import (
+    THROTTLE_FILE,
     Forbidden,
     LoginRequired,
     LoginThrottle,
@@ -91,7 +92,7 @@ def create_app(ws: Workspace, *, max_upload: int | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.ws = ws
-    app.state.throttle = LoginThrottle()
+    app.state.throttle = LoginThrottle(path=Path(ws.root) / THROTTLE_FILE)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -145,6 +146,16 @@ def create_app(ws: Workspace, *, max_upload: int | None = None) -> FastAPI:
                        max_age=SESSION_MAX_AGE_S, same_site="lax", https_only=False)  # fmt: skip
     app.add_middleware(BodyLimit, limit=limit)
     return app
+
+
+WORKSPACE_ENV = "DOCGEN_WEB_WORKSPACE"  # set by ``docgen serve --workers N`` for its workers
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process of ``docgen serve --workers N`` (uvicorn's factory)."""
+    import os
+
+    return create_app(Workspace.open(Path(os.environ[WORKSPACE_ENV])))
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -1,17 +1,20 @@
 """The pages and their JSON twins. Each ``*_data`` function gathers what a page shows by calling the
 domain functions the CLI calls; the HTML route renders it, the ``/api`` route returns it.
 
-Slots for later work: a case's timeline and the revise / void buttons of papers go into
-``case_data`` and ``case.html``; the director's ``/reports`` page gets its own ``reports_data``.
+Slot for later work: the director's ``/reports`` page gets its own ``reports_data``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 import re
 import tempfile
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,16 +23,26 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from docgen.archive.case_view import case_dict
-from docgen.archive.cases import CaseFilter, add_follow_up, edit_case, get_case, page_cases, view
+from docgen.archive.cases import (
+    CaseFilter,
+    add_follow_up,
+    cases_version,
+    edit_case,
+    get_case,
+    page_cases,
+    view,
+)
 from docgen.archive.filters import DATE_FIELD_NAMES, DEFAULT_DATE_FIELD, check_case_filter
 from docgen.archive.ledger_io import load_vocabularies
+from docgen.archive.timeline import case_timeline
 from docgen.archive.users import ROLES, add_user, authenticate, disable_user, list_users
 from docgen.archive.workspace import Workspace, acting_as
 from docgen.dates import cn_date
 from docgen.errors import NotFoundError, ValidationError
+from docgen.index import layout
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import parse_assignments, parse_date
-from docgen.model import Document
+from docgen.model import CURRENT, STATE_LABELS, Document
 from docgen.papers.registry import CASE_FIELDS, FIELD_KIND_LABELS, get_paper_type, paper_types
 from docgen.vocab import (
     ATTITUDES,
@@ -48,7 +61,7 @@ from docgen.web.security import client_of, csrf_token, current, require
 router = APIRouter()
 PAGE_SIZE = 50
 UPLOAD_CHUNK = 1024 * 1024
-LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 VISIT_METHODS = ("上门", "电话", "约见")
 _CHOICES = {"category": CATEGORIES, "status": STATUSES, "outcome": OUTCOMES, "form": FORMS,
             "source": SOURCES, "bool": ("是", "否")}  # fmt: skip
@@ -131,9 +144,31 @@ def _filter(status, category, group, unit, leader, flag, overdue) -> CaseFilter:
                       flag=flag or None)  # fmt: skip
 
 
+_PAGE_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_PAGE_CACHE_SIZE = 64
+_PAGE_LOCK = threading.Lock()
+
+
 def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
+    """One page of the ledger (the same for every role: no personal data but names), remembered
+    until the cases table changes or the day does (deadlines count days)."""
     flt = check_case_filter(ws, flt)
-    with ws.session() as session:
+    with ws.read_session() as session:
+        key = (str(ws.root), flt, page, dt.date.today(), cases_version(session))
+        with _PAGE_LOCK:
+            if key in _PAGE_CACHE:
+                _PAGE_CACHE.move_to_end(key)
+                return _PAGE_CACHE[key]
+    data = _cases_data(ws, flt, page)
+    with _PAGE_LOCK:
+        _PAGE_CACHE[key] = data
+        while len(_PAGE_CACHE) > _PAGE_CACHE_SIZE:
+            _PAGE_CACHE.popitem(last=False)
+    return data
+
+
+def _cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
+    with ws.read_session() as session:
         result = page_cases(session, ws.calendar, flt, max(page, 1), PAGE_SIZE)
         total = result.total
         pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -179,9 +214,9 @@ class CaseQuery:
 @router.get(
     "/api/cases", summary="台账（筛选：status category group unit leader flag overdue；page 分页）"
 )
-def api_cases(request: Request) -> dict[str, Any]:
+def api_cases(request: Request) -> Response:
     q = _q(request)
-    return cases_data(ws_of(request), q.filter, q.page)
+    return cached_json(cases_data(ws_of(request), q.filter, q.page))
 
 
 def _q(request: Request) -> CaseQuery:
@@ -201,8 +236,48 @@ def cases_page(request: Request) -> Response:
     return render(request, "cases.html", {
         "data": data, "q": q, "statuses": STATUSES, "categories": CATEGORIES,
         "groups": sorted(set(CATEGORY_GROUPS.values())), "flags": FLAGS,
-        "flash": take_flash(request), "report": None,
+        "flash": take_flash(request), "report": None, "rows_html": rows_html(request, data),
     })  # fmt: skip
+
+
+_DERIVED: OrderedDict[tuple[int, str], tuple[dict[str, Any], Any]] = OrderedDict()
+_DERIVED_SIZE = 256
+
+
+def derived(data: dict[str, Any], name: str, make: Any) -> Any:
+    """``make(data)`` once per cached page or search result (its HTML rows, its JSON bytes): the
+    cached object keys it, and is kept alive beside what was made of it."""
+    key = (id(data), name)
+    with _PAGE_LOCK:
+        hit = _DERIVED.get(key)
+        if hit is not None and hit[0] is data:
+            return hit[1]
+    value = make(data)
+    with _PAGE_LOCK:
+        _DERIVED[key] = (data, value)
+        while len(_DERIVED) > _DERIVED_SIZE:
+            _DERIVED.popitem(last=False)
+    return value
+
+
+def rows_html(request: Request, data: dict[str, Any]) -> Any:
+    """The ledger table's rows (the same for every user), rendered once per page of data."""
+    from markupsafe import Markup
+
+    template = request.app.state.templates.get_template("cases_rows.html")
+    return derived(data, "rows", lambda d: Markup(template.render(data=d)))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def cached_json(data: dict[str, Any]) -> Response:
+    body = derived(data, "json", lambda d: json.dumps(d, ensure_ascii=False,
+                                                      default=_json_default).encode())  # fmt: skip
+    return Response(body, media_type="application/json")
 
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -282,7 +357,7 @@ def import_page(
     return render(request, "cases.html", {
         "data": data, "q": q, "statuses": STATUSES, "categories": CATEGORIES,
         "groups": sorted(set(CATEGORY_GROUPS.values())), "flags": FLAGS,
-        "flash": None, "report": report,
+        "flash": None, "report": report, "rows_html": rows_html(request, data),
     }, 200 if report["written"] else 422)  # fmt: skip
 
 
@@ -317,20 +392,32 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _document_row(d: Document) -> dict[str, Any]:
-    return {"id": d.id, "六有分类": d.section, "类型": d.kind, "文号": d.doc_no, "题名": d.title,
-            "日期": d.doc_date, "页数": d.pages, "格式": Path(d.path).suffix.lstrip(".").upper(),
-            "有docx": bool((d.meta or {}).get("docx"))}  # fmt: skip
+def _document_row(d: Document, signed: set[int], kinds: Any) -> dict[str, Any]:
+    """One row of the case's documents: a paper with its 状态 (有效 / 旧版 / 作废, as the CLI's
+    ``case show``), what may still be done with it, and where to download it (by catalog id)."""
+    meta = d.meta or {}
+    paper = d.kind in kinds and bool(meta.get("docx")) and d.signed_of_id is None
+    state = "签字件" if d.signed_of_id is not None else STATE_LABELS.get(d.state, d.state)
+    return {"id": d.id, "六有分类": d.section, "类型": d.kind,
+            "文号": d.doc_no or meta.get("文号"), "题名": d.title, "日期": d.doc_date,
+            "页数": d.pages, "格式": Path(d.path).suffix.lstrip(".").upper(),
+            "有docx": bool(meta.get("docx")), "状态": state, "版本": d.version,
+            "作废原因": d.void_reason, "文书": paper,
+            "可作废": paper and d.state == CURRENT and d.section != 0,
+            "可更正": paper and d.state == CURRENT and d.section != 0 and d.id not in signed}  # fmt: skip
 
 
 def case_data(ws: Workspace, case_no: str, *, show_personal: bool) -> dict[str, Any]:
-    with ws.session() as session:
+    with ws.read_session() as session:
         case = get_case(session, case_no)
         v = view(case, ws.calendar)
         data = case_dict(v, show_personal=show_personal, full=True)
         data["时限"] = v.deadlines.due  # in force (extended when approved); 办结时限 is as entered
         docs = sorted(case.documents, key=lambda d: (d.section, d.doc_date or dt.date.min, d.id))
-        data["文书与材料"] = [_document_row(d) for d in docs]
+        signed = {d.signed_of_id for d in docs if d.signed_of_id is not None}
+        kinds = paper_types(ws.templates_dir)
+        data["文书与材料"] = [_document_row(d, signed, kinds) for d in docs]
+        data["时间线"] = [e.as_dict() for e in case_timeline(session, case)]
         data["编辑字段"] = [
             {"name": f.name, "label": f.label, "value": _shown(getattr(case, f.name)),
              "kind": f.kind, "choices": _CHOICES.get(f.kind, ()), "long": f.name in _LONG}
@@ -477,7 +564,7 @@ def attach_upload(ws: Workspace, case_no: str, upload: UploadFile, section: int,
 
 
 def get_case_exists(ws: Workspace, case_no: str) -> None:
-    with ws.session() as session:
+    with ws.read_session() as session:
         get_case(session, case_no)
 
 
@@ -485,7 +572,7 @@ def get_case_exists(ws: Workspace, case_no: str) -> None:
 def download(request: Request, doc_id: int, fmt: str = "pdf") -> Response:
     """The file of a cataloged Document: the path comes from the catalog, never from the request."""
     ws = ws_of(request)
-    with ws.session() as session:
+    with ws.read_session() as session:
         doc = session.get(Document, doc_id)
         if doc is None:
             raise NotFoundError(f"文件 {doc_id} 不存在")
@@ -531,13 +618,19 @@ def dossier_build(
     seal: Annotated[str, Form()] = "",
     sign: Annotated[str, Form()] = "",
     passphrase: Annotated[str, Form()] = "",
+    replace_signed: Annotated[str, Form()] = "",
     csrf_token: Csrf = "",
 ) -> Response:
-    require(request, "dossier")
+    user = require(request, "dossier")
     from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
 
     ws = ws_of(request)
-    options = BuildOptions(bool(allow_incomplete), bool(archive_stamp), None, "")
+    options = BuildOptions(
+        bool(allow_incomplete),
+        bool(archive_stamp),
+        filer=user.name,
+        replace_signed=bool(replace_signed),
+    )  # 立卷人: the signed-in user
     try:
         result = build_dossier(ws, case_no, options)
     except DossierIncomplete as exc:
@@ -583,7 +676,7 @@ def paper_form_data(ws: Workspace, case_no: str, type_name: str) -> dict[str, An
     from docgen.papers.context import case_context
 
     paper = get_paper_type(type_name, ws.templates_dir)
-    with ws.session() as session:
+    with ws.read_session() as session:
         case = get_case(session, case_no)
         ctx = case_context(case, ws.calendar, org_name=ws.settings.org, today=dt.date.today())
     spec = next(p for p in paper_types_data(ws) if p["类型"] == paper.name)
@@ -613,33 +706,90 @@ def api_paper_form(request: Request, case_no: str, type_name: str) -> dict[str, 
 def paper_form(request: Request, case_no: str, type: str = "交办函") -> Response:
     require(request, "paper")
     data = paper_form_data(ws_of(request), case_no, type)
-    return render(request, "paper.html", {"p": data, "case_no": case_no, "values": {},
-                                          "error": None, "user_name": current(request).name})  # fmt: skip
+    return _paper_page(request, case_no, data, {}, None)
+
+
+def _paper_page(request: Request, case_no: str, data: dict[str, Any], values: dict[str, str],
+                error: str | None, revising: dict[str, Any] | None = None) -> Response:  # fmt: skip
+    """The paper form: to issue a new paper, or (``revising``) to correct an issued one."""
+    return render(request, "paper.html", {
+        "p": data, "case_no": case_no, "values": values, "error": error, "revising": revising,
+        "user_name": current(request).name, "today": dt.date.today().isoformat(),
+    }, 422 if error else 200)  # fmt: skip
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v.replace("\r\n", "\n") for k, v in form.items() if isinstance(v, str)}
 
 
 @router.post("/cases/{case_no}/papers", include_in_schema=False)
 async def paper_issue(request: Request, case_no: str) -> Response:
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_issue, request, case_no, fields)
+    return await run_in_threadpool(_issue, request, case_no, await _form_fields(request))
 
 
-def _clerk_values(ws: Workspace, form: dict[str, str]):  # type: ignore[no-untyped-def]
-    paper = get_paper_type(form.get("type", ""), ws.templates_dir)
+def _clerk_values(request: Request, type_name: str, form: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The clerk's values of the form (blank ones left to the registry's defaults); a blank
+    填发人 is the signed-in user, never the server's OS login."""
+    paper = get_paper_type(type_name, ws_of(request).templates_dir)
     values = {f.label: form[f"f_{f.key}"].strip() for f in paper.fields
               if form.get(f"f_{f.key}", "").strip()}  # fmt: skip
+    if any(f.label == "填发人" for f in paper.fields) and not values.get("填发人"):
+        values["填发人"] = current(request).name
     return paper, values
+
+
+def _paper_day(form: dict[str, str]) -> dt.date | None:
+    raw = form.get("doc_date", "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise ValidationError(f"成文日期：{exc}") from None
+
+
+def _make_options(form: dict[str, str]):  # type: ignore[no-untyped-def]
+    from docgen.archive.papers import MakeOptions
+
+    return MakeOptions(new=bool(form.get("new")), force=bool(form.get("force")),
+                       allow_blank=bool(form.get("allow_blank")))  # fmt: skip
+
+
+_WEB_HINTS = {  # the library names the CLI's options; the form has boxes for them
+    "paper_exists": "更正或作废请在案件页的“文书与材料”中操作；确需再发一份请勾选“再发一份（新文号）”",
+    "date_conflict": "请改正成文日期；确需如此请勾选“日期与案件矛盾时仍然制发”（原因记入审计日志）",
+    "case_value_missing": "请先在案件页“修改案件字段”中补齐，或勾选“缺少的字段留空（手工填写）”",
+}
+
+
+def web_message(exc: ValidationError) -> str:
+    """A paper's refusal as the form says it: the library's finding, then what to do on the page."""
+    hint = _WEB_HINTS.get(exc.code or "")
+    if hint is None:
+        return exc.message
+    cut = {
+        "paper_exists": "。更正请用",
+        "date_conflict": "。请改用",
+        "case_value_missing": "；用 case edit",
+    }
+    return exc.message.split(cut[exc.code or ""])[0] + "。" + hint  # type: ignore[index]
 
 
 @router.post("/cases/{case_no}/papers/preview", include_in_schema=False)
 async def paper_preview(request: Request, case_no: str) -> Response:
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(_preview, request, case_no, fields)
+    return await run_in_threadpool(_preview, request, case_no, await _form_fields(request))
+
+
+def _pdf_inline(pdf: bytes, name: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename*=utf-8''{quote(name)}"})  # fmt: skip
 
 
 def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
@@ -648,18 +798,16 @@ def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
 
     require(request, "paper")
     ws = ws_of(request)
-    paper, values = _clerk_values(ws, form)
+    paper, values = _clerk_values(request, form.get("type", ""), form)
+    if missing := _missing(ws, case_no, paper, values, {**form, "allow_blank": "1"}):
+        data = paper_form_data(ws, case_no, paper.name)
+        return _paper_page(request, case_no, data, form, missing.replace("制发", "预览", 1))
     try:
-        pdf = preview_paper(ws, paper.name, case_no, values)
+        pdf = preview_paper(ws, paper.name, case_no, values, today=_paper_day(form))
     except ValidationError as exc:
         data = paper_form_data(ws, case_no, paper.name)
-        return render(request, "paper.html", {"p": data, "case_no": case_no, "values": form,
-                                              "error": exc.message, "user_name": ""}, 422)  # fmt: skip
-    from urllib.parse import quote
-
-    name = quote(f"预览-{paper.name}-{case_no}.pdf")
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename*=utf-8''{name}"})  # fmt: skip
+        return _paper_page(request, case_no, data, form, web_message(exc))
+    return _pdf_inline(pdf, f"预览-{paper.name}-{case_no}.pdf")
 
 
 def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
@@ -668,14 +816,121 @@ def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
     require(request, "paper")
     acting_as(current(request).name)
     ws = ws_of(request)
-    paper, values = _clerk_values(ws, form)
+    paper, values = _clerk_values(request, form.get("type", ""), form)
+    if missing := _missing(ws, case_no, paper, values, form):
+        data = paper_form_data(ws, case_no, paper.name)
+        return _paper_page(request, case_no, data, form, missing)
     try:
-        made = make_paper(ws, paper.name, case_no, values)
+        made = make_paper(ws, paper.name, case_no, values, today=_paper_day(form),
+                          options=_make_options(form))  # fmt: skip
     except ValidationError as exc:
         data = paper_form_data(ws, case_no, paper.name)
-        return render(request, "paper.html", {"p": data, "case_no": case_no, "values": form,
-                                              "error": exc.message, "user_name": ""}, 422)  # fmt: skip
+        return _paper_page(request, case_no, data, form, web_message(exc))
     flash(request, f"已制发{made.kind} {made.doc_no or ''}（{made.pages} 页）")
+    return back(f"/cases/{case_no}")
+
+
+def _missing(ws: Workspace, case_no: str, paper, values: dict[str, str],  # type: ignore[no-untyped-def]
+             form: dict[str, str]) -> str | None:  # fmt: skip
+    """Every blank the paper would be refused for — the form's required fields and the case's
+    missing values at once — named before anything is issued (None: nothing missing)."""
+    fields = [f.label for f in paper.required if not values.get(f.label)]
+    case_values = (
+        [] if form.get("allow_blank") else paper_form_data(ws, case_no, paper.name)["缺少的案件值"]
+    )
+    parts = []
+    if fields:
+        parts.append(f"请填写：{'、'.join(fields)}")
+    if case_values:
+        parts.append(f"案件中缺少：{'、'.join(case_values)}（{_WEB_HINTS['case_value_missing']}）")
+    return f"尚未制发{paper.name}，" + "；".join(parts) if parts else None
+
+
+def _case_paper(ws: Workspace, case_no: str, doc_id: int) -> dict[str, Any]:
+    """An issued paper of this case, named by catalog id (the 文号 a clerk sees is in the row)."""
+    from docgen.archive.register import paper_ref
+
+    with ws.read_session() as session:
+        doc = session.get(Document, doc_id)
+        if (
+            doc is None
+            or doc.case.case_no != case_no
+            or doc.kind not in paper_types(ws.templates_dir)
+        ):
+            raise NotFoundError(f"案件 {case_no} 没有文书 {doc_id}")
+        return {"id": doc.id, "ref": paper_ref(doc), "kind": doc.kind, "doc_no": doc.doc_no,
+                "version": doc.version, "date": doc.doc_date, "state": doc.state,
+                "meta": dict(doc.meta or {})}  # fmt: skip
+
+
+@router.get("/cases/{case_no}/papers/{doc_id}/revise", include_in_schema=False)
+def revise_form(request: Request, case_no: str, doc_id: int) -> Response:
+    """The paper's form again, with the values it was issued with: 更正 keeps the 文号."""
+    from docgen.archive.papers import _given_values
+
+    require(request, "paper")
+    ws = ws_of(request)
+    doc = _case_paper(ws, case_no, doc_id)
+    paper = get_paper_type(doc["kind"])
+    given = _given_values(paper, doc["meta"])
+    values = {f"f_{f.key}": given[f.label] for f in paper.fields if f.label in given}
+    values["doc_date"] = doc["date"].isoformat() if doc["date"] else ""
+    data = paper_form_data(ws, case_no, paper.name)
+    return _paper_page(request, case_no, data, values, None, doc)
+
+
+@router.post("/cases/{case_no}/papers/{doc_id}/revise", include_in_schema=False)
+async def paper_revise(request: Request, case_no: str, doc_id: int) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_revise, request, case_no, doc_id, await _form_fields(request))
+
+
+def _revise(request: Request, case_no: str, doc_id: int, form: dict[str, str]) -> Response:
+    """``paper revise``: a new version under the same 文号 (or only its preview)."""
+    from docgen.archive.papers import preview_paper, revise_paper
+
+    require(request, "paper")
+    acting_as(current(request).name)
+    ws = ws_of(request)
+    doc = _case_paper(ws, case_no, doc_id)
+    paper, values = _clerk_values(request, doc["kind"], form)
+    day = _paper_day(form)
+    try:
+        if form.get("preview"):
+            pdf = preview_paper(ws, paper.name, case_no, values, today=day or doc["date"],
+                                doc_no=doc["doc_no"] or "")  # fmt: skip
+            return _pdf_inline(pdf, f"预览-更正-{paper.name}-{case_no}.pdf")
+        made = revise_paper(ws, doc["ref"], values, day=day, options=_make_options(form))
+    except ValidationError as exc:
+        data = paper_form_data(ws, case_no, paper.name)
+        return _paper_page(request, case_no, data, form, web_message(exc), doc)
+    flash(request, f"已更正{made.kind} {made.doc_no or doc['ref']}（第{doc['version'] + 1}版，"
+                   f"{made.pages} 页）；旧版保留")  # fmt: skip
+    return back(f"/cases/{case_no}")
+
+
+@router.post("/cases/{case_no}/papers/{doc_id}/void", include_in_schema=False)
+def paper_void(
+    request: Request,
+    case_no: str,
+    doc_id: int,
+    reason: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """``paper void``: the paper and its 文号 stay in the register, marked 作废 with the reason."""
+    from docgen.archive.register import void_paper
+
+    require(request, "paper")
+    ws = ws_of(request)
+    doc = _case_paper(ws, case_no, doc_id)
+    if not reason.strip():
+        raise ValidationError(f"作废{doc['ref']}须填写作废原因")
+    if confirm != "1":
+        raise ValidationError(f"请勾选“确认作废”：作废后文号 {doc['ref']} 不再使用")
+    voided = void_paper(ws, doc["ref"], reason)
+    flash(request, f"已作废{voided.kind} {doc['ref']}（原因：{reason.strip()}），文号不再使用")
     return back(f"/cases/{case_no}")
 
 
@@ -686,7 +941,8 @@ def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
     """/search and /api/search: the query parameters → ``archive.searching.search`` (the CLI's
     checks: unknown filter values are refused with the allowed ones)."""
     from docgen.archive.indexing import hit_dict
-    from docgen.archive.searching import SearchRequest, search
+    from docgen.archive.searching import SearchRequest, to_query
+    from docgen.index import SearchError
 
     p = request.query_params
     text = p.get("q", "").strip()
@@ -712,13 +968,43 @@ def search_data(ws: Workspace, request: Request) -> dict[str, Any]:
                         doc_no=p.get("doc_no") or None,
                         date_field=p.get("date_field") or DEFAULT_DATE_FIELD,
                         date_from=day("from"), date_to=day("to"), limit=limit)  # fmt: skip
-    result = search(ws, req, show_personal=show)
+    q = to_query(ws, req, show_personal=show)  # the CLI's checks: unknown values refused
+    key = (str(ws.root), q, layout.stamp(ws.index_dir))
+    if key[2] is not None and (hit := _search_cache_get(key)) is not None:
+        return hit
+    try:
+        result = ws.search_index().search(q)
+    except SearchError as exc:
+        raise ValidationError(exc.message, code="query") from None
     rows = []
     for h in result.hits:
         row = hit_dict(h)
         row["片段"] = _segments(h.snippet, h.highlights)
         rows.append(row)
-    return {"q": text, "总数": result.total, "结果": rows}
+    data = {"q": text, "总数": result.total, "结果": rows}
+    if key[2] is not None and time.time_ns() - max(key[2][1], key[2][3]) > SETTLE_NS:
+        with _SEARCH_LOCK:
+            _SEARCH_CACHE[key] = data
+            while len(_SEARCH_CACHE) > _SEARCH_CACHE_SIZE:
+                _SEARCH_CACHE.popitem(last=False)
+    return data
+
+
+# Search results, remembered per query until the index changes (its stamp). A commit another
+# worker process made reaches this process's searcher a moment later: results are remembered
+# only once the index has been still for SETTLE_NS.
+_SEARCH_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_SEARCH_CACHE_SIZE = 256
+_SEARCH_LOCK = threading.Lock()
+SETTLE_NS = 2_000_000_000
+
+
+def _search_cache_get(key: tuple[Any, ...]) -> dict[str, Any] | None:
+    with _SEARCH_LOCK:
+        data = _SEARCH_CACHE.get(key)
+        if data is not None:
+            _SEARCH_CACHE.move_to_end(key)
+        return data
 
 
 def saved_links(ws: Workspace) -> list[tuple[str, str]]:
@@ -741,11 +1027,14 @@ def _segments(snippet: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[st
 
 
 @router.get("/api/search", summary="全文检索（与 docgen search 相同的语法和筛选）")
-def api_search(request: Request) -> dict[str, Any]:
+def api_search(request: Request) -> Response:
     data = search_data(ws_of(request), request)
-    for row in data["结果"]:
-        row.pop("片段", None)
-    return data
+
+    def without_segments(d: dict[str, Any]) -> bytes:
+        rows = [{k: v for k, v in row.items() if k != "片段"} for row in d["结果"]]
+        return json.dumps({**d, "结果": rows}, ensure_ascii=False, default=_json_default).encode()
+
+    return Response(derived(data, "api", without_segments), media_type="application/json")
 
 
 @router.get("/search", include_in_schema=False)
@@ -762,7 +1051,7 @@ def search_page(request: Request) -> Response:
 
 
 def users_data(ws: Workspace) -> list[dict[str, Any]]:
-    with ws.session() as session:
+    with ws.read_session() as session:
         return [u.as_dict() for u in list_users(session)]
 
 

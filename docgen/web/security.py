@@ -7,11 +7,15 @@ CSRF token. Every state-changing request must carry that token (form field ``csr
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hmac
+import json
+import os
 import secrets
 import threading
 import time
-from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,7 @@ from docgen.archive.users import ACTION_LABELS, UserInfo, get_active_user, may
 from docgen.archive.workspace import Workspace, acting_as
 
 SECRET_FILE = ".web-secret"
+THROTTLE_FILE = ".web-logins"  # failed sign-ins, shared by the worker processes
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/login"})
 CSRF_FIELD = "csrf_token"
@@ -77,7 +82,7 @@ async def guard(request: Request) -> None:
     ws: Workspace = request.app.state.ws
     user = None
     if name:
-        with ws.session() as session:
+        with ws.read_session() as session:
             user = get_active_user(session, str(name))
     if user is None:
         request.session.pop("user", None)
@@ -104,37 +109,59 @@ def can(request: Request, action: str) -> bool:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed sign-ins per user name and per client address in ``window_s``."""
+    """At most ``limit`` failed sign-ins per user name (4 × that per client address) in
+    ``window_s``. With ``path`` the failures live in that file (under an exclusive lock), so that
+    every worker process of ``docgen serve --workers N`` counts the same attempts."""
 
-    def __init__(self, limit: int = 5, window_s: int = 300) -> None:
+    def __init__(self, limit: int = 5, window_s: int = 300, path: Path | None = None) -> None:
         self.limit = limit
         self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
+        self.path = path
+        self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
     def _keys(self, name: str, client: str) -> tuple[str, str]:
         return f"u:{name.strip()}", f"c:{client}"
 
-    def check(self, name: str, client: str) -> None:
-        now = time.monotonic()
+    @contextlib.contextmanager
+    def _state(self, write: bool) -> Iterator[dict[str, list[float]]]:
         with self._lock:
+            if self.path is None:
+                yield self._failures
+                return
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "r+", encoding="utf-8") as f:
+                fcntl.flock(f, fcntl.LOCK_EX)
+                try:
+                    state = json.loads(f.read() or "{}")
+                except ValueError:  # a damaged file forgets old failures, nothing more
+                    state = {}
+                yield state
+                if write:
+                    now = time.time()
+                    kept = {k: [t for t in v if now - t <= self.window_s] for k, v in state.items()}
+                    f.seek(0)
+                    f.truncate()
+                    f.write(json.dumps({k: v for k, v in kept.items() if v}))
+
+    def check(self, name: str, client: str) -> None:
+        now = time.time()
+        with self._state(write=False) as state:
             for key in self._keys(name, client):
-                q = self._failures.get(key)
-                while q and now - q[0] > self.window_s:
-                    q.popleft()
+                recent = [t for t in state.get(key, ()) if now - t <= self.window_s]
                 limit = self.limit if key.startswith("u:") else self.limit * 4
-                if q and len(q) >= limit:
-                    raise TooManyAttempts(int(self.window_s - (now - q[0])) + 1)
+                if len(recent) >= limit:
+                    raise TooManyAttempts(int(self.window_s - (now - recent[0])) + 1)
 
     def failed(self, name: str, client: str) -> None:
-        now = time.monotonic()
-        with self._lock:
+        now = time.time()
+        with self._state(write=True) as state:
             for key in self._keys(name, client):
-                self._failures.setdefault(key, deque()).append(now)
+                state.setdefault(key, []).append(now)
 
     def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(f"u:{name.strip()}", None)
+        with self._state(write=True) as state:
+            state.pop(f"u:{name.strip()}", None)
 
 
 def client_of(request: Request) -> str:

@@ -213,7 +213,7 @@ def test_paper_form_from_registry_and_issue(web_ws, as_role) -> None:  # type: i
     page = clerk.get(f"/cases/{CASE}/papers/new?type=处理意见书").text
     assert 'name="f_outcome"' in page and "<option >解释说明</option>" in page
     r = clerk.post(f"/cases/{CASE}/papers", {"type": "处理意见书", "f_opinion": "依法答复"})
-    assert r.status_code == 422 and "缺少必填字段" in r.text and "事实和理由" in r.text
+    assert r.status_code == 422 and "请填写：" in r.text and "事实和理由" in r.text
     assert _count(web_ws, Document) == 0
     r = clerk.post(f"/cases/{CASE}/papers", {"type": "受理告知书", "f_contact": "周明"})
     assert r.status_code == 200 and "已制发受理告知书 某信交受〔" in r.text
@@ -439,7 +439,7 @@ def test_paper_preview_stores_nothing_and_takes_no_number(web_ws, as_role) -> No
     assert r.headers["content-disposition"].startswith("inline")
     assert _count(web_ws, Document) == 0
     r = clerk.post(f"/cases/{CASE}/papers/preview", {"type": "处理意见书"})
-    assert r.status_code == 422 and "缺少必填字段" in r.text
+    assert r.status_code == 422 and "尚未预览处理意见书，请填写：" in r.text
     assert as_role("lingdao").post(f"/cases/{CASE}/papers/preview",
                                    {"type": "受理告知书"}).status_code == 403  # fmt: skip
     clerk.post(f"/cases/{CASE}/papers", {"type": "受理告知书"})
