@@ -622,9 +622,11 @@ def dossier_build(
     csrf_token: Csrf = "",
 ) -> Response:
     user = require(request, "dossier")
-    from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, build_dossier
+    from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, issue_dossier
+    from docgen.archive.sealing import Sealing
 
     ws = ws_of(request)
+    sealing = Sealing(sign=bool(sign), passphrase=passphrase or None) if seal or sign else None
     options = BuildOptions(
         bool(allow_incomplete),
         bool(archive_stamp),
@@ -632,7 +634,7 @@ def dossier_build(
         replace_signed=bool(replace_signed),
     )  # 立卷人: the signed-in user
     try:
-        result = build_dossier(ws, case_no, options)
+        result = issue_dossier(ws, case_no, options, sealing=sealing)
     except DossierIncomplete as exc:
         report = exc.report
         check = {**report.to_dict(), "lines": report.lines(), "ok": report.ok}
@@ -641,10 +643,7 @@ def dossier_build(
         return render(request, "check.html", {"case_no": case_no, "check": check,
                                               "error": message}, 422)  # fmt: skip
     message = f"已组卷：{result.items} 件 {result.pages} 页"
-    if seal or sign:
-        from docgen.archive.sealing import seal_stored_dossier
-
-        seal_stored_dossier(ws, case_no, sign=bool(sign), passphrase=passphrase or None)
+    if sealing:
         message += "，已签名" if sign else "，已盖章"
     flash(request, message)
     return back(f"/cases/{case_no}")
@@ -811,7 +810,7 @@ def _preview(request: Request, case_no: str, form: dict[str, str]) -> Response:
 
 
 def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
-    from docgen.archive.papers import make_paper
+    from docgen.archive.papers import issue_paper
 
     require(request, "paper")
     acting_as(current(request).name)
@@ -821,7 +820,7 @@ def _issue(request: Request, case_no: str, form: dict[str, str]) -> Response:
         data = paper_form_data(ws, case_no, paper.name)
         return _paper_page(request, case_no, data, form, missing)
     try:
-        made = make_paper(ws, paper.name, case_no, values, today=_paper_day(form),
+        made = issue_paper(ws, paper.name, case_no, values, today=_paper_day(form),
                           options=_make_options(form))  # fmt: skip
     except ValidationError as exc:
         data = paper_form_data(ws, case_no, paper.name)
