@@ -147,10 +147,10 @@ def test_catalog_covers_every_click_message() -> None:
 
 def test_chinese_whatever_the_locale(tmp_path: Path) -> None:
     env = {**os.environ, "LANG": "C", "LC_ALL": "C", "LANGUAGE": "en_US", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "docgen", "report"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "docgen", "reprot"], capture_output=True,
                             text=True, env=env, cwd=tmp_path, encoding="utf-8")  # fmt: skip
     assert result.returncode == 2
-    assert "没有这个命令：'report'" in result.stderr and "Usage" not in result.stderr
+    assert "没有这个命令：'reprot'" in result.stderr and "Usage" not in result.stderr
 
 
 def test_errors_carry_their_code_in_json(run: Cli) -> None:

@@ -17,7 +17,7 @@ from docgen.cli.options import UserError, handle_errors, open_workspace, workspa
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="端口")  # fmt: skip
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
-              help="工作进程数（多人同时使用时可设为 CPU 核数）")  # fmt: skip
+              help="工作进程数（多人同时使用时可设为处理器核数）")  # fmt: skip
 @workspace_option
 @handle_errors
 def serve_command(host: str, port: int, workers: int, workspace_path: Path | None) -> None:

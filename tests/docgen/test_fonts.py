@@ -83,6 +83,7 @@ def test_fonts_add_installs_an_official_face_used_for_its_role(tmp_path: Path, m
     from docgen import fonts
 
     monkeypatch.setenv("DOCGEN_USER_FONT_DIR", str(tmp_path / "fonts"))
+    monkeypatch.setenv("DOCGEN_FONT_DIR", str(tmp_path / "prepared"))  # not the shared cache
     fonts._installed_faces.cache_clear()
     try:
         source = _renamed_font(tmp_path / "simfang.ttf", "FangSong", "关于信访事项的办理意见年月日")
@@ -105,6 +106,7 @@ def test_fonts_add_refuses_what_is_not_an_official_chinese_font(
     from docgen.cli import cli
 
     monkeypatch.setenv("DOCGEN_USER_FONT_DIR", str(tmp_path / "fonts"))
+    monkeypatch.setenv("DOCGEN_FONT_DIR", str(tmp_path / "prepared"))  # not the shared cache
     (tmp_path / "fake.ttf").write_text("不是字体")
     other = _renamed_font(tmp_path / "other.ttf", "Some Sans", "关于信访事项的办理意见年月日")
     thin = _renamed_font(tmp_path / "thin.ttf", "SimHei", "ABC")

@@ -104,10 +104,13 @@ def test_report_issued_by_the_unit_under_its_own_code(populated: Workspace) -> N
     populated.settings.unit_codes = {unit: "某规资"}
     populated.settings.save(populated.root)
     ws = Workspace.open(populated.root)
-    second = _make(ws, "查办报告", "--new")
-    assert second["文号"].startswith("某规资报〔") and second["文号"].endswith("〕1号")
-    third = _make(ws, "查办报告", "--new", "--set", "发文代字=临时")
-    assert third["文号"].startswith("临时报〔")
+    try:
+        second = _make(ws, "查办报告", "--new")
+        assert second["文号"].startswith("某规资报〔") and second["文号"].endswith("〕1号")
+        third = _make(ws, "查办报告", "--new", "--set", "发文代字=临时")
+        assert third["文号"].startswith("临时报〔")
+    finally:
+        ws.close()
 
 
 def test_report_issued_by_the_leaders_organ(populated: Workspace) -> None:

@@ -49,7 +49,7 @@ def test_a_declared_1_gib_member_is_refused_early_with_bounded_memory(tmp_path: 
     err = done.stderr.decode("utf-8")
     assert done.returncode == 1 and "超过上限" in err and "Traceback" not in err
     peak_kb = int(err.rsplit("PEAK ", 1)[1].split()[0])
-    assert peak_kb < PEAK_LIMIT_KB
+    assert peak_kb < PEAK_LIMIT_KB, peak_kb
     assert not (tmp_path / "out.pdf").exists()
 
 
