@@ -31,8 +31,14 @@ def title_capacity() -> int:
     return math.floor(TEXT_WIDTH_MM / (TITLE_PT * 25.4 / 72) + 1e-6)
 
 
+#: Width of a half-width character (digits, Latin) in em. The title faces set digits wider than
+#: half an em (Noto Serif CJK Bold: 0.55–0.6), so 0.5 let “关于2024年11月…的报告” overflow its
+#: line by one character, which then stood alone on the next.
+NARROW_EM = 0.6
+
+
 def _width(text: str) -> float:
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else NARROW_EM for ch in text)
 
 
 def _breakable(text: str, keep: Iterable[str]) -> list[int]:
