@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -26,8 +27,13 @@ def _data_files() -> set[str]:
 
 
 def test_wheel_contains_templates_migrations_and_data(tmp_path: Path) -> None:
+    # build from a copy: setuptools reuses a checkout's build/ folder, and one left by an older
+    # layout would put its stale top-level packages into the wheel
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", "demo-workspace"))  # fmt: skip
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
          "-q", "-w", str(tmp_path)],
         check=True, capture_output=True, cwd=tmp_path,
     )  # fmt: skip
