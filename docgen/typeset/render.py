@@ -126,5 +126,9 @@ def default_typesetter() -> Typesetter:
 
 
 def typeset_docx(docx_path: Path, pdf_path: Path, *, variant: str | None = None) -> TypesetResult:
-    """Typeset a filled paper .docx into the official PDF at ``pdf_path`` (written atomically)."""
-    return default_typesetter().typeset_docx(docx_path, pdf_path, variant=variant)
+    """Typeset a filled paper .docx into the official PDF at ``pdf_path`` (written atomically).
+
+    The .docx is read (and a hostile one refused) before the typesetter starts: starting it may
+    prepare the fonts, which takes far more memory than refusing a file."""
+    paper = docx_to_html(Path(docx_path), variant=variant)
+    return default_typesetter().typeset_html(paper.body, paper.variant, Path(pdf_path), paper.title)
