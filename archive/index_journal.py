@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from docgen import atomic
 from docgen.archive.dossier.check import DOSSIER_SECTION
 from docgen.archive.tables import IndexJournalEntry
+from docgen.locks import held_elsewhere
 from docgen.model import Case, Document, Petitioner
 
 if TYPE_CHECKING:
@@ -57,14 +58,7 @@ def writing(ws: Workspace) -> Iterator[None]:
 
 def no_live_writer(ws: Workspace) -> bool:
     """True when no process is inside ``writing`` (a killed one holds nothing)."""
-    try:
-        with open(ws.index_dir / WRITERS_LOCK, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    except OSError:
-        pass  # no index folder yet: nobody writes there
-    return True
+    return not held_elsewhere(ws.index_dir / WRITERS_LOCK)
 
 
 def case_key(case_no: str) -> str:

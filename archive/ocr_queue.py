@@ -44,6 +44,7 @@ from typing import Any
 from sqlalchemy import select
 
 from docgen import atomic
+from docgen.locks import held_elsewhere
 from docgen.model import Document
 from docgen.ocr import IMAGE_FORMATS
 
@@ -118,14 +119,7 @@ def pending(ws: Any) -> list[tuple[int, str, str, str]]:
 
 
 def worker_running(ws: Any) -> bool:
-    try:
-        with open(ws.index_dir / OCR_LOCK, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        pass
-    return False
+    return held_elsewhere(ws.index_dir / OCR_LOCK)
 
 
 def status(ws: Any) -> OcrStatus:
