@@ -66,13 +66,18 @@ def _overview(rows: list[dict], columns: tuple[str, ...], title: str, out: Path 
     emit(rows, as_json, text)
 
 
+def overview_options(f):  # type: ignore[no-untyped-def]
+    """The options of the overview tables (supervision, leaders)."""
+    f = handle_errors(f)
+    f = json_option(f)
+    f = workspace_option(f)
+    f = click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+                     metavar="文件.xlsx", help="同时写入 .xlsx 表格")(f)  # fmt: skip
+    return date_option("--as-of", "as_of", metavar="日期", help="统计截至日期（默认今天）")(f)
+
+
 @report_group.command("supervision", cls=DocgenCommand)
-@date_option("--as-of", "as_of", metavar="日期", help="统计截至日期（默认今天）")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), metavar="文件.xlsx",
-              help="同时写入 .xlsx 表格")  # fmt: skip
-@workspace_option
-@json_option
-@handle_errors
+@overview_options
 def supervision_command(as_of: dt.date | None, out: Path | None, workspace_path: Path | None,
                         as_json: bool) -> None:  # fmt: skip
     """督查督办情况：发函督办的案件、督办日期、答复日期和是否超期。"""
@@ -84,12 +89,7 @@ def supervision_command(as_of: dt.date | None, out: Path | None, workspace_path:
 
 
 @report_group.command("leaders", cls=DocgenCommand)
-@date_option("--as-of", "as_of", metavar="日期", help="统计截至日期（默认今天）")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), metavar="文件.xlsx",
-              help="同时写入 .xlsx 表格")  # fmt: skip
-@workspace_option
-@json_option
-@handle_errors
+@overview_options
 def leaders_command(as_of: dt.date | None, out: Path | None, workspace_path: Path | None,
                     as_json: bool) -> None:  # fmt: skip
     """领导包案情况：每位包案领导的案件、状态和剩余天数（半年销号清单）。"""
