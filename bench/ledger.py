@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.peak import peak_rss_kb  # noqa: E402
+
 GOAL = 1.0
 NOISE = 0.25  # a spread above this share of the median makes the ratios unreliable
 
@@ -96,7 +100,7 @@ def child(kind: str, path: Path) -> None:
     start = time.perf_counter()
     extra = kinds[kind](path)
     elapsed = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_kb() / 1024
     print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb, **extra}))
 
 

@@ -29,7 +29,6 @@ import argparse
 import dataclasses
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.peak import peak_rss_kb  # noqa: E402
 from tests.index.corpus import (  # noqa: E402
     FILLER,
     KINDS,
@@ -300,7 +300,7 @@ RUNNERS: dict[str, Callable[[int, Path], dict[str, float]]] = {
 def worker(engine: str, n: int) -> None:
     with tempfile.TemporaryDirectory(prefix=f"bench-{engine}-") as tmp:
         result = RUNNERS[engine](n, Path(tmp))
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_mb"] = peak_rss_kb() / 1024
     print(json.dumps(result))
 
 

@@ -25,12 +25,12 @@ PEAK_LIMIT_KB = 1024 * 1024  # 1 GB
 
 def _docgen(*argv: bytes | str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     script = (
-        "import resource, sys\n"
+        "import sys\n"
+        "from bench.peak import peak_rss_kb\n"
         "from docgen.cli import main\n"
         "try:\n    main()\n"
         "finally:\n"
-        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "    print(f'PEAK {peak}', file=sys.stderr)\n"
+        "    print(f'PEAK {peak_rss_kb()}', file=sys.stderr)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, cwd=cwd,
