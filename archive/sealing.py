@@ -55,7 +55,6 @@ from docgen.seal import (
     locate_seal_position,
     register_scanned_seal,
     set_archival_metadata,
-    sign_pdf,
     stamp_dossier,
     stamp_seal,
 )
@@ -300,6 +299,8 @@ def seal_paper_file(
     with _scratch(target, scratch) as new_file:
         out = new_file("sealed")
         if keys is not None and secret is not None:
+            from docgen.seal.sign import sign_pdf  # pyHanko loads only when signing
+
             result = sign_pdf(target, out, keys.key_path, keys.cert_path, secret, seal=seal,
                               page_index=position.page_index, center_mm=position.center_mm,
                               reason="单位电子签章")  # fmt: skip
@@ -357,6 +358,8 @@ def seal_dossier(
             current = tagged
         if pair is not None and secret is not None:
             signed = scratch("signed")
+            from docgen.seal.sign import sign_pdf  # pyHanko loads only when signing
+
             result = sign_pdf(current, signed, pair.key_path, pair.cert_path, secret, seal=seal,
                               page_index=0, center_mm=center, reason="单位电子签章（卷宗）")  # fmt: skip
             signer, current = result.signer, signed

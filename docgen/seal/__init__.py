@@ -8,6 +8,8 @@ Pipeline for a sealed paper or dossier::
     sealed.pdf ──set_archival_metadata──▶ ──sign_pdf (last)──▶ signed.pdf ──verify_pdf──▶ report
 """
 
+from typing import TYPE_CHECKING, Any
+
 from docgen.seal.draw import (
     MAX_DIAMETER_MM,
     Seal,
@@ -26,7 +28,6 @@ from docgen.seal.pdfa import (
     read_archival_metadata,
     set_archival_metadata,
 )
-from docgen.seal.sign import SignatureCheck, SignResult, VerifyResult, sign_pdf, verify_pdf
 from docgen.seal.stamp import (
     Stamper,
     StampResult,
@@ -35,6 +36,22 @@ from docgen.seal.stamp import (
     stamp_dossier,
     stamp_seal,
 )
+
+if TYPE_CHECKING:
+    from docgen.seal.sign import SignatureCheck, SignResult, VerifyResult, sign_pdf, verify_pdf
+
+# Signing pulls in pyHanko (and through it aiohttp): about a third of a second at start-up that
+# only the commands which sign or verify should pay, so those names load on first use (PEP 562).
+_SIGNING = {"SignatureCheck", "SignResult", "VerifyResult", "sign_pdf", "verify_pdf"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SIGNING:
+        from docgen.seal import sign
+
+        return getattr(sign, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_DIAMETER_MM",
