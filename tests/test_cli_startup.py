@@ -11,6 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from docgen.archive.workspace import Workspace
 from docgen.cli import COMMANDS, cli
 
 #: What ``docgen --help`` must not load: the typesetter, the search engine, the web app, the signer,
@@ -50,6 +51,15 @@ def test_a_group_help_loads_its_module_only() -> None:
     out, loaded = _loaded_after(["numbers", "--help"])
     assert "发文登记簿" in out
     assert not loaded & {"weasyprint", "tantivy", "fastapi", "pyhanko", "openpyxl"}
+
+
+def test_making_a_paper_does_not_load_the_signer(populated: Workspace) -> None:
+    """pyHanko (and aiohttp under it) cost a third of a second: only signing commands load it."""
+    out, loaded = _loaded_after(
+        ["-w", str(populated.root), "paper", "make", "交办函", "--case", "XF2024-0001"]
+    )
+    assert "已生成交办函" in out
+    assert "weasyprint" in loaded and not loaded & {"pyhanko", "aiohttp"}, sorted(loaded)
 
 
 def test_the_listing_without_imports_is_the_listing_with_them() -> None:
