@@ -29,7 +29,6 @@ Nothing of the text goes to a log (scans hold names and ID numbers); logs name d
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -44,7 +43,7 @@ from typing import Any
 from sqlalchemy import select
 
 from docgen import atomic
-from docgen.locks import held_elsewhere
+from docgen.locks import held_elsewhere, try_exclusive
 from docgen.model import Document
 from docgen.ocr import IMAGE_FORMATS
 
@@ -141,13 +140,8 @@ def status(ws: Any) -> OcrStatus:
 @contextlib.contextmanager
 def _worker_lock(ws: Any) -> Iterator[bool]:
     ws.index_dir.mkdir(parents=True, exist_ok=True)
-    with open(ws.index_dir / OCR_LOCK, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
+    with try_exclusive(ws.index_dir / OCR_LOCK) as held:
+        yield held
 
 
 def read_one(ws: Any, doc_id: int, path: str, sha256: str, fmt: str) -> bool:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields, replace
@@ -30,6 +29,7 @@ from docgen.archive.filters import (
     one_unit,
 )
 from docgen.errors import ValidationError
+from docgen.locks import exclusive
 
 SAVED_FILE = "searches.json"
 SAVED_LOCK = ".searches.lock"
@@ -97,8 +97,7 @@ def search(ws: Any, req: SearchRequest, *, show_personal: bool = False) -> Any:
 
 @contextlib.contextmanager
 def _locked(ws: Any) -> Iterator[None]:
-    with open(ws.root / SAVED_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive(ws.root / SAVED_LOCK):
         yield
 
 
