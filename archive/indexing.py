@@ -214,7 +214,7 @@ def count_indexable(session: Session) -> int:
     return cases + (session.scalar(select(func.count()).select_from(Document).where(INDEXED)) or 0)
 
 
-def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -> int:  # type: ignore[no-untyped-def]
+def rebuild_workspace_index(ws: Workspace, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the archive, holding the catalog write lock meanwhile.
 
     ``progress`` receives the number of documents done so far.

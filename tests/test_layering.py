@@ -179,3 +179,16 @@ def test_only_docgen_locks_touches_the_os_lock() -> None:
         or (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in primitives)
     )
     assert users == ["docgen.locks"], users
+
+
+def test_the_workspace_is_a_typed_parameter() -> None:
+    """A parameter named ``ws`` or ``workspace`` is annotated ``Workspace`` (not ``Any``, not bare)."""
+    untyped = sorted(
+        f"{module}:{node.lineno} {node.name}({arg.arg}: {ast.unparse(arg.annotation or ast.Constant(None))})"
+        for module, path in _modules().items()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+        if arg.arg == "ws" and "Workspace" not in ast.unparse(arg.annotation or ast.Constant(None))
+    )
+    assert not untyped, "\n".join(untyped)
