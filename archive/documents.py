@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import logging
@@ -35,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from docgen import atomic
+from docgen import atomic, locks
 from docgen.archive import index_journal
 from docgen.archive.faults import crash_point
 from docgen.archive.tables import FileBatchMark
@@ -86,7 +85,7 @@ class FileBatch:
     def __init__(self, journal_dir: Path | None = None) -> None:
         self.token = uuid.uuid4().hex
         self._journal_dir = journal_dir
-        self._lock: Any = None
+        self._lock: contextlib.ExitStack | None = None  # holds the journal's lock
         self._pending: dict[Path, Path] = {}  # final path → temporary path
         self._published: list[Path] = []
         self._backups: dict[Path, Path] = {}  # final path → backup of the file it replaced
@@ -156,8 +155,8 @@ class FileBatch:
             return
         if self._lock is None:
             self._journal_dir.mkdir(parents=True, exist_ok=True)
-            self._lock = open(self._journal_dir / f"{self.token}.lock", "w")  # noqa: SIM115
-            fcntl.flock(self._lock, fcntl.LOCK_EX)
+            self._lock = contextlib.ExitStack()
+            self._lock.enter_context(locks.exclusive(self._journal_dir / f"{self.token}.lock"))
         root = self._journal_dir.parent
         moves = [{"final": _relative(final, root), "tmp": _relative(tmp, root),
                   "backup": _relative(backups[final], root) if final in backups else None}
@@ -251,8 +250,7 @@ def scratch_dir(ws: Workspace) -> Iterator[Path]:
     # Made under a name recovery does not sweep, locked, and only then renamed to scratch-*:
     # a sweeper never sees a scratch folder whose lock is not yet held (issue 19, item 15).
     building = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=folder))
-    with open(building / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locks.exclusive(building / ".lock"):
         path = folder / (SCRATCH_PREFIX + building.name.removeprefix(BUILDING_PREFIX))
         building.rename(path)
         try:
@@ -279,9 +277,9 @@ def recover_batches(root: Path, session_scope: Any) -> int:
         return 0
     done = 0
     for scratch in folder.glob(f"{SCRATCH_PREFIX}*"):
-        with contextlib.suppress(OSError), open(scratch / ".lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while alive
-            shutil.rmtree(scratch, ignore_errors=True)
+        with contextlib.suppress(OSError), locks.try_exclusive(scratch / ".lock") as free:
+            if free:  # its process is gone
+                shutil.rmtree(scratch, ignore_errors=True)
     stale = time.time() - BUILDING_KEPT.total_seconds()
     for building in folder.glob(f"{BUILDING_PREFIX}*"):  # killed between mkdtemp and rename
         with contextlib.suppress(OSError):
@@ -289,10 +287,8 @@ def recover_batches(root: Path, session_scope: Any) -> int:
                 shutil.rmtree(building, ignore_errors=True)
     for journal in sorted(folder.glob("*.json")):
         lock_path = journal.with_suffix(".lock")
-        with open(lock_path, "a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+        with locks.try_exclusive(lock_path) as free:
+            if not free:
                 continue  # alive: its process still holds the lock
             if journal.exists():
                 record = _read_journal(journal)

@@ -11,13 +11,17 @@ holds. Anything else is refused with the allowed values listed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from docgen.errors import ValidationError
 from docgen.model import Case
 from docgen.vocab import GROUPS, units_named
+
+if TYPE_CHECKING:
+    from docgen.archive.cases import CaseFilter
+    from docgen.archive.workspace import Workspace
 
 #: ``--date-field`` names → the index's date fields; 登记 is the default. A case's three dates
 #: apply to its record and its documents; 成文 (a document's date) to documents only.
@@ -53,7 +57,7 @@ def _vocab_value(vocabs: Any, kind: str, value: str) -> str:
 
 
 def check_filters(
-    ws: Any,
+    ws: Workspace,
     *,
     status: str | None = None,
     category: str | None = None,
@@ -106,23 +110,23 @@ def one_unit(values: FilterValues) -> str | None:
 
 
 def checked_case_filter(
-    ws: Any,
+    ws: Workspace,
     *,
     status: str | None = None,
     category: str | None = None,
     group: str | None = None,
     unit: str | None = None,
     **rest: Any,
-) -> Any:
-    """An ``archive.cases.CaseFilter`` with checked values (``rest``: its other fields)."""
+) -> CaseFilter:
+    """A ``CaseFilter`` with checked values (``rest``: its other fields)."""
     from docgen.archive.cases import CaseFilter
 
     v = check_filters(ws, status=status, category=category, group=group, unit=unit)
     return CaseFilter(status=v.status, category=v.category, group=v.group, unit=v.unit, **rest)
 
 
-def check_case_filter(ws: Any, flt: Any) -> Any:
-    """``flt`` (an ``archive.cases.CaseFilter``) with its vocabulary values checked."""
+def check_case_filter(ws: Workspace, flt: CaseFilter) -> CaseFilter:
+    """``flt`` with its vocabulary values checked."""
     from dataclasses import asdict
 
     return checked_case_filter(ws, **asdict(flt))

@@ -22,7 +22,6 @@ Kept free of the ``index`` package so that opening a workspace stays cheap.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -33,7 +32,7 @@ from sqlalchemy.orm import Session
 from docgen import atomic
 from docgen.archive.dossier.check import DOSSIER_SECTION
 from docgen.archive.tables import IndexJournalEntry
-from docgen.locks import held_elsewhere
+from docgen.locks import held_elsewhere, shared
 from docgen.model import Case, Document, Petitioner
 
 if TYPE_CHECKING:
@@ -51,8 +50,7 @@ def writing(ws: Workspace) -> Iterator[None]:
     until its index work is done: ``Workspace.open`` leaves journaled work alone while any
     writer holds it, so a reader never does a live writer's indexing."""
     ws.index_dir.mkdir(parents=True, exist_ok=True)
-    with open(ws.index_dir / WRITERS_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)
+    with shared(ws.index_dir / WRITERS_LOCK):
         yield
 
 

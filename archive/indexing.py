@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from docgen import locks
 from docgen.archive.dossier.check import DOSSIER_SECTION
 from docgen.archive.index_journal import (
     GAP_WINDOW,
@@ -214,7 +214,7 @@ def count_indexable(session: Session) -> int:
     return cases + (session.scalar(select(func.count()).select_from(Document).where(INDEXED)) or 0)
 
 
-def rebuild_workspace_index(ws, progress: Callable[[int], None] | None = None) -> int:  # type: ignore[no-untyped-def]
+def rebuild_workspace_index(ws: Workspace, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the archive, holding the catalog write lock meanwhile.
 
     ``progress`` receives the number of documents done so far.
@@ -247,13 +247,13 @@ PRUNE_EVERY = 1000  # a writer drops caught-up journal rows each time this many 
 @contextlib.contextmanager
 def _catch_up_lock(ws: Workspace, *, block: bool) -> Iterator[bool]:
     ws.index_dir.mkdir(parents=True, exist_ok=True)
-    with open(ws.index_dir / CATCH_UP_LOCK, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False  # another process is catching up (and will do this work too)
-            return
-        yield True
+    path = ws.index_dir / CATCH_UP_LOCK
+    if block:
+        with locks.exclusive(path):
+            yield True
+        return
+    with locks.try_exclusive(path) as held:
+        yield held  # False: another process is catching up (and will do this work too)
 
 
 def catch_up(ws: Workspace, *, block: bool = True, progress: Progress | None = None) -> int:

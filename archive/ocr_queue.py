@@ -29,7 +29,6 @@ Nothing of the text goes to a log (scans hold names and ID numbers); logs name d
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -39,14 +38,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from docgen import atomic
-from docgen.locks import held_elsewhere
+from docgen.locks import held_elsewhere, try_exclusive
 from docgen.model import Document
 from docgen.ocr import IMAGE_FORMATS
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 log = logging.getLogger("docgen.ocr")
 
@@ -100,7 +102,7 @@ class OcrStatus:
                 "识别用时秒": round(self.seconds, 1)}  # fmt: skip
 
 
-def _scans(ws: Any) -> list[tuple[int, str, str, str]]:
+def _scans(ws: Workspace) -> list[tuple[int, str, str, str]]:
     """(id, path, sha256, format) of every indexed document that needs OCR."""
     from docgen.archive.indexing import INDEXED
 
@@ -114,15 +116,15 @@ def _scans(ws: Any) -> list[tuple[int, str, str, str]]:
             if _needs_ocr_meta(meta)]  # fmt: skip
 
 
-def pending(ws: Any) -> list[tuple[int, str, str, str]]:
+def pending(ws: Workspace) -> list[tuple[int, str, str, str]]:
     return [s for s in _scans(ws) if read_entry(ws.index_dir, s[2]) is None]
 
 
-def worker_running(ws: Any) -> bool:
+def worker_running(ws: Workspace) -> bool:
     return held_elsewhere(ws.index_dir / OCR_LOCK)
 
 
-def status(ws: Any) -> OcrStatus:
+def status(ws: Workspace) -> OcrStatus:
     waiting = done = failed = pages = 0
     seconds = 0.0
     for _, _, sha, _ in _scans(ws):
@@ -139,18 +141,13 @@ def status(ws: Any) -> OcrStatus:
 
 
 @contextlib.contextmanager
-def _worker_lock(ws: Any) -> Iterator[bool]:
+def _worker_lock(ws: Workspace) -> Iterator[bool]:
     ws.index_dir.mkdir(parents=True, exist_ok=True)
-    with open(ws.index_dir / OCR_LOCK, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
+    with try_exclusive(ws.index_dir / OCR_LOCK) as held:
+        yield held
 
 
-def read_one(ws: Any, doc_id: int, path: str, sha256: str, fmt: str) -> bool:
+def read_one(ws: Workspace, doc_id: int, path: str, sha256: str, fmt: str) -> bool:
     """OCR one scan, keep its entry and index it → True when text was read."""
     from docgen.archive import index_journal
     from docgen.errors import DependencyError, DocgenError
@@ -176,7 +173,9 @@ def read_one(ws: Any, doc_id: int, path: str, sha256: str, fmt: str) -> bool:
     return "文字" in entry
 
 
-def run_pending(ws: Any, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+def run_pending(
+    ws: Workspace, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int]:
     """Read every pending scan (and those attached meanwhile) → (read, failed); (0, 0) at once
     when another worker holds the lock."""
     read = failed = 0
@@ -196,7 +195,7 @@ def run_pending(ws: Any, progress: Callable[[int, int], None] | None = None) -> 
     return read, failed
 
 
-def start_worker(ws: Any) -> bool:
+def start_worker(ws: Workspace) -> bool:
     """Start the background worker when scans are pending and none runs → whether started.
 
     ``DOCGEN_OCR=off`` leaves OCR to ``docgen index ocr`` (e.g. on a machine without Tesseract).

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen import atomic, chars
 from docgen.archive.filters import (
@@ -30,6 +29,11 @@ from docgen.archive.filters import (
     one_unit,
 )
 from docgen.errors import ValidationError
+from docgen.locks import exclusive
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
+    from docgen.index import SearchQuery, SearchResult
 
 SAVED_FILE = "searches.json"
 SAVED_LOCK = ".searches.lock"
@@ -56,7 +60,7 @@ class SearchRequest:
     limit: int = 20
 
 
-def to_query(ws: Any, req: SearchRequest, *, show_personal: bool = False) -> Any:
+def to_query(ws: Workspace, req: SearchRequest, *, show_personal: bool = False) -> SearchQuery:
     """The ``index.SearchQuery`` for ``req`` (FilterError for an unknown value)."""
     from docgen.index import SearchQuery
 
@@ -80,7 +84,7 @@ def to_query(ws: Any, req: SearchRequest, *, show_personal: bool = False) -> Any
     )  # fmt: skip
 
 
-def search(ws: Any, req: SearchRequest, *, show_personal: bool = False) -> Any:
+def search(ws: Workspace, req: SearchRequest, *, show_personal: bool = False) -> SearchResult:
     """Run ``req`` on the workspace's index → ``index.SearchResult``; a bad query raises
     ValidationError with the index's Chinese message."""
     from docgen.index import SearchError
@@ -96,13 +100,12 @@ def search(ws: Any, req: SearchRequest, *, show_personal: bool = False) -> Any:
 
 
 @contextlib.contextmanager
-def _locked(ws: Any) -> Iterator[None]:
-    with open(ws.root / SAVED_LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+def _locked(ws: Workspace) -> Iterator[None]:
+    with exclusive(ws.root / SAVED_LOCK):
         yield
 
 
-def _read(ws: Any) -> dict[str, dict[str, Any]]:
+def _read(ws: Workspace) -> dict[str, dict[str, Any]]:
     path = ws.root / SAVED_FILE
     try:
         data = json.loads(path.read_text("utf-8"))
@@ -124,12 +127,12 @@ def _request(data: dict[str, Any]) -> SearchRequest:
     return SearchRequest(**values)
 
 
-def saved_searches(ws: Any) -> dict[str, SearchRequest]:
+def saved_searches(ws: Workspace) -> dict[str, SearchRequest]:
     """Every saved search by name, in name order."""
     return {name: _request(data) for name, data in sorted(_read(ws).items())}
 
 
-def saved_search(ws: Any, name: str) -> SearchRequest:
+def saved_search(ws: Workspace, name: str) -> SearchRequest:
     found = saved_searches(ws)
     if name not in found:
         names = "、".join(found) or "（尚未保存任何检索）"
@@ -137,7 +140,7 @@ def saved_search(ws: Any, name: str) -> SearchRequest:
     return found[name]
 
 
-def save_search(ws: Any, name: str, req: SearchRequest) -> None:
+def save_search(ws: Workspace, name: str, req: SearchRequest) -> None:
     """Save (or replace) ``req`` under ``name``, after checking that it runs."""
     name = name.strip()
     if not name:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docgen.archive.numbering import allocate
 from docgen.archive.settings import Settings
 from docgen.archive.workspace import Workspace
-from docgen.model import Case, Petitioner
+from tests.cases import seed_paper_ready
 
 DESKS = (1, 2, 4, 8)
 TODAY = dt.date(2024, 6, 20)
@@ -34,17 +34,7 @@ ALLOCATIONS = 300
 
 
 def seed(ws: Workspace, count: int) -> None:
-    with ws.session() as session:
-        for i in range(count):
-            case = Case(
-                case_no=f"BC2024-{i + 1:04d}", category="劳动保障", form="来访",
-                demand=f"要求追讨拖欠工资{1000 + i}元", facts="某公司拖欠其工资三个月，多次讨要未果。",
-                unit="区人力资源和社会保障局", leader_name="张伟", leader_post="副区长",
-                responsible_person="区人社局监察大队负责人", accepted_on=dt.date(2024, 6, 10),
-                registered_on=dt.date(2024, 6, 3),
-            )  # fmt: skip
-            case.petitioners.append(Petitioner(seq=1, name=f"王某{i}"))
-            session.add(case)
+    seed_paper_ready(ws, "BC", count, lambda i: f"王某{i}")
 
 
 def desk(root: str, cases: list[str], ready, go, queue) -> None:  # type: ignore[no-untyped-def]

@@ -24,24 +24,14 @@ from docgen.archive.cases import CaseFilter
 from docgen.archive.papers import make_paper, make_papers
 from docgen.archive.settings import Settings
 from docgen.archive.workspace import Workspace
-from docgen.model import Case, Petitioner
 from docgen.typeset.render import Typesetter
+from tests.cases import seed_paper_ready
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 
 def seed(ws: Workspace, count: int) -> None:
-    with ws.session() as session:
-        for i in range(count):
-            case = Case(
-                case_no=f"BM2024-{i + 1:04d}", category="劳动保障", form="来访",
-                demand=f"要求追讨拖欠工资{1000 + i}元", facts="某公司拖欠其工资三个月，多次讨要未果。",
-                unit="区人力资源和社会保障局", leader_name="张伟", leader_post="副区长",
-                responsible_person="区人社局监察大队负责人", accepted_on=dt.date(2024, 6, 10),
-                registered_on=dt.date(2024, 6, 3),
-            )  # fmt: skip
-            case.petitioners.append(Petitioner(seq=1, name=SURNAMES[i % 20] + "某" + str(i)))
-            session.add(case)
+    seed_paper_ready(ws, "BM", count, lambda i: SURNAMES[i % 20] + "某" + str(i))
 
 
 def pdf_bytes(paths: list[Path]) -> int:

@@ -11,7 +11,6 @@ fonts at render time (``docgen.rare_glyphs``); the full system font stays last i
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import os
@@ -26,6 +25,7 @@ from struct import error as struct_error
 
 from docgen import atomic
 from docgen.errors import DependencyError, ValidationError
+from docgen.locks import exclusive
 
 #: Bump when the repertoire or the conversion changes: prepared files get new names.
 SUBSET_VERSION = 1
@@ -453,8 +453,7 @@ def prepare_fonts(directory: Path | None = None, *, force: bool = False) -> Prep
         raise DependencyError(f"无法创建字体缓存目录 {directory}：{exc}") from exc
     fonts = resolve_fonts(directory)
     sources = {font.prepared: font.source for font in fonts.values()}
-    with open(directory / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive(directory / ".lock"):
         todo = {path: src for path, src in sources.items() if force or not path.exists()}
         kept = [path for path in sources if path not in todo]
         if len(todo) > 1:

@@ -14,7 +14,6 @@ would draw one character with the other's glyph (seen: 𠮷 printed as 龘).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 from array import array
 from bisect import bisect_left
@@ -33,6 +32,7 @@ from docgen.fonts import (
     font_dir,
     subset_repertoire,
 )
+from docgen.locks import exclusive
 
 RARE_DIR = "rare"
 
@@ -113,8 +113,7 @@ def glyph_fonts(fonts: dict[str, ResolvedFont], chars: str) -> dict[ResolvedFont
     missing = {g.path: g for glyphs in plan.values() for g in glyphs if not g.path.exists()}
     if missing:
         (directory / RARE_DIR).mkdir(parents=True, exist_ok=True)
-        with open(directory / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with exclusive(directory / ".lock"):
             for glyph in missing.values():
                 if not glyph.path.exists():
                     cut_truetype(glyph.source, [ord(glyph.char)], glyph.path)

@@ -10,10 +10,11 @@ matches counting double.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from docgen.index.analysis import TOKEN_RE, has_cjk
-from docgen.index.model import NO_TEXT_MARK, OCR_MARK
+from docgen.index.model import NO_TEXT_MARK, OCR_MARK, Hit, SearchQuery
 from docgen.index.normalize import fold
 from docgen.masking import mask_personal
 
@@ -114,3 +115,38 @@ def hit_snippet(
         return snippet, spans
     n = len(OCR_MARK)
     return OCR_MARK + snippet, tuple((s + n, e + n) for s, e in spans)
+
+
+def make_hit(
+    q: SearchQuery,
+    terms: list[str],
+    score: float,
+    *,
+    doc_id: str,
+    case_no: str,
+    title: str,
+    text: str,
+    date: dt.date | None,
+    path: str,
+    kind: str,
+    section: int | None,
+    has_text: bool,
+    ocr: bool,
+) -> Hit:
+    """A hit from a document's stored values (both backends): its snippet, and its title masked
+    unless the query shows personal data."""
+    snippet, spans = hit_snippet(text, has_text, ocr, terms, q.show_personal)
+    return Hit(
+        doc_id=doc_id,
+        case_no=case_no,
+        title=title if q.show_personal else mask_personal(title),
+        date=date,
+        path=path,
+        kind=kind,
+        section=section,
+        has_text=has_text,
+        score=score,
+        snippet=snippet,
+        highlights=spans,
+        ocr=ocr,
+    )

@@ -18,23 +18,20 @@ documents and resumes after a crash from the doc_ids already committed.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
 from tantivy import Occur, Query
 
-from docgen.index import layout
 from docgen.index.analysis import ANALYZER_NAME, Segmenter, gram_tokens
-from docgen.index.errors import IndexLocked, IndexNeedsRebuild, QuerySyntaxError
+from docgen.index.base import GenerationIndex
+from docgen.index.errors import QuerySyntaxError
 from docgen.index.model import DATE_FIELDS, Hit, IndexDoc, SearchQuery, SearchResult
 from docgen.index.query import highlight_terms, parse
 from docgen.index.schema import date_from_key, key, to_fields
-from docgen.index.snippets import hit_snippet
+from docgen.index.snippets import make_hit
 from docgen.index.tantivy_query import TantivyCompiler, build_filter
-from docgen.masking import mask_personal
 
 BACKEND = "tantivy"
 SCHEMA_VERSION = 2
@@ -44,19 +41,8 @@ WRITER_HEAP = 64_000_000
 """Writer memory for ``add``/``delete`` (one thread)."""
 REBUILD_HEAP = 192_000_000
 """Writer memory for ``rebuild``; tantivy flushes a segment when it is full (bounds memory)."""
-
-_CORRUPT = "索引文件损坏或不完整，需要重建索引（docgen index rebuild）"
 _KEYWORDS = ("case_no", "kind", "section", "category", "unit", "leader", "status", "flags",
              "persons")  # fmt: skip
-
-
-def _is_read_error(exc: BaseException) -> bool:
-    """What tantivy raises on damaged or foreign index files.
-
-    That is OSError or ValueError, or pyo3's PanicException (a BaseException subclass that
-    cannot be imported) when a Rust assertion fails on a damaged file.
-    """
-    return isinstance(exc, OSError | ValueError) or type(exc).__name__ == "PanicException"
 
 
 def build_schema() -> tantivy.Schema:
@@ -121,36 +107,22 @@ def to_document(doc: IndexDoc, segmenter: Segmenter) -> tantivy.Document:
     return out
 
 
-class TantivyIndex:
-    """The tantivy implementation of :class:`index.SearchIndex` (see there for the contract)."""
+class TantivyIndex(GenerationIndex[tantivy.Index, tantivy.IndexWriter]):
+    """The tantivy implementation of :class:`index.SearchIndex` (see there for the contract);
+    opening, damage, the write-lock retry and the resumable rebuild are
+    :class:`index.base.GenerationIndex`'s."""
 
     backend = BACKEND
+    schema_version = SCHEMA_VERSION
+    analyzer = ANALYZER_NAME
+    commit_closes_writer = False
 
-    def __init__(self, root: Path, segmenter: Segmenter, lock_timeout: float = 10.0) -> None:
-        self.root = Path(root)
-        self.segmenter = segmenter
-        self.lock_timeout = lock_timeout
-        self.schema = build_schema()
-        self._ix: tantivy.Index | None = None
-        self._problem: str | None = None
-        self._open()
+    # -- the engine's calls -----------------------------------------------------------------
 
-    # -- opening and checking -------------------------------------------------------------
+    def _build_schema(self) -> tantivy.Schema:
+        return build_schema()
 
-    def _open(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._ix = None
-        meta, self._problem = layout.usable_meta(
-            self.root, BACKEND, SCHEMA_VERSION, ANALYZER_NAME, self._create_empty
-        )
-        if meta is not None:
-            self._ix = self._probe(meta.active)
-            if self._ix is None:
-                self._problem = _CORRUPT
-
-    def _probe(self, generation: str) -> tantivy.Index | None:
-        """The tantivy index in ``generation`` if it opens with our schema and reads, else None."""
-        path = self.root / generation
+    def _probe(self, path: Path) -> tantivy.Index | None:
         if not (path / "meta.json").is_file():
             return None
         try:
@@ -161,73 +133,47 @@ class TantivyIndex:
                 searcher.doc(hits[0][1])
             return ix
         except BaseException as exc:
-            if _is_read_error(exc):
+            if self._is_read_error(exc):
                 return None
             raise
 
-    def _create_empty(self) -> layout.Meta:
-        gen = layout.next_generation(self.root)
-        (self.root / gen).mkdir()
-        tantivy.Index(self.schema, path=str(self.root / gen), reuse=False)
-        meta = layout.Meta(SCHEMA_VERSION, ANALYZER_NAME, gen, BACKEND)
-        layout.write_meta(self.root, meta)
-        return meta
+    def _create(self, path: Path) -> tantivy.Index:
+        return tantivy.Index(self.schema, path=str(path), reuse=False)
 
-    def check(self) -> str | None:
-        """None when usable, else the Chinese reason a rebuild is needed."""
-        return self._problem
+    def _is_read_error(self, exc: BaseException) -> bool:
+        """OSError or ValueError, or pyo3's PanicException (a BaseException subclass that
+        cannot be imported) when a Rust assertion fails on a damaged file."""
+        return isinstance(exc, OSError | ValueError) or type(exc).__name__ == "PanicException"
 
-    def _require(self) -> tantivy.Index:
-        if self._ix is None:
-            raise IndexNeedsRebuild(self._problem or _CORRUPT)
-        return self._ix
-
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """Turn what damaged files make tantivy raise into IndexNeedsRebuild (and remember it)."""
+    def _try_writer(self, ix: tantivy.Index, *, rebuild: bool) -> tantivy.IndexWriter | None:
         try:
-            yield
-        except BaseException as exc:
-            if not _is_read_error(exc):
+            return ix.writer(heap_size=REBUILD_HEAP if rebuild else WRITER_HEAP, num_threads=1)
+        except ValueError as exc:
+            if "Lock" not in str(exc):
                 raise
-            self._problem, self._ix = _CORRUPT, None
-            raise IndexNeedsRebuild(_CORRUPT) from exc
+            return None
+
+    def _put(self, writer: tantivy.IndexWriter, doc: IndexDoc, *, replace: bool) -> None:
+        if replace:
+            writer.delete_documents_by_term("doc_id", doc.doc_id)
+        writer.add_document(to_document(doc, self.segmenter))
+
+    def _commit(self, writer: tantivy.IndexWriter) -> None:
+        writer.commit()
+
+    def _cancel(self, writer: tantivy.IndexWriter) -> None:
+        writer.rollback()
+
+    def _release(self, writer: tantivy.IndexWriter) -> None:
+        _close(writer)
+
+    def _committed(self, ix: tantivy.Index) -> None:
+        ix.reload()
+
+    def _committed_ids(self, ix: tantivy.Index) -> set[str]:
+        return {term for term, _ in ix.searcher().terms_with_prefix("doc_id", "")}
 
     # -- writing ----------------------------------------------------------------------------
-
-    def _writer(self, ix: tantivy.Index, heap: int = WRITER_HEAP) -> tantivy.IndexWriter:
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.02
-        while True:
-            try:
-                return ix.writer(heap_size=heap, num_threads=1)
-            except ValueError as exc:
-                if "Lock" not in str(exc):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise IndexLocked(
-                        f"索引正被其他程序写入，等待 {self.lock_timeout:g} 秒后仍未释放，请稍后重试"
-                    ) from None
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
-
-    @contextmanager
-    def _writing(self) -> Iterator[tantivy.IndexWriter]:
-        ix = self._require()
-        with self._reading():
-            writer = self._writer(ix)
-        try:
-            yield writer
-        except BaseException:
-            writer.rollback()
-            _close(writer)
-            raise
-        with self._reading():
-            try:
-                writer.commit()
-            finally:
-                _close(writer)
-            ix.reload()
 
     def _live(self, field: str, values: list[str]) -> int:
         """Live (undeleted) documents holding any of ``values`` in raw field ``field``."""
@@ -239,8 +185,7 @@ class TantivyIndex:
         n = 0
         with self._writing() as writer:
             for doc in docs:
-                writer.delete_documents_by_term("doc_id", doc.doc_id)
-                writer.add_document(to_document(doc, self.segmenter))
+                self._put(writer, doc, replace=True)
                 n += 1
         return n
 
@@ -262,60 +207,6 @@ class TantivyIndex:
             for value in values:
                 writer.delete_documents_by_term(field, value)
         return found
-
-    def rebuild(
-        self,
-        docs: Iterable[IndexDoc],
-        progress: Callable[[int], None] | None = None,
-        batch_size: int = 2000,
-    ) -> int:
-        state = layout.resumable_rebuild(self.root, BACKEND, SCHEMA_VERSION, ANALYZER_NAME)
-        ix, seen = None, set[str]()
-        if state is not None:
-            ix = self._probe(state.generation)
-            if ix is not None:
-                terms = ix.searcher().terms_with_prefix("doc_id", "")
-                seen = {term for term, _ in terms}
-                gen = state.generation
-        if ix is None:
-            gen = layout.fresh_generation(self.root, layout.active_generation(self.root))
-            ix = tantivy.Index(self.schema, path=str(self.root / gen), reuse=False)
-        done = len(seen)
-        self._save_progress(gen, done)
-        resumed = set(seen)
-        writer, pending = self._writer(ix, REBUILD_HEAP), 0
-        try:
-            for doc in docs:
-                if doc.doc_id in resumed:
-                    continue  # committed before a crash
-                if doc.doc_id in seen:  # duplicate id in the source: last wins
-                    writer.delete_documents_by_term("doc_id", doc.doc_id)
-                else:
-                    seen.add(doc.doc_id)
-                    done += 1
-                writer.add_document(to_document(doc, self.segmenter))
-                pending += 1
-                if pending >= batch_size:
-                    writer.commit()
-                    self._save_progress(gen, done)
-                    if progress:
-                        progress(done)
-                    pending = 0
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            _close(writer)
-        if progress:
-            progress(done)
-        layout.switch_to(self.root, layout.Meta(SCHEMA_VERSION, ANALYZER_NAME, gen, BACKEND))
-        self._open()
-        return done
-
-    def _save_progress(self, gen: str, done: int) -> None:
-        state = layout.RebuildState(gen, SCHEMA_VERSION, ANALYZER_NAME, done, BACKEND)
-        layout.write_rebuild(self.root, state)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -367,19 +258,19 @@ class TantivyIndex:
         doc_id, case_no, title, text, day, path, kind, section, has_text, ocr = json.loads(
             stored.get_first("store")
         )
-        snippet, spans = hit_snippet(text, has_text, ocr, terms, q.show_personal)
-        return Hit(
+        return make_hit(
+            q,
+            terms,
+            score,
             doc_id=doc_id,
             case_no=case_no,
-            title=title if q.show_personal else mask_personal(title),
+            title=title,
+            text=text,
             date=date_from_key(int(day.replace("-", ""))) if day else None,
             path=path,
             kind=kind,
             section=section,
             has_text=bool(has_text),
-            score=score,
-            snippet=snippet,
-            highlights=spans,
             ocr=bool(ocr),
         )
 

@@ -163,3 +163,32 @@ def test_cli_start_up_loads_no_renderer_or_signer() -> None:
     fontTools load only in the commands that use them (``docgen --help`` took 2.8 s before)."""
     loaded = {m.split(".")[0] for m in _imported_after("docgen.cli")}
     assert not loaded & {"weasyprint", "pyhanko", "pikepdf", "fontTools", "docx", "docxtpl"}
+
+
+def test_only_docgen_locks_touches_the_os_lock() -> None:
+    """File locks go through ``docgen.locks`` (exclusive, try_exclusive, shared, held_elsewhere),
+    so the one place that would change for another platform is that module."""
+    primitives = {"fcntl", "msvcrt", "filelock"}
+    users = sorted(
+        module
+        for module, path in _modules().items()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if (
+            isinstance(node, ast.Import) and {a.name.split(".")[0] for a in node.names} & primitives
+        )
+        or (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in primitives)
+    )
+    assert users == ["docgen.locks"], users
+
+
+def test_the_workspace_is_a_typed_parameter() -> None:
+    """A parameter named ``ws`` or ``workspace`` is annotated ``Workspace`` (not ``Any``, not bare)."""
+    untyped = sorted(
+        f"{module}:{node.lineno} {node.name}({arg.arg}: {ast.unparse(arg.annotation or ast.Constant(None))})"
+        for module, path in _modules().items()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+        if arg.arg == "ws" and "Workspace" not in ast.unparse(arg.annotation or ast.Constant(None))
+    )
+    assert not untyped, "\n".join(untyped)

@@ -2,8 +2,7 @@
 
 ``add_paper`` writes a short .docx from the base template (python-docx), typesets it through
 ``docgen.typeset`` and records the PDF with ``meta["docx"]``, as ``docgen paper make`` does;
-``make_scan`` draws a page-sized grey JPEG (a stand-in for a scanner's output, with its DPI);
-``complete_case`` files everything a closed case needs so that no completeness rule fires.
+``make_scan`` draws a page-sized grey JPEG (a stand-in for a scanner's output, with its DPI).
 """
 
 from __future__ import annotations
@@ -98,36 +97,3 @@ def make_pdf_scan(path: Path, seed: int = 0) -> Path:
     path.write_bytes(image_to_pdf(jpg))
     jpg.unlink()
     return path
-
-
-def complete_case(ws: Workspace, case_no: str, scratch: Path) -> None:
-    """File the papers and scans a closed case needs so that every completeness rule passes."""
-    from docgen.archive.attachments import AttachRequest, attach
-
-    signed = {"包案领导签字": "王强", "承办人签字": "李娜", "主要负责人签字": "赵刚"}
-    add_paper(
-        ws, case_no, 1, "信访事项受理告知书", "信访事项受理告知书", doc_date=dt.date(2024, 6, 3)
-    )
-    add_paper(ws, case_no, 2, "交办函", "关于交办信访事项的函", doc_date=dt.date(2024, 6, 5))
-    add_paper(
-        ws, case_no, 3, "领导包案通知", "关于落实领导包案责任的通知", doc_date=dt.date(2024, 6, 6)
-    )
-    add_paper(ws, case_no, 4, "查办报告", "信访事项查办报告", {**signed, "落实情况": "已按处理意见支付"},
-              doc_date=dt.date(2024, 6, 18))  # fmt: skip
-    add_paper(ws, case_no, 5, "处理意见书", "信访事项处理意见书", doc_date=dt.date(2024, 6, 20))
-    add_paper(ws, case_no, 5, "送达回证", "送达回证", {"送达时间": "2024-6-21"},
-              doc_date=dt.date(2024, 6, 21))  # fmt: skip
-    clauses = [{"条款": "一次性支付拖欠工资", "履行情况": "2024年6月25日已支付"},
-               {"条款": "信访人不再就此事上访", "履行情况": "回访时确认未再上访"}]  # fmt: skip
-    add_paper(ws, case_no, 5, "息诉罢访协议书", "息诉罢访协议书", {"条款": clauses},
-              doc_date=dt.date(2024, 6, 24))  # fmt: skip
-    add_paper(ws, case_no, 5, "回访记录", "回访记录", doc_date=dt.date(2024, 7, 2))
-    add_paper(ws, case_no, 6, "稳控方案", "稳控工作方案", doc_date=dt.date(2024, 6, 7))
-    scan = make_scan(scratch / f"{case_no}-保证书.jpg", seed=1)
-    attach(ws, AttachRequest(case_no, scan, 5, "息诉罢访保证书", "息诉罢访保证书",
-                             dt.date(2024, 6, 26), "信访人"))  # fmt: skip
-    with ws.session() as session:
-        case = get_case(session, case_no)
-        case.status = "已办结"
-        case.closed_on = dt.date(2024, 7, 2)
-        case.extension_approved = True

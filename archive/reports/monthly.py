@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen.archive.outputs import check_output
 from docgen.archive.reports.rows import month_end, workspace_rows
@@ -14,6 +14,9 @@ from docgen.papers.context import cn_date
 from docgen.reports.paper import Figure, ReportPaper, Table, write_report
 from docgen.reports.stats import COLUMNS, MonthlyFigures, Tally, monthly_figures
 from docgen.reports.workbook import write_workbook
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 ADDRESSEE = "联席办"  # 主送: the 信访工作联席会议办公室
 
@@ -27,7 +30,7 @@ class ReportFiles:
         return {**self.figures.as_dict(), "文件": [str(p) for p in self.files]}
 
 
-def monthly_figures_for(ws: Any, month: str) -> MonthlyFigures:
+def monthly_figures_for(ws: Workspace, month: str) -> MonthlyFigures:
     day = month_end(month)
     previous = day.replace(day=1) - dt.timedelta(days=1)
     return monthly_figures(workspace_rows(ws, day, previous), day, ws.settings.org)
@@ -91,7 +94,7 @@ def monthly_paper(f: MonthlyFigures, month_label: str) -> ReportPaper:
     )  # fmt: skip
 
 
-def make_monthly(ws: Any, month: str, out_dir: Path, typesetter: Any = None) -> ReportFiles:
+def make_monthly(ws: Workspace, month: str, out_dir: Path, typesetter: Any = None) -> ReportFiles:
     """Write 统计表 .xlsx, 月报 .docx and PDF into ``out_dir``; → the figures and the files."""
     f = monthly_figures_for(ws, month)
     label = f"{f.day.year}年{f.day.month}月"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -14,6 +14,9 @@ from docgen.archive.reports.rows import workspace_rows
 from docgen.model import CURRENT, Case, Document
 from docgen.reports.workbook import write_table
 
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
+
 SUPERVISION_COLUMNS = ("案件编号", "责任单位", "督办文号", "督办日期", "办结时限", "答复日期",
                        "状态", "是否超期")  # fmt: skip
 LEADER_COLUMNS = ("包案领导", "案件编号", "信访人", "问题类别", "责任单位", "状态", "办结时限",
@@ -21,7 +24,7 @@ LEADER_COLUMNS = ("包案领导", "案件编号", "信访人", "问题类别", "
 ANSWER_KINDS = ("查办报告", "处理意见书", "不予受理告知书")
 
 
-def supervision_rows(ws: Any, day: dt.date) -> list[dict[str, Any]]:
+def supervision_rows(ws: Workspace, day: dt.date) -> list[dict[str, Any]]:
     rows = {r.case_no: r for r in workspace_rows(ws, day)}
     out = []
     with ws.read_session() as session:
@@ -47,14 +50,14 @@ def supervision_rows(ws: Any, day: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-def leader_rows(ws: Any, day: dt.date) -> list[dict[str, Any]]:
+def leader_rows(ws: Workspace, day: dt.date) -> list[dict[str, Any]]:
     rows = sorted(workspace_rows(ws, day), key=lambda r: (r.leader or "～", r.case_no))
     return [dict(zip(LEADER_COLUMNS, (r.leader or "（未定包案领导）", r.case_no, r.petitioners,
                                       r.category, r.unit, r.status, r.due, r.days_left(day)),
                      strict=True)) for r in rows]  # fmt: skip
 
 
-def write_overview(ws: Any, rows: list[dict[str, Any]], columns: tuple[str, ...], title: str,
+def write_overview(ws: Workspace, rows: list[dict[str, Any]], columns: tuple[str, ...], title: str,
                    out: Path) -> Path:  # fmt: skip
     check_output(ws, out)
     Path(out).parent.mkdir(parents=True, exist_ok=True)

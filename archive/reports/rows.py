@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,6 +16,9 @@ from docgen.clocks import HolidayCalendar, case_deadlines
 from docgen.errors import ValidationError
 from docgen.model import Case
 from docgen.reports.stats import CaseRow
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 SIX_SEPARATIONS = ("cross_region", "cross_department", "cross_industry",
                    "person_household_separated", "person_matter_separated",
@@ -93,7 +96,7 @@ def case_rows(
     return rows
 
 
-def workspace_rows(ws: Any, day: dt.date, previous: dt.date | None = None) -> list[CaseRow]:
+def workspace_rows(ws: Workspace, day: dt.date, previous: dt.date | None = None) -> list[CaseRow]:
     units = load_vocabularies(ws)["unit"]
     with ws.read_session() as session:
         return case_rows(session, day, ws.calendar, units, previous)

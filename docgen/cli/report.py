@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +19,9 @@ from docgen.cli.options import (
     shown,
     workspace_option,
 )
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 OUT = click.Path(path_type=Path, file_okay=False)
 
@@ -49,8 +53,8 @@ def monthly_command(month: str, out_dir: Path, workspace_path: Path | None, as_j
     emit(result.as_dict(), as_json, text)
 
 
-def _overview(rows: list[dict], columns: tuple[str, ...], title: str, out: Path | None,
-              as_json: bool, ws) -> None:  # type: ignore[no-untyped-def,type-arg]  # fmt: skip
+def _overview(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str, out: Path | None,
+              as_json: bool, ws: Workspace) -> None:  # fmt: skip
     from docgen.archive.reports.overviews import write_overview
 
     if out is not None:

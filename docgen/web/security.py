@@ -8,10 +8,8 @@ CSRF token. Every state-changing request must carry that token (form field ``csr
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hmac
 import json
-import os
 import secrets
 import threading
 import time
@@ -21,7 +19,7 @@ from typing import Any
 
 from fastapi import Request
 
-from docgen import atomic
+from docgen import atomic, locks
 from docgen.archive.users import ACTION_LABELS, UserInfo, get_active_user, may
 from docgen.archive.workspace import Workspace, acting_as
 
@@ -129,9 +127,7 @@ class LoginThrottle:
             if self.path is None:
                 yield self._failures
                 return
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            with os.fdopen(fd, "r+", encoding="utf-8") as f:
-                fcntl.flock(f, fcntl.LOCK_EX)
+            with locks.exclusive(self.path, perms=0o600) as f:
                 try:
                     state = json.loads(f.read() or "{}")
                 except ValueError:  # a damaged file forgets old failures, nothing more

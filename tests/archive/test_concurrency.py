@@ -22,7 +22,8 @@ from docgen.archive.ledger_io import import_ledger
 from docgen.archive.workspace import Workspace
 from docgen.errors import ConflictError
 from docgen.model import Case, Document
-from tests.conftest import HEADERS, Cli, good_row, write_ledger
+from tests.cases import import_paper_ready
+from tests.conftest import Cli, good_row, write_ledger
 
 PAPER_WRITERS = 8
 PAPERS_EACH = 1
@@ -77,9 +78,7 @@ def _papers(root: str, case_nos: list[str], queue) -> None:  # type: ignore[no-u
 
 def test_eight_desks_making_papers_get_every_number_once(workspace: Workspace, tmp_path: Path):  # type: ignore[no-untyped-def]
     count = PAPER_WRITERS * PAPERS_EACH
-    rows = [[*good_row(n), f"责任人{n}"] for n in range(1, count + 1)]  # a 交办函 names its 责任人
-    import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", rows, (*HEADERS, "责任人")))
-    cases = [f"T2024-{n:04d}" for n in range(1, count + 1)]
+    cases = import_paper_ready(workspace, tmp_path, count)
     batches = [(str(workspace.root), cases[i::PAPER_WRITERS]) for i in range(PAPER_WRITERS)]
     numbers = [n for got in _run_all(_papers, batches) for n in got]  # type: ignore[union-attr]
     expected = [f"某信交〔2024〕{n}号" for n in range(1, count + 1)]
@@ -232,9 +231,7 @@ def test_papers_and_imports_at_once_keep_the_files_and_the_index_whole(  # type:
     from docgen.index import SearchQuery
 
     count = MIXED_PAPER_DESKS * 2
-    rows = [[*good_row(n), f"责任人{n}"] for n in range(1, count + 1)]
-    import_ledger(workspace, write_ledger(tmp_path / "l.xlsx", rows, (*HEADERS, "责任人")))
-    cases = [f"T2024-{n:04d}" for n in range(1, count + 1)]
+    cases = import_paper_ready(workspace, tmp_path, count)
     ledgers = [  # ten new cases each
         write_ledger(tmp_path / f"in{i}.xlsx",
                      [good_row(n) for n in range(100 + i * 10, 110 + i * 10)])

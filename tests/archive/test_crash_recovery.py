@@ -19,7 +19,7 @@ from docgen.archive.settings import Settings
 from docgen.archive.workspace import Workspace
 from docgen.model import Document
 from docgen.sample import write_sample_ledger
-from tests.archive.dossier_helpers import file_complete_case
+from tests.cases import file_complete_case
 
 CASE = "XF2024-0001"
 

@@ -24,7 +24,8 @@ from docgen.archive.settings import Settings
 from docgen.archive.workspace import Workspace
 from docgen.model import Document
 from docgen.sample import write_sample_ledger
-from tests.archive.dossier_helpers import file_complete_case, file_doc, page_texts
+from tests.archive.dossier_helpers import file_doc, page_texts
+from tests.cases import file_complete_case
 from tests.conftest import Cli
 
 CASE = "XF2024-0001"

@@ -11,7 +11,8 @@ from docgen.archive.cases import get_case
 from docgen.archive.dossier import Rule, Severity
 from docgen.archive.dossier.build import check_workspace_case
 from docgen.model import Document
-from tests.archive.dossier_helpers import file_complete_case, file_doc
+from tests.archive.dossier_helpers import file_doc
+from tests.cases import file_complete_case
 from tests.conftest import Cli
 
 CASE = "XF2024-0001"

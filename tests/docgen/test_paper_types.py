@@ -17,7 +17,8 @@ from docgen.archive.workspace import Workspace
 from docgen.errors import ValidationError
 from docgen.papers.fill import PAPERS_DIR
 from docgen.papers.registry import PAPER_TYPES, read_declaration
-from tests.archive.dossier_helpers import file_complete_case, file_doc
+from tests.archive.dossier_helpers import file_doc
+from tests.cases import file_complete_case
 from tests.docgen.test_papers import CASE, VALUES, _call, _make, pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ from docgen.archive.verify import verify_workspace
 from docgen.archive.workspace import Workspace
 from docgen.model import Document
 from docgen.sample import write_sample_ledger
-from tests.archive.dossier_helpers import file_complete_case
+from tests.cases import file_complete_case
 from tests.conftest import Cli
 
 CASE = "XF2024-0001"
