@@ -114,9 +114,13 @@ def render_paper(
     variant: str,
     typesetter: Any = None,
 ) -> int:
-    """Fill the .docx and typeset the PDF; returns the PDF's page count."""
+    """Fill the .docx and typeset the PDF; returns the PDF's page count. A 版记 the typesetter
+    put alone on the last page is put there in the .docx too (``docgen.papers.imprint_page``)."""
+    from docgen.papers.imprint_page import put_imprint_on_its_own_page
     from docgen.typeset.render import default_typesetter
 
     fill_docx(template, context, docx_out)
     result = (typesetter or default_typesetter()).typeset_docx(docx_out, pdf_out, variant=variant)
+    if result.imprint_alone:
+        put_imprint_on_its_own_page(docx_out)
     return result.pages
