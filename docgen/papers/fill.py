@@ -115,12 +115,16 @@ def render_paper(
     typesetter: Any = None,
 ) -> int:
     """Fill the .docx and typeset the PDF; returns the PDF's page count. A 版记 the typesetter
-    put alone on the last page is put there in the .docx too (``docgen.papers.imprint_page``)."""
+    put alone on the last page is put there in the .docx too (``docgen.papers.imprint_page``),
+    and the .docx names the office fonts the PDF is set in (``docgen.papers.docx_fonts``)."""
+    from docgen.papers.docx_fonts import font_names, name_fonts
     from docgen.papers.imprint_page import put_imprint_on_its_own_page
     from docgen.typeset.render import default_typesetter
 
+    typesetter = typesetter or default_typesetter()
     fill_docx(template, context, docx_out)
-    result = (typesetter or default_typesetter()).typeset_docx(docx_out, pdf_out, variant=variant)
+    result = typesetter.typeset_docx(docx_out, pdf_out, variant=variant)
     if result.imprint_alone:
         put_imprint_on_its_own_page(docx_out)
+    name_fonts(docx_out, font_names(typesetter.fonts))  # the faces our PDF is set in
     return result.pages

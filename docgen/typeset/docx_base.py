@@ -30,6 +30,15 @@ FANGSONG = "仿宋_GB2312"
 HEITI = "黑体"
 KAITI = "楷体_GB2312"
 SONGTI = "宋体"
+#: The font role (``docgen.fonts.ROLES``) each name serves: a paper made where an office font is
+#: installed under another name names that one instead (``docgen.papers.docx_fonts``).
+ROLE_OF_FONT_NAME = {
+    FANGSONG: "body",
+    XBS: "title",
+    HEITI: "heading1",
+    KAITI: "heading2",
+    SONGTI: "page_number",
+}
 
 LINE_TWIPS = 579  # 22 lines in the 225 mm text block (580 fits only 21)
 # 28 characters per line: every run is condensed by 0.25 pt (w:spacing -5 twentieths), so a
