@@ -5,6 +5,7 @@ either rendering. Geometry from ``pdftotext -bbox`` of both PDFs."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -16,7 +17,8 @@ from pypdf import PdfReader
 
 from docgen.archive.workspace import Workspace
 from docgen.papers import PAPER_TYPES
-from tests.docgen.test_papers import _make
+from tests.conftest import Cli
+from tests.docgen.test_papers import CASE, VALUES
 
 pytestmark = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -36,16 +38,29 @@ def _right_edge_mm(pdf: Path) -> tuple[float, str]:
     return max((float(x) * 25.4 / 72, w) for x, w in words if "—" not in w)
 
 
-@pytest.mark.sqlite_only  # one render per type, LibreOffice once for all
+def _make_for(populated: Workspace, case: str, kind: str, *extra: str) -> dict:  # type: ignore[type-arg]
+    sets = [a for k, v in VALUES.get(kind, {}).items() for a in ("--set", f"{k}={v}")]
+    result = Cli(populated)("paper", "make", kind, "--case", case, *sets, *extra, "--json")
+    return json.loads(result.output)
+
+
+#: Two cases: one petitioner, and three (a longer addressee line, 𠮷 in a name, a case number
+#: “XF2024-0007）” at a line start that once ended a line of our PDF at 184.03 mm).
+CASES = ((CASE, "2024-09-28", "2024-10-08"), ("XF2024-0007", "2024-11-20", "2024-12-02"))
+
+
+@pytest.mark.sqlite_only  # one render per type and case, LibreOffice once for all
 def test_every_type_agrees_with_libreoffice(populated: Workspace, tmp_path: Path) -> None:
     made = {}
-    _make(populated, "交办函", "--date", "2024-09-28")  # the papers that quote its 文号
-    for index, kind in enumerate(PAPER_TYPES):
-        data = _make(populated, kind, "--date", "2024-10-08", "--new")
-        source = tmp_path / f"type{index:02d}.docx"  # plain names for soffice's output
-        shutil.copy(populated.root / data["docx"], source)
-        made[kind] = (source, populated.root / data["pdf"])
-    assert set(made) == set(PAPER_TYPES)
+    for case, assigned, made_on in CASES:
+        # the 交办函 first: later papers quote its 文号
+        _make_for(populated, case, "交办函", "--date", assigned, "--force")
+        for kind in PAPER_TYPES:
+            data = _make_for(populated, case, kind, "--date", made_on, "--new", "--force")
+            source = tmp_path / f"paper{len(made):02d}.docx"  # plain names for soffice
+            shutil.copy(populated.root / data["docx"], source)
+            made[f"{kind}（{case}）"] = (source, populated.root / data["pdf"])
+    assert len(made) == len(CASES) * len(PAPER_TYPES)
     subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
          "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), *(str(s) for s, _ in made.values())],
