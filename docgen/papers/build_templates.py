@@ -512,7 +512,7 @@ IMPRINT_STYLES = ("Cc", "Imprint")
 _THICK_EIGHTHS, _THIN_EIGHTHS = 8, 6
 
 
-def _imprint_table(document, paras: list[Para]) -> None:  # type: ignore[no-untyped-def]
+def add_imprint_table(document, paras: list[Para]) -> None:  # type: ignore[no-untyped-def]
     # The rows' height is fixed (exact lines) so that the offset below puts the table's last
     # rule on the foot of the text block.
     """The 版记 as a borderless two-column table anchored at the foot of the page, one row per
@@ -626,7 +626,7 @@ def build(name: str):  # type: ignore[no-untyped-def]
             _add(document, style, text)
     _keep_with_next(document)
     if imprint:
-        _imprint_table(document, imprint)
+        add_imprint_table(document, imprint)
     document.core_properties.title = name.removesuffix(".docx")
     return document
 

@@ -22,6 +22,7 @@ from docgen.papers.title_breaks import balance_titles
 from docgen.papers.wording import collapse_marks, entered_context
 from docgen.safezip import check_word_zip
 from docgen.templates import TEMPLATES_DIR
+from docgen.typeset.script_joins import join_scripts
 
 PAPERS_DIR = TEMPLATES_DIR / "papers"
 
@@ -85,6 +86,7 @@ def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:
         ) from None
     _collapse_document_marks(doc.docx)
     balance_titles(doc.docx, _filled_values(context))
+    _join_scripts(doc.docx)
     doc.save(str(out))
     return out
 
@@ -94,6 +96,17 @@ def _collapse_document_marks(document) -> None:  # type: ignore[no-untyped-def]
     for element in document.element.body.iter(qn("w:t")):
         if element.text:
             element.text = collapse_marks(element.text)
+
+
+def _join_scripts(document) -> None:  # type: ignore[no-untyped-def]
+    """No LibreOffice gap between Chinese and digits (``docgen.typeset.script_joins``): a joiner
+    at each boundary, across the runs of a paragraph too."""
+    for paragraph in document.element.body.iter(qn("w:p")):
+        last = ""
+        for element in paragraph.iter(qn("w:t")):
+            if element.text:
+                element.text = join_scripts(element.text, last)
+                last = element.text[-1]
 
 
 def _filled_values(context: Mapping[str, Any]) -> list[str]:
@@ -114,9 +127,17 @@ def render_paper(
     variant: str,
     typesetter: Any = None,
 ) -> int:
-    """Fill the .docx and typeset the PDF; returns the PDF's page count."""
+    """Fill the .docx and typeset the PDF; returns the PDF's page count. A 版记 the typesetter
+    put alone on the last page is put there in the .docx too (``docgen.papers.imprint_page``),
+    and the .docx names the office fonts the PDF is set in (``docgen.papers.docx_fonts``)."""
+    from docgen.papers.docx_fonts import font_names, name_fonts
+    from docgen.papers.imprint_page import put_imprint_on_its_own_page
     from docgen.typeset.render import default_typesetter
 
+    typesetter = typesetter or default_typesetter()
     fill_docx(template, context, docx_out)
-    result = (typesetter or default_typesetter()).typeset_docx(docx_out, pdf_out, variant=variant)
+    result = typesetter.typeset_docx(docx_out, pdf_out, variant=variant)
+    if result.imprint_alone:
+        put_imprint_on_its_own_page(docx_out)
+    name_fonts(docx_out, font_names(typesetter.fonts))  # the faces our PDF is set in
     return result.pages

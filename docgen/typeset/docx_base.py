@@ -30,6 +30,15 @@ FANGSONG = "仿宋_GB2312"
 HEITI = "黑体"
 KAITI = "楷体_GB2312"
 SONGTI = "宋体"
+#: The font role (``docgen.fonts.ROLES``) each name serves: a paper made where an office font is
+#: installed under another name names that one instead (``docgen.papers.docx_fonts``).
+ROLE_OF_FONT_NAME = {
+    FANGSONG: "body",
+    XBS: "title",
+    HEITI: "heading1",
+    KAITI: "heading2",
+    SONGTI: "page_number",
+}
 
 LINE_TWIPS = 579  # 22 lines in the 225 mm text block (580 fits only 21)
 # 28 characters per line: every run is condensed by 0.25 pt (w:spacing -5 twentieths), so a
@@ -37,6 +46,11 @@ LINE_TWIPS = 579  # 22 lines in the 225 mm text block (580 fits only 21)
 # -849 does the same in Word, but LibreOffice gives each 16 pt character two 15.79 pt grid cells
 # (14 per line, measured): the grid here is lines only, which both applications honour.
 CONDENSE_TWENTIETHS = -5
+# A condensed character's box is 0.25 pt wider than its advance, so the last character of a line
+# filled to the margin (LibreOffice fills lines holding Latin digits to the edge) would stand
+# 0.09 mm past the text block: text paragraphs keep that 0.25 pt (5 twips) free on the right.
+# 28 characters still fit (28 × 15.75 pt = 441 pt ≤ 442.2 − 0.25 pt).
+RIGHT_RESERVE_TWIPS = -CONDENSE_TWENTIETHS
 GRID_TYPE = "lines"
 BODY_HALF_POINTS = 32
 RED_HEX = v.RED.lstrip("#")
@@ -361,7 +375,8 @@ def _apply_ppr(ppr, spec: ParaStyle) -> None:  # type: ignore[no-untyped-def]
     left, right = spec.ind_twips
     char_twips = round(spec.size_pt * 20)
     _set(ind, left=left + spec.left_chars * char_twips // 100)
-    _set(ind, right=right + spec.right_chars * char_twips // 100)
+    reserve = 0 if spec.borders else RIGHT_RESERVE_TWIPS  # rules keep their length
+    _set(ind, right=right + spec.right_chars * char_twips // 100 + reserve)
     if spec.left_chars:
         _set(ind, leftChars=spec.left_chars)
     if spec.right_chars:
@@ -429,7 +444,8 @@ _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: “。” kept inside the text block. LibreOffice reads ``w:overflowPunct w:val="0"`` as *allow*
 #: hanging punctuation (its importer maps val 0 to ParaIsHangingPunctuation; measured: the “。”
 #: ran 5.7 mm into the margin), so the value that keeps it inside in LibreOffice is 1. LibreOffice
-#: ignores autoSpaceDE/DN on import (it keeps its own CJK/Latin spacing); Word honours them.
+#: ignores autoSpaceDE/DN on import; Word honours them. For LibreOffice a filled paper carries
+#: word joiners at the CJK/Latin boundaries instead (``docgen.typeset.script_joins``).
 CJK_PARAGRAPH_SETTINGS = {
     "w:overflowPunct": 1,
     "w:autoSpaceDE": 0,

@@ -23,6 +23,7 @@ from lxml.etree import XMLSyntaxError
 from docgen import chars
 from docgen.errors import ValidationError
 from docgen.safezip import check_word_zip
+from docgen.typeset.script_joins import drop_joiners
 from docgen.typeset.variants import FormatVariant, get_variant, variant_from_category
 
 _ALIGN = {"center": "center", "right": "right", "end": "right", "both": "justify"}
@@ -50,7 +51,7 @@ _UNBROKEN = re.compile(
 
 
 def _text(value: str) -> str:
-    escaped = html.escape(chars.XML_CONTROL.sub("", value), quote=True)
+    escaped = html.escape(drop_joiners(chars.XML_CONTROL.sub("", value)), quote=True)
     return _UNBROKEN.sub(lambda m: f'<span class="nb">{m.group()}</span>', escaped)
 
 
@@ -159,6 +160,14 @@ def _direct_indent_css(ppr) -> str:  # type: ignore[no-untyped-def]
     return f' style="{"; ".join(rules)}"' if rules else ""
 
 
+def _tiny(ppr) -> bool:  # type: ignore[no-untyped-def]
+    """An exact line height of 2 pt or less: a spacer paragraph, not a line of text."""
+    spacing = ppr.find(qn("w:spacing")) if ppr is not None else None
+    if spacing is None or spacing.get(qn("w:lineRule")) != "exact":
+        return False
+    return int(spacing.get(qn("w:line")) or 0) <= 40
+
+
 def _paragraph_html(paragraph: Paragraph) -> str:
     style = paragraph.style.name if paragraph.style is not None else "Normal"
     classes = [css_class(style or "Normal")]
@@ -179,6 +188,8 @@ def _paragraph_html(paragraph: Paragraph) -> str:
         elif child.tag in (qn("w:hyperlink"), qn("w:ins"), qn("w:smartTag"), qn("w:fldSimple")):
             for run_el in child.iter(qn("w:r")):
                 pieces.extend(_run_html(run_el, paragraph)[0])
+    if not pieces and _tiny(align):  # a 1-pt spacer (the 版记's anchor): takes no line
+        return ""
     open_tag = f'<p class="{" ".join(classes)}"{style_attr}>'
     if style == "FormCell":
         pieces = [_short_items_unbroken(piece) for piece in pieces]
@@ -248,8 +259,14 @@ def _table_html(table: Table) -> str:
     cls = "t-" + re.sub(r"[^A-Za-z0-9_-]", "", style or "Table")
     markup = f'<table class="{cls}"><colgroup>{cols}</colgroup>{"".join(rows_html)}</table>'
     if _anchored_at_foot(table):  # the 版记: placed at the foot of the page it ends on
-        return f'<div class="foot">{markup}</div>'
+        return f'{IMPRINT_OPEN}<div class="foot">{markup}</div></div>'
     return markup
+
+
+#: The block holding the 版记; the typesetter gives it ``imprint-alone`` to move it to a page of
+#: its own (GB/T 9704 7.4.1: the last page of a paper printed on both sides is an even one).
+IMPRINT_OPEN = '<div class="imprint">'
+IMPRINT_ALONE = '<div class="imprint imprint-alone">'
 
 
 def _anchored_at_foot(table: Table) -> bool:

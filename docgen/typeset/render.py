@@ -14,7 +14,7 @@ from pathlib import Path
 from docgen.fonts import ensure_fonts, font_dir
 from docgen.rare_glyphs import glyph_css, rare_characters, refuse_missing_glyphs
 from docgen.templates import TEMPLATES_DIR
-from docgen.typeset.docx_to_html import docx_to_html
+from docgen.typeset.docx_to_html import IMPRINT_ALONE, IMPRINT_OPEN, docx_to_html
 from docgen.typeset.fetcher import FolderFetcher
 from docgen.typeset.html_to_pdf import import_weasyprint, write_pdf
 from docgen.typeset.stylesheet import build_css
@@ -28,6 +28,7 @@ class TypesetResult:
     variant: str
     fonts: list[str] = field(default_factory=list)
     refused_urls: list[str] = field(default_factory=list)
+    imprint_alone: bool = False  # the 版记 stands alone on the last (even) page
 
 
 def html_page(body: str, title: str = "") -> str:
@@ -100,12 +101,29 @@ class Typesetter:
         """HTML body markup (already escaped) → PDF, with the variant's stylesheet."""
         fetcher = FolderFetcher(self.roots)
         with self._lock:
-            document = self.render(html_page(body, title), [self.stylesheet(variant)], fetcher)
+            document, alone = self._layout(body, variant, title, fetcher)
             rendered = write_pdf(document, Path(pdf_path))
         families = rendered.fonts or sorted({font.source.family for font in self.fonts.values()})
         return TypesetResult(
-            Path(pdf_path), rendered.pages, variant.name, families, fetcher.refused
+            Path(pdf_path), rendered.pages, variant.name, families, fetcher.refused, alone
         )
+
+    def _layout(self, body: str, variant: FormatVariant, title: str, fetcher: FolderFetcher):  # type: ignore[no-untyped-def]
+        """The rendered document and whether its 版记 stands alone on the last page.
+
+        GB/T 9704 7.4.1: the 版记 is at the foot of the last page, and the last page of a paper
+        printed on both sides is an even one. When the body ends on an odd page, the 版记 moves
+        to the foot of the next page, which holds nothing else (and no page number)."""
+        sheets = [self.stylesheet(variant)]
+        document = self.render(html_page(body, title), sheets, fetcher)
+        if (
+            not variant.imprint_on_even_page
+            or IMPRINT_OPEN not in body
+            or len(document.pages) % 2 == 0
+        ):
+            return document, False
+        alone = body.replace(IMPRINT_OPEN, IMPRINT_ALONE, 1)
+        return self.render(html_page(alone, title), sheets, fetcher), True
 
     def typeset_docx(
         self, docx_path: Path, pdf_path: Path, *, variant: str | None = None

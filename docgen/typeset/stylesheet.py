@@ -39,6 +39,8 @@ def _page_number_css(fonts: dict[str, ResolvedFont], variant: v.FormatVariant) -
     )
     if not variant.number_first_page:
         css += "@page :first { @bottom-right { content: none; } }\n"
+    # GB/T 9704 7.5: a page holding only the 版记 carries no page number.
+    css += "@page imprint { @bottom-right { content: none; } @bottom-left { content: none; } }\n"
     return css
 
 

@@ -41,6 +41,9 @@ class FormatVariant:
     letter_rules: bool  # 信函: red double lines, 170 mm, under the 标志 and 20 mm above bottom
     number_first_page: bool
     page_numbers: bool
+    # GB/T 9704 7.4.1 / 7.5: the 版记 is on the last page, an even one when printed on both
+    # sides; a body ending on an odd page leaves the 版记 alone on the next page, unnumbered.
+    imprint_on_even_page: bool = True
 
 
 _COMMON = dict(
@@ -82,6 +85,7 @@ VARIANTS: dict[str, FormatVariant] = {
             letter_rules=False,
             number_first_page=False,
             page_numbers=False,
+            imprint_on_even_page=False,
         ),
     )
 }

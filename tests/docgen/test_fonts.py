@@ -119,3 +119,52 @@ def test_fonts_add_refuses_what_is_not_an_official_chinese_font(
     result = CliRunner().invoke(cli, ["fonts", "add", str(tmp_path / "fake.ttf")])
     assert result.exit_code != 0 and "不是可用的字体文件" in result.output
     assert "Traceback" not in result.output
+
+
+def test_paper_made_after_fonts_add_names_the_added_family(tmp_path: Path, monkeypatch) -> None:
+    import re
+    import zipfile
+
+    from docgen import fonts
+    from docgen.papers.fill import render_paper
+    from docgen.typeset.docx_base import build_base
+    from docgen.typeset.render import Typesetter
+
+    shared = font_dir()
+    monkeypatch.setenv("DOCGEN_USER_FONT_DIR", str(tmp_path / "fonts"))
+    monkeypatch.setenv("DOCGEN_FONT_DIR", str(tmp_path / "prepared"))  # not the shared cache
+    (tmp_path / "prepared").mkdir()
+    for prepared in shared.glob("*.ttf") if shared.is_dir() else []:  # the open faces, read-only
+        (tmp_path / "prepared" / prepared.name).symlink_to(prepared)
+    fonts._installed_faces.cache_clear()
+    try:
+        text = "关于信访事项的办理意见年月日"
+        fonts.add_fonts([_renamed_font(tmp_path / "simfang.ttf", "FangSong", text),
+                         _renamed_font(tmp_path / "simhei.ttf", "SimHei", text)])  # fmt: skip
+        template = tmp_path / "template.docx"
+        document = build_base("document")
+        document.paragraphs[0].add_run(text)
+        document.add_paragraph(text, style="Heading 1")
+        document.save(template)
+        docx, pdf = tmp_path / "paper.docx", tmp_path / "paper.pdf"
+        render_paper(template, {}, docx, pdf, variant="document", typesetter=Typesetter())
+        with zipfile.ZipFile(docx) as z:
+            styles, table = (
+                z.read("word/styles.xml").decode(),
+                z.read("word/fontTable.xml").decode(),
+            )
+            theme = z.read("word/theme/theme1.xml").decode()
+        # 仿宋 (body, headings 3–4) and 黑体 (heading 1) name the added files' families …
+        defaults = styles.split("</w:docDefaults>", 1)[0]
+        assert re.search(r'<w:rFonts w:ascii="FangSong" w:hAnsi="FangSong" w:eastAsia="FangSong"',
+                         defaults)  # fmt: skip
+        heading = styles.split('w:styleId="Heading1"', 1)[1].split("</w:style>", 1)[0]
+        assert 'w:eastAsia="SimHei"' in heading and 'w:ascii="SimHei"' in heading
+        assert "仿宋_GB2312" not in styles and 'typeface="FangSong"' in theme
+        # … with a font-table entry whose altName is the official name it stands for
+        assert '<w:font w:name="FangSong"><w:altName w:val="仿宋_GB2312"/>' in table
+        assert '<w:charset w:val="86"/>' in table.split('w:name="FangSong"', 1)[1]
+        # roles without an added face keep the official names (小标宋, 楷体)
+        assert 'w:eastAsia="方正小标宋简体"' in styles and 'w:eastAsia="楷体_GB2312"' in styles
+    finally:
+        fonts._installed_faces.cache_clear()

@@ -1,0 +1,124 @@
+"""Every registered paper type, made for a case, agrees with LibreOffice's rendering of its .docx:
+the same page count, and no text past the right edge of the text block (28 + 156 = 184 mm) in
+either rendering. Geometry from ``pdftotext -bbox`` of both PDFs."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from docgen.archive.workspace import Workspace
+from docgen.papers import PAPER_TYPES
+from tests.conftest import Cli
+from tests.docgen.test_papers import CASE, VALUES
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="需要 LibreOffice 和 poppler-utils",
+)
+
+RIGHT_EDGE_MM = 28 + 156
+
+
+def _right_edge_mm(pdf: Path) -> tuple[float, str]:
+    """The largest right edge of a word that is not a page number, and that word."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    words = re.findall(
+        r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]+)</word>', out
+    )
+    return max((float(x) * 25.4 / 72, w) for x, w in words if "—" not in w)
+
+
+def _make_for(populated: Workspace, case: str, kind: str, *extra: str) -> dict:  # type: ignore[type-arg]
+    sets = [a for k, v in VALUES.get(kind, {}).items() for a in ("--set", f"{k}={v}")]
+    result = Cli(populated)("paper", "make", kind, "--case", case, *sets, *extra, "--json")
+    return json.loads(result.output)
+
+
+#: Two cases: one petitioner, and three (a longer addressee line, 𠮷 in a name, a case number
+#: “XF2024-0007）” at a line start that once ended a line of our PDF at 184.03 mm).
+CASES = ((CASE, "2024-09-28", "2024-10-08"), ("XF2024-0007", "2024-11-20", "2024-12-02"))
+
+
+@pytest.mark.sqlite_only  # one render per type and case, LibreOffice once for all
+def test_every_type_agrees_with_libreoffice(populated: Workspace, tmp_path: Path) -> None:
+    made = {}
+    for case, assigned, made_on in CASES:
+        # the 交办函 first: later papers quote its 文号
+        _make_for(populated, case, "交办函", "--date", assigned, "--force")
+        for kind in PAPER_TYPES:
+            data = _make_for(populated, case, kind, "--date", made_on, "--new", "--force")
+            source = tmp_path / f"paper{len(made):02d}.docx"  # plain names for soffice
+            shutil.copy(populated.root / data["docx"], source)
+            made[f"{kind}（{case}）"] = (source, populated.root / data["pdf"])
+    assert len(made) == len(CASES) * len(PAPER_TYPES)
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), *(str(s) for s, _ in made.values())],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    problems = []
+    for kind, (source, ours) in made.items():
+        theirs = tmp_path / "lo" / source.with_suffix(".pdf").name
+        pages = len(PdfReader(ours).pages), len(PdfReader(theirs).pages)
+        if pages[0] != pages[1]:
+            problems.append(f"{kind}: {pages[0]} pages, LibreOffice {pages[1]}")
+        for label, pdf in (("ours", ours), ("LibreOffice", theirs)):
+            edge, word = _right_edge_mm(pdf)
+            if round(edge, 2) > RIGHT_EDGE_MM:  # pdftotext gives 1/100 pt
+                problems.append(f"{kind}: {label} right edge {edge:.2f} mm at “{word}”")
+    assert not problems, "\n".join(problems)
+
+
+def _words(pdf: Path) -> list[tuple[float, float, str]]:
+    """(left, right) in mm and text of each word above the page number line."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]+)</word>', out
+    )
+    mm = 25.4 / 72
+    return [(float(a) * mm, float(b) * mm, w) for a, y, b, w in found if float(y) * mm < 262]
+
+
+def test_no_gap_between_chinese_and_digits_in_libreoffice(tmp_path: Path) -> None:
+    from docgen.papers.fill import fill_docx
+    from docgen.typeset.docx_base import build_base
+
+    date = "2024年10月8日"
+    raw = tmp_path / "raw.docx"  # the text as typed: LibreOffice spaces “2024 年 10 月 8 日”
+    document = build_base("document")
+    document.paragraphs[0].style = "DocDate"
+    document.paragraphs[0].add_run(date)
+    document.save(raw)
+    filled = fill_docx(raw, {}, tmp_path / "filled.docx")  # a paper: joiners at the boundaries
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), str(raw), str(filled)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    spaced = _words(tmp_path / "lo" / "raw.pdf")
+    assert [w for _a, _b, w in spaced] == ["2024", "年", "10", "月", "8", "日"]
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(spaced)]
+    assert all(gap > 1.0 for gap in gaps)  # measured 1.2 mm: a fifth of the font height
+    (joined,) = [(a, b) for a, b, _w in _words(tmp_path / "lo" / "filled.pdf")]
+    # one word, narrower by the five gaps (the 日 ends where it did, the line is right-aligned)
+    width_spaced = spaced[5][1] - spaced[0][0]
+    assert joined[1] - joined[0] < width_spaced - 5 * 1.0
+    # our PDF and the text read back carry no joiner
+    from docgen.typeset import typeset_docx
+
+    typeset_docx(filled, tmp_path / "ours.pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / "ours.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert date in text and "\u2060" not in text
+    assert "\u2060" in zipfile.ZipFile(filled).read("word/document.xml").decode()
