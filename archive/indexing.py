@@ -41,7 +41,6 @@ from docgen.archive.tables import IndexJournalEntry
 from docgen.index import IndexDoc, SearchError, SearchIndex, open_index
 from docgen.model import SUPERSEDED, VOID, Case, Document
 from docgen.safezip import check_word_zip
-from docgen.typeset.script_joins import drop_joiners
 
 Progress = Callable[[int, int, str], None]  # (done, total, stage), as docgen.archive.papers's
 INDEX_STAGE = "更新索引"
@@ -76,7 +75,7 @@ def text_of(path: Path) -> str:
             for table in doc.tables:
                 for row in table.rows:
                     parts.extend(cell.text for cell in row.cells)
-            return drop_joiners("\n".join(p for p in parts if p))
+            return "\n".join(p for p in parts if p)
         if suffix == ".pdf":
             from pypdf import PdfReader
 

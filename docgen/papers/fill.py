@@ -22,7 +22,6 @@ from docgen.papers.title_breaks import balance_titles
 from docgen.papers.wording import collapse_marks, entered_context
 from docgen.safezip import check_word_zip
 from docgen.templates import TEMPLATES_DIR
-from docgen.typeset.script_joins import join_scripts
 
 PAPERS_DIR = TEMPLATES_DIR / "papers"
 
@@ -86,7 +85,6 @@ def fill_docx(template: Path, context: Mapping[str, Any], out: Path) -> Path:
         ) from None
     _collapse_document_marks(doc.docx)
     balance_titles(doc.docx, _filled_values(context))
-    _join_scripts(doc.docx)
     doc.save(str(out))
     return out
 
@@ -96,17 +94,6 @@ def _collapse_document_marks(document) -> None:  # type: ignore[no-untyped-def]
     for element in document.element.body.iter(qn("w:t")):
         if element.text:
             element.text = collapse_marks(element.text)
-
-
-def _join_scripts(document) -> None:  # type: ignore[no-untyped-def]
-    """No LibreOffice gap between Chinese and digits (``docgen.typeset.script_joins``): a joiner
-    at each boundary, across the runs of a paragraph too."""
-    for paragraph in document.element.body.iter(qn("w:p")):
-        last = ""
-        for element in paragraph.iter(qn("w:t")):
-            if element.text:
-                element.text = join_scripts(element.text, last)
-                last = element.text[-1]
 
 
 def _filled_values(context: Mapping[str, Any]) -> list[str]:

@@ -23,7 +23,6 @@ from lxml.etree import XMLSyntaxError
 from docgen import chars
 from docgen.errors import ValidationError
 from docgen.safezip import check_word_zip
-from docgen.typeset.script_joins import drop_joiners
 from docgen.typeset.variants import FormatVariant, get_variant, variant_from_category
 
 _ALIGN = {"center": "center", "right": "right", "end": "right", "both": "justify"}
@@ -51,7 +50,7 @@ _UNBROKEN = re.compile(
 
 
 def _text(value: str) -> str:
-    escaped = html.escape(drop_joiners(chars.XML_CONTROL.sub("", value)), quote=True)
+    escaped = html.escape(chars.XML_CONTROL.sub("", value), quote=True)
     return _UNBROKEN.sub(lambda m: f'<span class="nb">{m.group()}</span>', escaped)
 
 

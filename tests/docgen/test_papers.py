@@ -73,9 +73,8 @@ def pdf_text(path: Path) -> str:
 
 
 def document_xml(path: Path) -> str:
-    """document.xml of a .docx, without the joiners that keep LibreOffice's CJK/digit gap out."""
     with zipfile.ZipFile(path) as z:
-        return z.read("word/document.xml").decode("utf-8").replace("\u2060", "")
+        return z.read("word/document.xml").decode("utf-8")
 
 
 def _call(populated: Workspace, *args: str, ok: bool = True):  # type: ignore[no-untyped-def]
