@@ -1,7 +1,7 @@
 """The pages and their JSON twins. Each ``*_data`` function gathers what a page shows by calling the
 domain functions the CLI calls; the HTML route renders it, the ``/api`` route returns it.
 
-Slot for later work: the director's ``/reports`` page gets its own ``reports_data``.
+The director's ``/reports`` page and its twins live in ``docgen.web.reports`` (same pattern).
 """
 
 from __future__ import annotations

@@ -1,0 +1,149 @@
+"""The director's ``/reports`` page and its JSON twins: a month → the 月报's figures as of its last
+day (``archive.reports.monthly``), its charts (``docgen.reports.charts``, server-rendered SVG),
+the overdue, 督办 and 包案 lists, and the 统计表 / 月报 downloads made by ``make_monthly``, the
+call ``docgen report monthly`` makes. 领导 and 管理员 only (``PERMISSIONS["reports"]``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
+
+from docgen.archive.reports.monthly import make_monthly, monthly_figures_for, summary_sentence
+from docgen.archive.reports.months import month_key, report_months
+from docgen.archive.reports.overviews import leader_rows, supervision_rows
+from docgen.archive.reports.rows import month_end
+from docgen.archive.workspace import Workspace
+from docgen.dates import cn_date
+from docgen.reports.stats import MonthlyFigures, Tally
+from docgen.web.app import render
+from docgen.web.security import require
+
+router = APIRouter()
+#: The page lists at most this many overdue and 督办 rows; the rest are in the 统计表's 明细.
+LIST_LIMIT = 100
+#: The 月报's figures (``archive.reports.monthly.monthly_paper``): key, caption, dimension.
+CHARTS = (("group", "图1　按归类积案与化解情况", "归类"),
+          ("category", "图2　按问题类别积案与化解情况", "问题类别"))  # fmt: skip
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month(month: str | None) -> tuple[str, dt.date]:
+    """A ``YYYY-MM`` query value → (its normal form, its last day); a Chinese 400 otherwise."""
+    day = month_end((month or "").strip()[:16])
+    return month_key(day), day
+
+
+def _chosen(ws: Workspace, month: str | None) -> tuple[str, dt.date]:
+    if month and month.strip():
+        return _month(month)
+    return _month(report_months(ws, dt.date.today())[1])
+
+
+@functools.lru_cache(maxsize=64)
+def _chart(key: str, title: str, tallies: tuple[Tally, ...]) -> str:
+    from docgen.reports.charts import bar_chart_svg
+
+    return bar_chart_svg(title, tallies, key)
+
+
+def monthly_data(f: MonthlyFigures, month: str) -> dict[str, Any]:
+    """The JSON twin: the 统计表's figures (as ``docgen report monthly --json`` gives them)."""
+    return {"月份": month, **f.as_dict()}
+
+
+def _overdue(f: MonthlyFigures) -> list[dict[str, Any]]:
+    return [{"案件编号": r.case_no, "信访人": r.petitioners, "问题类别": r.category,
+             "责任单位": r.unit, "包案领导": r.leader, "状态": r.status, "办结时限": r.due,
+             "超期天数": (f.day - r.due).days if r.due else None}
+            for r in f.overdue_rows]  # fmt: skip
+
+
+def reports_data(ws: Workspace, month: str | None) -> dict[str, Any]:
+    """Everything the page shows for ``month`` (default: the latest month anything was dated)."""
+    months, default = report_months(ws, dt.date.today())
+    key, day = _month(month if month and month.strip() else default)
+    f = monthly_figures_for(ws, key)
+    if key not in months:
+        months = sorted({*months, key}, reverse=True)
+    charts = [{"title": title, "svg": _chart(k, title, tuple(f.dimensions[dim]))}
+              for k, title, dim in CHARTS]  # fmt: skip
+    overdue = _overdue(f)
+    supervision = supervision_rows(ws, day)
+    return {
+        "month": key, "months": months, "day": day, "day_text": cn_date(day),
+        "summary": summary_sentence(f), "total": f.total, "focus": f.focus,
+        "units": f.dimensions["责任单位"], "leaders": f.dimensions["包案领导"],
+        "sources": f.dimensions["来源"], "charts": charts,
+        "overdue": overdue[:LIST_LIMIT], "overdue_total": len(overdue),
+        "supervision": supervision[:LIST_LIMIT], "supervision_total": len(supervision),
+        "limit": LIST_LIMIT,
+    }  # fmt: skip
+
+
+@router.get("/reports", include_in_schema=False)
+def reports_page(request: Request, month: str = "") -> Response:
+    require(request, "reports")
+    data = reports_data(request.app.state.ws, month)
+    return render(request, "reports.html", {"r": data})
+
+
+@router.get("/api/reports/monthly", summary="月报统计数字（month=YYYY-MM，截至该月最后一天）")
+def api_monthly(request: Request, month: str = "") -> dict[str, Any]:
+    require(request, "reports")
+    ws = request.app.state.ws
+    key, _day = _chosen(ws, month)
+    return monthly_data(monthly_figures_for(ws, key), key)
+
+
+@router.get("/api/reports/supervision", summary="督查督办情况（month=YYYY-MM，截至该月最后一天）")
+def api_supervision(request: Request, month: str = "") -> dict[str, Any]:
+    require(request, "reports")
+    ws = request.app.state.ws
+    key, day = _chosen(ws, month)
+    rows = supervision_rows(ws, day)
+    return {"月份": key, "截至": day, "总数": len(rows), "督办": rows}
+
+
+@router.get("/api/reports/leaders", summary="领导包案情况（month=YYYY-MM，截至该月最后一天）")
+def api_leaders(request: Request, month: str = "") -> dict[str, Any]:
+    require(request, "reports")
+    ws = request.app.state.ws
+    key, day = _chosen(ws, month)
+    rows = leader_rows(ws, day)
+    return {"月份": key, "截至": day, "总数": len(rows), "包案": rows}
+
+
+def _download(request: Request, month: str, which: int, media_type: str) -> Response:
+    """One file of ``make_monthly`` (0 统计表 .xlsx, 2 月报 PDF), made in a private temporary
+    folder and removed once sent: the month is parsed to a date, nothing else of the request
+    reaches a path."""
+    require(request, "reports")
+    ws = request.app.state.ws
+    key, _day = _chosen(ws, month)
+    folder = Path(tempfile.mkdtemp(prefix="docgen-report-"))
+    try:
+        path = make_monthly(ws, key, folder).files[which]
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    ws.audit("report-download", target=key, detail=path.suffix.lstrip("."))
+    return FileResponse(path, filename=path.name, media_type=media_type,
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
+
+
+@router.get("/reports/monthly.xlsx", summary="下载统计表（Excel，month=YYYY-MM）")
+def download_workbook(request: Request, month: str = "") -> Response:
+    return _download(request, month, 0, XLSX)
+
+
+@router.get("/reports/monthly.pdf", summary="下载月报（PDF，month=YYYY-MM）")
+def download_report(request: Request, month: str = "") -> Response:
+    return _download(request, month, 2, "application/pdf")
