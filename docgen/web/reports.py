@@ -9,17 +9,22 @@ import datetime as dt
 import functools
 import shutil
 import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
+from docgen.archive.cases import cases_version
 from docgen.archive.reports.monthly import make_monthly, monthly_figures_for, summary_sentence
 from docgen.archive.reports.months import month_key, report_months
 from docgen.archive.reports.overviews import leader_rows, supervision_rows
 from docgen.archive.reports.rows import month_end
+from docgen.archive.tables import IndexJournalEntry
 from docgen.archive.workspace import Workspace
 from docgen.dates import cn_date
 from docgen.reports.stats import MonthlyFigures, Tally
@@ -44,7 +49,68 @@ def _month(month: str | None) -> tuple[str, dt.date]:
 def _chosen(ws: Workspace, month: str | None) -> tuple[str, dt.date]:
     if month and month.strip():
         return _month(month)
-    return _month(report_months(ws, dt.date.today())[1])
+    return _month(months_offered(ws)[1])
+
+
+def months_offered(ws: Workspace) -> tuple[list[str], str]:
+    today = dt.date.today()
+    return cached(ws, "months", today.isoformat(), lambda: report_months(ws, today))
+
+
+T = TypeVar("T")
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+_MAKING: dict[tuple[Any, ...], threading.Lock] = {}
+
+
+def catalog_state(ws: Workspace) -> tuple[Any, ...]:
+    """What changes whenever a case or a document does: the cases table's version and the
+    index journal, which every write session appends to for each case and document it changed."""
+    from sqlalchemy import func, select
+
+    with ws.read_session() as session:
+        journal = session.execute(
+            select(func.count(), func.max(IndexJournalEntry.id)).select_from(IndexJournalEntry)
+        ).one()
+        return (*cases_version(session), *journal)
+
+
+def cached(ws: Workspace, name: str, month: str, make: Callable[[], T]) -> T:
+    """``make()`` once per (workspace, what, month, catalog state): the figures of 10,000 cases
+    take seconds. Requests for the same key wait for the one computing it."""
+    key = (str(ws.root), name, month, catalog_state(ws))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]  # type: ignore[no-any-return]
+        making = _MAKING.setdefault(key, threading.Lock())
+    with making:
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                return _CACHE[key]  # type: ignore[no-any-return]
+        try:
+            value = make()
+        finally:
+            with _CACHE_LOCK:
+                _MAKING.pop(key, None)
+        with _CACHE_LOCK:
+            _CACHE[key] = value
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return value
+
+
+def figures(ws: Workspace, month: str) -> MonthlyFigures:
+    return cached(ws, "figures", month, lambda: monthly_figures_for(ws, month))
+
+
+def supervision(ws: Workspace, month: str, day: dt.date) -> list[dict[str, Any]]:
+    return cached(ws, "supervision", month, lambda: supervision_rows(ws, day))
+
+
+def leaders(ws: Workspace, month: str, day: dt.date) -> list[dict[str, Any]]:
+    return cached(ws, "leaders", month, lambda: leader_rows(ws, day))
 
 
 @functools.lru_cache(maxsize=64)
@@ -68,22 +134,22 @@ def _overdue(f: MonthlyFigures) -> list[dict[str, Any]]:
 
 def reports_data(ws: Workspace, month: str | None) -> dict[str, Any]:
     """Everything the page shows for ``month`` (default: the latest month anything was dated)."""
-    months, default = report_months(ws, dt.date.today())
+    months, default = months_offered(ws)
     key, day = _month(month if month and month.strip() else default)
-    f = monthly_figures_for(ws, key)
+    f = figures(ws, key)
     if key not in months:
         months = sorted({*months, key}, reverse=True)
     charts = [{"title": title, "svg": _chart(k, title, tuple(f.dimensions[dim]))}
               for k, title, dim in CHARTS]  # fmt: skip
     overdue = _overdue(f)
-    supervision = supervision_rows(ws, day)
+    listed = supervision(ws, key, day)
     return {
         "month": key, "months": months, "day": day, "day_text": cn_date(day),
         "summary": summary_sentence(f), "total": f.total, "focus": f.focus,
         "units": f.dimensions["责任单位"], "leaders": f.dimensions["包案领导"],
         "sources": f.dimensions["来源"], "charts": charts,
         "overdue": overdue[:LIST_LIMIT], "overdue_total": len(overdue),
-        "supervision": supervision[:LIST_LIMIT], "supervision_total": len(supervision),
+        "supervision": listed[:LIST_LIMIT], "supervision_total": len(listed),
         "limit": LIST_LIMIT,
     }  # fmt: skip
 
@@ -100,7 +166,7 @@ def api_monthly(request: Request, month: str = "") -> dict[str, Any]:
     require(request, "reports")
     ws = request.app.state.ws
     key, _day = _chosen(ws, month)
-    return monthly_data(monthly_figures_for(ws, key), key)
+    return monthly_data(figures(ws, key), key)
 
 
 @router.get("/api/reports/supervision", summary="督查督办情况（month=YYYY-MM，截至该月最后一天）")
@@ -108,7 +174,7 @@ def api_supervision(request: Request, month: str = "") -> dict[str, Any]:
     require(request, "reports")
     ws = request.app.state.ws
     key, day = _chosen(ws, month)
-    rows = supervision_rows(ws, day)
+    rows = supervision(ws, key, day)
     return {"月份": key, "截至": day, "总数": len(rows), "督办": rows}
 
 
@@ -117,7 +183,7 @@ def api_leaders(request: Request, month: str = "") -> dict[str, Any]:
     require(request, "reports")
     ws = request.app.state.ws
     key, day = _chosen(ws, month)
-    rows = leader_rows(ws, day)
+    rows = leaders(ws, key, day)
     return {"月份": key, "截至": day, "总数": len(rows), "包案": rows}
 
 

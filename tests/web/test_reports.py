@@ -94,13 +94,15 @@ def test_a_bad_month_is_a_chinese_400(as_role, month: str) -> None:  # type: ign
 
 
 def test_supervision_list_shows_a_supervision_letter(web_ws, as_role) -> None:  # type: ignore[no-untyped-def]
+    b = as_role("lingdao")
+    assert b.get("/api/reports/supervision?month=2024-10").json()["督办"] == []
+    assert "没有发出督办函" in b.get("/reports?month=2024-10").text  # remembered until a change
     clerk = as_role("wenshu")
     r = clerk.post(f"/cases/{CASE}/papers", {"type": "督办函", "f_reason": "久拖未决",
                                             "f_report_by": "2024年10月28日前",
                                             "doc_date": "2024-10-10", "force": "1",
                                             "allow_blank": "1"})  # fmt: skip
     assert r.status_code == 200 and "已制发督办函" in r.text, r.text[:2000]
-    b = as_role("lingdao")
     rows = b.get("/api/reports/supervision?month=2024-10").json()["督办"]
     assert [row["案件编号"] for row in rows] == [CASE] and rows[0]["督办日期"] == "2024-10-10"
     page = b.get("/reports?month=2024-10").text
