@@ -126,10 +126,12 @@ def monthly_data(f: MonthlyFigures, month: str) -> dict[str, Any]:
 
 
 def _overdue(f: MonthlyFigures) -> list[dict[str, Any]]:
-    return [{"案件编号": r.case_no, "信访人": r.petitioners, "问题类别": r.category,
+    """The overdue cases, longest overdue first (as the 明细, by 案件编号, on a tie)."""
+    rows = [{"案件编号": r.case_no, "信访人": r.petitioners, "问题类别": r.category,
              "责任单位": r.unit, "包案领导": r.leader, "状态": r.status, "办结时限": r.due,
              "超期天数": (f.day - r.due).days if r.due else None}
             for r in f.overdue_rows]  # fmt: skip
+    return sorted(rows, key=lambda o: -(o["超期天数"] or 0))
 
 
 def reports_data(ws: Workspace, month: str | None) -> dict[str, Any]:

@@ -321,4 +321,5 @@ def test_the_directors_reports_page_in_the_browser(server: str, driver, tmp_path
     assert not driver.find_elements(By.ID, "nav-reports")
     driver.get(f"{server}/reports")
     assert "无权操作" in _text(driver) and "无权查看统计报表" in _text(driver)
+    shots(driver, "13-reports-forbidden")
     shutil.rmtree(driver.downloads)

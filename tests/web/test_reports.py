@@ -51,6 +51,8 @@ def test_reports_page_shows_the_months_figures(web_ws, as_role, name: str) -> No
     overdue = text.split('id="overdue"')[1].split("</table>")[0]
     assert sorted(re.findall(r'href="/cases/([^"]+)"', overdue)) == sorted(
         r.case_no for r in f.overdue_rows)  # fmt: skip
+    longest = max(f.overdue_rows, key=lambda r: (f.day - r.due).days)  # type: ignore[operator]
+    assert re.search(r'href="/cases/([^"]+)"', overdue).group(1) == longest.case_no  # type: ignore[union-attr]
     leaders = text.split('id="leaders"')[1].split("</table>")[0]
     assert all(t.name in leaders for t in f.dimensions["包案领导"])
     assert f'<option value="{MONTH}" selected>2024年6月</option>' in text
