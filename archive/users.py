@@ -28,10 +28,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "paper": frozenset({"文书"}),  # issue papers
     "dossier": frozenset({"档案"}),  # build / seal / sign dossiers, export
     "unmask": frozenset({"领导"}),  # see full ID numbers, phones, addresses
+    "reports": frozenset({"领导", "管理员"}),  # the director's /reports page and its downloads
     "admin": frozenset({"管理员"}),  # users and settings
 }
 ACTION_LABELS = {"read": "查阅", "edit": "编辑案件", "paper": "制发文书", "dossier": "组卷与归档",
-                 "unmask": "查看完整个人信息", "admin": "管理用户"}  # fmt: skip
+                 "unmask": "查看完整个人信息", "reports": "查看统计报表", "admin": "管理用户"}  # fmt: skip
 
 _hasher = PasswordHasher()
 

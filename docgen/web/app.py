@@ -81,7 +81,7 @@ def wants_json(request: Request) -> bool:
 
 
 def create_app(ws: Workspace, *, max_upload: int | None = None) -> FastAPI:
-    from docgen.web import pages
+    from docgen.web import pages, reports
 
     app = FastAPI(
         title="docgen 网页版 API",
@@ -97,6 +97,7 @@ def create_app(ws: Workspace, *, max_upload: int | None = None) -> FastAPI:
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages.router)
+    app.include_router(reports.router)
 
     def page(request: Request, status: int, title: str, message: str) -> Response:
         if wants_json(request):

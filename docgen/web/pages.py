@@ -1,7 +1,7 @@
 """The pages and their JSON twins. Each ``*_data`` function gathers what a page shows by calling the
 domain functions the CLI calls; the HTML route renders it, the ``/api`` route returns it.
 
-Slot for later work: the director's ``/reports`` page gets its own ``reports_data``.
+The director's ``/reports`` page and its twins live in ``docgen.web.reports`` (same pattern).
 """
 
 from __future__ import annotations
@@ -107,14 +107,13 @@ def login(
     ws = ws_of(request)
     throttle = request.app.state.throttle
     client = client_of(request)
-    throttle.check(username, client)
+    mark = throttle.begin(username, client)  # counted as a failure until it succeeds
     with ws.session() as session:
         user = authenticate(session, username, password)
     if user is None:
-        throttle.failed(username, client)
         ctx = {"error": "用户名或密码不正确（或账号已停用）", "username": username[:32]}
         return render(request, "login.html", ctx, 401)
-    throttle.succeeded(username)
+    throttle.succeeded(username, client, mark)
     request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
     request.session["user"] = user.name
     csrf_token(request)

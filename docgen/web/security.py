@@ -108,8 +108,12 @@ def can(request: Request, action: str) -> bool:
 
 class LoginThrottle:
     """At most ``limit`` failed sign-ins per user name (4 × that per client address) in
-    ``window_s``. With ``path`` the failures live in that file (under an exclusive lock), so that
-    every worker process of ``docgen serve --workers N`` counts the same attempts."""
+    ``window_s``. With ``path`` the attempts live in that file (under an exclusive ``flock``), so
+    that every worker process of ``docgen serve --workers N`` counts the same ones.
+
+    ``begin`` checks the limits and counts the attempt as a failure in one locked step, before
+    the password is checked; ``succeeded`` takes it back. So concurrent attempts, on one worker
+    or several, cannot all pass the check before any of them is counted."""
 
     def __init__(self, limit: int = 5, window_s: int = 300, path: Path | None = None) -> None:
         self.limit = limit
@@ -122,7 +126,7 @@ class LoginThrottle:
         return f"u:{name.strip()}", f"c:{client}"
 
     @contextlib.contextmanager
-    def _state(self, write: bool) -> Iterator[dict[str, list[float]]]:
+    def _state(self) -> Iterator[dict[str, list[float]]]:
         with self._lock:
             if self.path is None:
                 yield self._failures
@@ -133,31 +137,34 @@ class LoginThrottle:
                 except ValueError:  # a damaged file forgets old failures, nothing more
                     state = {}
                 yield state
-                if write:
-                    now = time.time()
-                    kept = {k: [t for t in v if now - t <= self.window_s] for k, v in state.items()}
-                    f.seek(0)
-                    f.truncate()
-                    f.write(json.dumps({k: v for k, v in kept.items() if v}))
+                now = time.time()
+                kept = {k: [t for t in v if now - t <= self.window_s] for k, v in state.items()}
+                f.seek(0)
+                f.truncate()
+                f.write(json.dumps({k: v for k, v in kept.items() if v}))
 
-    def check(self, name: str, client: str) -> None:
+    def begin(self, name: str, client: str) -> float:
+        """Refuse (TooManyAttempts) when a limit is reached; else count this attempt as failed
+        until ``succeeded`` says otherwise. → the attempt's mark for ``succeeded``."""
         now = time.time()
-        with self._state(write=False) as state:
-            for key in self._keys(name, client):
+        with self._state() as state:
+            keys = self._keys(name, client)
+            for key in keys:
                 recent = [t for t in state.get(key, ()) if now - t <= self.window_s]
                 limit = self.limit if key.startswith("u:") else self.limit * 4
                 if len(recent) >= limit:
                     raise TooManyAttempts(int(self.window_s - (now - recent[0])) + 1)
-
-    def failed(self, name: str, client: str) -> None:
-        now = time.time()
-        with self._state(write=True) as state:
-            for key in self._keys(name, client):
+            for key in keys:
                 state.setdefault(key, []).append(now)
+        return now
 
-    def succeeded(self, name: str) -> None:
-        with self._state(write=True) as state:
-            state.pop(f"u:{name.strip()}", None)
+    def succeeded(self, name: str, client: str, mark: float) -> None:
+        """A good password: the name's failures are forgotten, the attempt is not counted."""
+        user, by_client = self._keys(name, client)
+        with self._state() as state:
+            state.pop(user, None)
+            if mark in state.get(by_client, ()):
+                state[by_client].remove(mark)
 
 
 def client_of(request: Request) -> str:

@@ -202,3 +202,124 @@ def test_a_clerks_day_in_the_browser(server: str, driver, tmp_path: Path) -> Non
     assert "添加用户" in _text(driver)
     shots(driver, "10-admin-users")
     shutil.rmtree(driver.downloads)
+
+
+def _wait(driver):  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT_S, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def _downloaded(driver, suffix: str) -> Path:  # type: ignore[no-untyped-def]
+    """The finished download with this suffix (Chromium writes ``.crdownload`` until done)."""
+    _wait(driver).until(lambda d: [p for p in d.downloads.iterdir() if p.suffix == suffix])
+    return next(p for p in driver.downloads.iterdir() if p.suffix == suffix)
+
+
+def _shots(tmp_path: Path) -> Shots:
+    return Shots(Path(os.environ.get("DOCGEN_SCREENSHOTS") or tmp_path / "shots"))
+
+
+def test_preview_revise_and_void_a_paper_in_the_browser(
+    server: str, driver, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    shots, wait, case = _shots(tmp_path), _wait(driver), "XF2024-0001"
+    _login(driver, server, "wenshu")
+    driver.get(f"{server}/cases/{case}")
+    Select(driver.find_element(By.ID, "paper-type")).select_by_visible_text("受理告知书")
+    driver.find_element(By.ID, "new-paper").click()
+    wait.until(lambda d: d.find_elements(By.ID, "issue"))
+    driver.find_element(By.NAME, "f_contact").send_keys("周明")
+    form = driver.current_window_handle
+    driver.find_element(By.ID, "preview").click()  # opens a tab; the PDF arrives as a download
+    pdf = _downloaded(driver, ".pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.name.startswith("预览-受理告知书")
+    pdf.unlink()
+    for handle in driver.window_handles:
+        if handle != form:
+            driver.switch_to.window(handle)
+            driver.close()
+    driver.switch_to.window(form)
+    driver.get(f"{server}/cases/{case}")
+    assert (
+        "受理告知书" not in driver.find_element(By.ID, "documents").text
+    )  # preview stores nothing
+
+    driver.back()
+    wait.until(lambda d: d.find_elements(By.ID, "issue"))
+    driver.find_element(By.ID, "issue").click()
+    wait.until(lambda d: "已制发受理告知书" in _text(d))
+    driver.find_element(By.CSS_SELECTOR, "#documents a.revise").click()
+    wait.until(lambda d: d.find_elements(By.ID, "revise"))
+    contact = driver.find_element(By.NAME, "f_contact")
+    assert contact.get_attribute("value") == "周明"  # the values it was issued with
+    contact.clear()
+    contact.send_keys("吴芳")
+    driver.find_element(By.ID, "revise").click()
+    wait.until(lambda d: "已更正受理告知书" in _text(d))
+    documents = driver.find_element(By.ID, "documents").text
+    assert "有效（第2版）" in documents and "旧版（第1版）" in documents
+
+    driver.find_element(By.CSS_SELECTOR, "#documents details.void summary").click()
+    driver.find_element(By.CSS_SELECTOR, "#documents .void-form input[name=reason]").send_keys(
+        "送错对象"
+    )
+    driver.find_element(By.CSS_SELECTOR, "#documents .void-form input[name=confirm]").click()
+    driver.find_element(By.CSS_SELECTOR, "#documents .void-form button").click()
+    wait.until(lambda d: "已作废受理告知书" in _text(d))
+    documents = driver.find_element(By.ID, "documents").text
+    assert "作废" in documents and "送错对象" in documents
+    assert not driver.find_elements(
+        By.CSS_SELECTOR, "#documents a.revise"
+    )  # nothing left to revise
+    driver.execute_script("document.getElementById('documents').scrollIntoView()")
+    shots(driver, "11-case-after-void")
+
+
+def test_the_directors_reports_page_in_the_browser(server: str, driver, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    shots, wait = _shots(tmp_path), _wait(driver)
+    _login(driver, server, "lingdao")
+    driver.find_element(By.ID, "nav-reports").click()
+    wait.until(lambda d: d.find_elements(By.ID, "figures"))
+    Select(driver.find_element(By.ID, "month")).select_by_value("2024-06")
+    driver.find_element(By.ID, "show-month").click()
+    wait.until(lambda d: "截至 2024年6月30日" in _text(d))
+    figures = driver.find_element(By.ID, "figures").text
+    assert "积案总数" in figures and "化解率" in figures and "%" in figures
+    charts = driver.find_elements(By.CSS_SELECTOR, ".chart svg")
+    assert len(charts) == 2 and all(c.size["width"] > 300 for c in charts)  # drawn, not empty
+    overdue = driver.find_element(By.ID, "overdue").text
+    assert "超期天数" in overdue and "XF2024-" in overdue
+    assert driver.find_element(By.ID, "leaders").text.count("\n") >= 2
+    shots(driver, "12-reports")
+    driver.execute_script("document.getElementById('units').scrollIntoView()")
+    shots(driver, "12a-reports-tables")
+    driver.execute_script("document.getElementById('overdue').scrollIntoView()")
+    shots(driver, "12b-reports-lists")
+
+    driver.find_element(By.ID, "download-xlsx").click()
+    xlsx = _downloaded(driver, ".xlsx")
+    assert xlsx.name == "2024年6月信访积案排查化解情况统计表.xlsx"
+    sheet = load_workbook(xlsx)["统计表"]
+    total = next(
+        r for r in sheet.iter_rows(values_only=True) if r and r[0] == "合计" and r[1] != "积案数"
+    )
+    assert str(total[1]) in figures  # the workbook's 积案数 is the page's
+
+    driver.get(f"{server}/cases")
+    driver.find_element(By.ID, "logout").click()
+    wait.until(lambda d: d.current_url.endswith("/login"))
+    _login(driver, server, "wenshu")
+    assert not driver.find_elements(By.ID, "nav-reports")
+    driver.get(f"{server}/reports")
+    assert "无权操作" in _text(driver) and "无权查看统计报表" in _text(driver)
+    shots(driver, "13-reports-forbidden")
+    shutil.rmtree(driver.downloads)
