@@ -66,6 +66,8 @@ def _cell(value: object) -> str:
 
 def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
     from docx import Document
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.oxml import OxmlElement
     from docx.shared import Mm
 
     from docgen.typeset.docx_base import base_path
@@ -76,9 +78,12 @@ def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
     document.add_paragraph(paper.org_mark, style="OrgMark")
-    number = document.add_paragraph(style="DocNumberUp")
-    number.add_run(f"\u3000{paper.doc_no}\t签发人：")
-    number.add_run(paper.signer, style="Kai")
+    if paper.signer:  # 上行文: 文号 left, 签发人 right (GB/T 9704 7.2.5)
+        number = document.add_paragraph(style="DocNumberUp")
+        number.add_run(f"\u3000{paper.doc_no}\t签发人：")
+        number.add_run(paper.signer, style="Kai")
+    else:  # no 签发人 known: the 文号 alone, never an empty label
+        document.add_paragraph(paper.doc_no, style="DocNumber")
     document.add_paragraph(paper.title, style="DocTitle")
     document.add_paragraph(f"{paper.addressee}：", style="Recipient")
     for block in paper.blocks:
@@ -86,7 +91,10 @@ def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
             table = document.add_table(rows=0, cols=len(block.header))
             table.style = "FormTable"
             for n, values in enumerate([block.header, *block.rows]):
-                cells = table.add_row().cells
+                row = table.add_row()
+                if n == 0:  # a header row: repeated on every page, never left alone at a foot
+                    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+                cells = row.cells
                 for cell, value in zip(cells, values, strict=True):
                     cell.paragraphs[0].style = "FormLabel" if n == 0 else "FormCell"
                     cell.paragraphs[0].add_run(_cell(value))
@@ -98,16 +106,24 @@ def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
             doc_pr.set("descr", FIGURE_MARK + block.key)
             document.add_paragraph(block.title, style="FormLabel")
         elif isinstance(block, Blank):
-            text = block.text or BLANK_MARK.format(label=block.label)
-            for line in text.splitlines() or [text]:
-                document.add_paragraph(line, style="Body")
+            if block.text:
+                for line in block.text.splitlines() or [block.text]:
+                    document.add_paragraph(line, style="Body")
+            else:  # highlighted in Word/WPS and in the PDF, so no one sends it unfilled
+                run = document.add_paragraph(style="Body").add_run(
+                    BLANK_MARK.format(label=block.label)
+                )
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         else:
             style, text = block
             document.add_paragraph(text, style=style)
-    for n, name in enumerate(paper.attachments, start=1):
-        prefix = "附件：" if n == 1 else "\u3000\u3000\u3000"
-        label = f"{n}．{name}" if len(paper.attachments) > 1 else name
-        document.add_paragraph(prefix + label, style="Attachment")
+    if paper.attachments:  # one paragraph, a line each: the blank line only above the first
+        attachment = document.add_paragraph(style="Attachment")
+        for n, name in enumerate(paper.attachments, start=1):
+            run = attachment.add_run(("附件：" if n == 1 else "\u3000" * 5)
+                                     + (f"{n}．{name}" if len(paper.attachments) > 1 else name))  # fmt: skip
+            if n < len(paper.attachments):
+                run.add_break()
     signature = document.add_paragraph(paper.sender, style="Signature")
     document.paragraphs[-2].paragraph_format.keep_with_next = True
     del signature
