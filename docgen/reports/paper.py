@@ -21,12 +21,15 @@ from docgen.reports.stats import Tally
 FIGURE_MARK = "docgen-figure:"
 #: A place left for the clerk: the .docx shows it in this form, the checks look for it.
 BLANK_MARK = "【请填写：{label}】"
+FIRST_COLUMN_MM = 34  # a statistics table's name column (责任单位, 包案领导)
+CLOSING = "特此报告。"  # a 报告's last body line: the 署名 page always carries body text
 
 
 @dataclass(frozen=True)
 class Table:
     header: tuple[str, ...]
     rows: list[tuple[object, ...]]
+    caption: str = ""  # printed above as “表N　caption” (tables never touch: Word would merge them)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
     from docx.shared import Mm
 
     from docgen.typeset.docx_base import base_path
+    from docgen.typeset.variants import TEXT_WIDTH_MM
 
     document = Document(str(base_path("document")))
     body = document.element.body
@@ -86,10 +90,19 @@ def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
         document.add_paragraph(paper.doc_no, style="DocNumber")
     document.add_paragraph(paper.title, style="DocTitle")
     document.add_paragraph(f"{paper.addressee}：", style="Recipient")
+    tables = 0
     for block in paper.blocks:
         if isinstance(block, Table):
+            tables += 1
+            if block.caption:
+                caption = document.add_paragraph(f"表{tables}　{block.caption}", style="FormLabel")
+                caption.paragraph_format.keep_with_next = True
             table = document.add_table(rows=0, cols=len(block.header))
             table.style = "FormTable"
+            first = FIRST_COLUMN_MM if len(block.header) > 2 else TEXT_WIDTH_MM / 2
+            rest = (TEXT_WIDTH_MM - first) / (len(block.header) - 1)
+            for n, column in enumerate(table.columns):  # names need room, figures do not
+                column.width = Mm(first if n == 0 else rest)
             for n, values in enumerate([block.header, *block.rows]):
                 row = table.add_row()
                 if n == 0:  # a header row: repeated on every page, never left alone at a foot
@@ -117,6 +130,7 @@ def build_docx(paper: ReportPaper):  # type: ignore[no-untyped-def]
         else:
             style, text = block
             document.add_paragraph(text, style=style)
+    document.add_paragraph(CLOSING, style="Body")
     if paper.attachments:  # one paragraph, a line each: the blank line only above the first
         attachment = document.add_paragraph(style="Attachment")
         for n, name in enumerate(paper.attachments, start=1):

@@ -26,10 +26,16 @@ def summary_sentence(f: MonthlyFigures) -> str:
     )
 
 
-def stats_table(tallies: list[Tally]) -> Table:
+def stats_table(tallies: list[Tally], dimension: str) -> Table:
     rows = [(t.name, t.total, t.resolved, t.resolved_this_month, t.closed, t.open, t.overdue,
              t.rate) for t in tallies]  # fmt: skip
-    return Table(("项目", *COLUMNS), rows)
+    return Table((dimension, *COLUMNS), rows, f"按{dimension}统计")
+
+
+def dim_table(f: MonthlyFigures, dimension: str, with_total: bool = False) -> Table:
+    """The table of one dimension of ``f`` (its 合计 row first with ``with_total``)."""
+    tallies = f.dimensions[dimension]
+    return stats_table([f.total, *tallies] if with_total else tallies, dimension)
 
 
 def ranking(f: MonthlyFigures) -> str:
@@ -90,16 +96,16 @@ def monthly_blocks(f: MonthlyFigures) -> list[Block]:
         ("Body", summary_sentence(f) + f"本月化解{t.resolved_this_month}件。"),
         ("Heading 1", "一、总体情况"),
         ("Body", "本月统计的积案" + groups_sentence(f)),
-        stats_table([t, *f.dimensions["归类"]]),
+        dim_table(f, "归类", True),
         Figure("group", "图1　按归类积案与化解情况", tuple(f.dimensions["归类"])),
         ("Heading 1", "二、按问题类别"),
-        stats_table(f.dimensions["问题类别"]),
+        dim_table(f, "问题类别"),
         Figure("category", "图2　按问题类别积案与化解情况", tuple(f.dimensions["问题类别"])),
         ("Heading 1", "三、按责任单位"),
         ("Body", ranking(f)),
-        stats_table(f.dimensions["责任单位"]),
+        dim_table(f, "责任单位"),
         ("Heading 1", "四、按来源（交办层级）"),
-        stats_table(f.dimensions["来源"]),
+        dim_table(f, "来源"),
         ("Heading 1", "五、超期未办结案件"),
         ("Body", overdue_sentence(f)),
     ]
@@ -148,13 +154,13 @@ def _stage1(f: MonthlyFigures, blank: Callable[[str], Blank], prev: dt.date | No
         blank("方法步骤"),
         ("Heading 1", "三、积案化解台帐建立情况"),
         ("Body", f"已建立积案化解台帐（见附件）。{summary_sentence(f)}积案{groups_sentence(f)}"),
-        stats_table([f.total, *f.dimensions["归类"]]),
-        stats_table(f.dimensions["问题类别"]),
+        dim_table(f, "归类", True),
+        dim_table(f, "问题类别"),
         ("Heading 1", "四、领导包查和交办案件办结情况"),
         ("Body", leaders_sentence(f)),
         ("Body", assigned_sentence(f)),
-        stats_table(f.dimensions["来源"]),
-        stats_table(f.dimensions["包案领导"]),
+        dim_table(f, "来源"),
+        dim_table(f, "包案领导"),
     ]
 
 
@@ -163,12 +169,12 @@ def _stage2(f: MonthlyFigures, blank: Callable[[str], Blank], prev: dt.date | No
         ("Body", "现将信访积案化解工作进展情况报告如下。"),
         ("Heading 1", "一、排查情况"),
         ("Body", f"{summary_sentence(f)}积案{groups_sentence(f)}排查登记情况见附件1。"),
-        stats_table([f.total, *f.dimensions["归类"]]),
+        dim_table(f, "归类", True),
         Figure("group", "图1　按归类积案与化解情况", tuple(f.dimensions["归类"])),
-        stats_table(f.dimensions["问题类别"]),
+        dim_table(f, "问题类别"),
         ("Heading 1", "二、领导包案、包查情况"),
         ("Body", leaders_sentence(f)),
-        stats_table(f.dimensions["包案领导"]),
+        dim_table(f, "包案领导"),
         ("Heading 1", "三、积案化解情况"),
         (
             "Body",
@@ -176,7 +182,7 @@ def _stage2(f: MonthlyFigures, blank: Callable[[str], Blank], prev: dt.date | No
             + _since(f, prev)
             + ranking(f),
         ),
-        stats_table(f.dimensions["责任单位"]),
+        dim_table(f, "责任单位"),
         (
             "Body",
             f"尚未化解的积案{f.total.total - f.total.resolved}件，逐案落实的稳控措施见附件2。",
@@ -193,9 +199,9 @@ def _stage3(f: MonthlyFigures, blank: Callable[[str], Blank], prev: dt.date | No
         ("Body", "现将信访积案化解情况报告如下。"),
         ("Heading 1", "一、积案化解进展"),
         ("Body", summary_sentence(f) + _since(f, prev) + assigned_sentence(f)),
-        stats_table([f.total, *f.dimensions["来源"]]),
+        dim_table(f, "来源", True),
         ("Body", ranking(f)),
-        stats_table(f.dimensions["责任单位"]),
+        dim_table(f, "责任单位"),
         ("Heading 1", "二、存在问题"),
         ("Body", overdue_sentence(f)),
         blank("存在问题"),
@@ -212,13 +218,13 @@ def _stage4(f: MonthlyFigures, blank: Callable[[str], Blank], prev: dt.date | No
         ("Body", "现将信访积案化解工作总结如下。"),
         ("Heading 1", "一、基本情况"),
         ("Body", f"{summary_sentence(f)}积案{groups_sentence(f)}{assigned_sentence(f)}"),
-        stats_table([f.total, *f.dimensions["归类"]]),
+        dim_table(f, "归类", True),
         Figure("group", "图1　按归类积案与化解情况", tuple(f.dimensions["归类"])),
-        stats_table(f.dimensions["来源"]),
+        dim_table(f, "来源"),
         ("Heading 1", "二、主要做法和成效"),
         blank("主要做法和成效"),
         ("Body", leaders_sentence(f) + ranking(f)),
-        stats_table(f.dimensions["责任单位"]),
+        dim_table(f, "责任单位"),
         ("Heading 1", "三、存在问题"),
         ("Body", overdue_sentence(f)),
         blank("存在问题"),
