@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -77,13 +76,20 @@ def seed(ws: Workspace, count: int, events_per_case: int) -> None:
             session.execute(insert(CaseEvent), events[start : start + 20000])
 
 
+CPU: list[float] = []  # process CPU seconds of the last ``timed`` call's median run
+
+
 def timed(fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
-    times = []
+    """Median wall seconds over ``repeat`` runs; the CPU seconds of that run land in ``CPU``
+    (on a shared machine the wall time includes waiting for a core, the CPU time does not)."""
+    runs = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        runs.append((time.perf_counter() - t0, time.process_time() - c0))
+    wall, cpu = sorted(runs)[len(runs) // 2]
+    CPU[:] = [cpu]
+    return wall
 
 
 def bare_workbook(rows: list[list[object]], out: Path) -> None:
@@ -118,24 +124,36 @@ def main() -> None:
 
     setter = Typesetter()
     cold = timed(lambda: make_monthly(ws1, "2024-06", tmp / "cold", setter))
+    cold_cpu = CPU[0]
     warm = timed(lambda: make_monthly(ws1, "2024-06", tmp / "warm", setter), 3)
+    warm_cpu = CPU[0]
     hundred = timed(lambda: make_monthly(small, "2024-06", tmp / "small-out", setter), 3)
+    hundred_cpu = CPU[0]
     rows = workspace_rows(ws1, DAY)
     detail = [[k, r.case_no, r.petitioners, r.category, r.group, r.unit, r.leader, r.source,
                r.status, r.due, "否", ""] for k, r in enumerate(rows, 1)]  # fmt: skip
     bare = timed(lambda: bare_workbook(detail, tmp / "bare.xlsx"), 3)
-    print(f"月报（统计表 .xlsx 含图表和明细 + 月报 .docx/PDF 含矢量图），{n} 件：")
-    print(f"  首次（含字体和 matplotlib 载入）：{cold:.2f} s；热进程中位数：{warm:.2f} s")
-    print(f"  锚点：openpyxl 写同样 {len(detail)} 行的空白工作簿 {bare:.2f} s（比值 {warm / bare:.1f}×）；"
-          f"100 件的月报 {hundred:.2f} s（比值 {warm / hundred:.1f}×）")  # fmt: skip
-    print(f"  goal: 10,000 件月报 ≤ 3 s（热进程）：{warm:.2f} s — {met(warm <= 3)}；"
-          f"首次 {cold:.2f} s — {met(cold <= 3)}")  # fmt: skip
+    bare_cpu = CPU[0]
+    print(
+        f"月报（统计表 .xlsx 含图表和明细 + 月报 .docx/PDF 含矢量图），{n} 件（墙钟 / 进程 CPU）："
+    )
+    print(f"  首次（含字体和 matplotlib 载入）：{cold:.2f} s / {cold_cpu:.2f} s；"
+          f"热进程中位数：{warm:.2f} s / {warm_cpu:.2f} s")  # fmt: skip
+    print(f"  锚点：openpyxl 写同样 {len(detail)} 行的空白工作簿 {bare:.2f} s / {bare_cpu:.2f} s"
+          f"（比值 {warm / bare:.1f}× / {warm_cpu / bare_cpu:.1f}×）；100 件的月报 {hundred:.2f} s"
+          f" / {hundred_cpu:.2f} s（比值 {warm / hundred:.1f}× / {warm_cpu / hundred_cpu:.1f}×）")  # fmt: skip
+    print(f"  goal: 10,000 件月报 ≤ 3 s（热进程，墙钟）：{warm:.2f} s — {met(warm <= 3)}；"
+          f"进程 CPU {warm_cpu:.2f} s — {met(warm_cpu <= 3)}；首次墙钟 {cold:.2f} s — "
+          f"{met(cold <= 3)}")  # fmt: skip
 
     def as_of(ws: Workspace) -> None:
         with ws.read_session() as s:
             status_rows_as_of(s, DAY)
 
-    q1, q10 = timed(lambda: as_of(ws1), 5), timed(lambda: as_of(ws10), 5)
+    q1 = timed(lambda: as_of(ws1), 5)
+    q1_cpu = CPU[0]
+    q10 = timed(lambda: as_of(ws10), 5)
+    q10_cpu = CPU[0]
     r1, r10 = (
         timed(lambda: workspace_rows(ws1, DAY), 3),
         timed(lambda: workspace_rows(ws10, DAY), 3),
@@ -143,6 +161,9 @@ def main() -> None:
     print(f"截至日状态查询（{n} 件）：每件 1 个事件 {q1 * 1000:.0f} ms，10 个事件 {q10 * 1000:.0f} ms"
           f"（比值 {q10 / q1:.2f}×）；含案件行：{r1 * 1000:.0f} ms / {r10 * 1000:.0f} ms"
           f"（比值 {r10 / r1:.2f}×）")  # fmt: skip
+    print(
+        f"  进程 CPU：{q1_cpu * 1000:.0f} ms / {q10_cpu * 1000:.0f} ms（比值 {q10_cpu / q1_cpu:.2f}×）"
+    )
     print(f"  goal: 事件数 ×10 时截至日查询 ≤ 1.5×：{q10 / q1:.2f}× — {met(q10 / q1 <= 1.5)}")
     for ws in (ws1, ws10, small):
         ws.close()

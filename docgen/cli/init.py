@@ -19,7 +19,7 @@ from docgen.cli.options import DocgenCommand, handle_errors
 @click.option("--fonds", default="0001", show_default=True, help="全宗号（档号第一段）")
 @click.option("--unit-code", default="XFB", show_default=True, help="机构（问题）代码")
 @click.option("--signer", default="", metavar="姓名",
-              help="报联席办的月报、进展报告的签发人（可在 docgen.json 的 signer 修改）")  # fmt: skip
+              help="报联席办的月报、进展报告的签发人（默认不设，生成时可用 --set 签发人=… 指定）")  # fmt: skip
 @click.option("--retention", type=click.Choice(list(RETENTION_CODES)), default="永久",
               show_default=True, help="默认保管期限")  # fmt: skip
 @click.option("--search-backend", type=click.Choice(SEARCH_BACKENDS), default="tantivy",
