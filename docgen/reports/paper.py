@@ -82,7 +82,7 @@ def charts_of(paper: ReportPaper) -> dict[str, tuple[bytes, str]]:
 
 def build_docx(paper: ReportPaper, charts: dict[str, tuple[bytes, str]] | None = None):  # type: ignore[no-untyped-def]
     from docx import Document
-    from docx.enum.text import WD_COLOR_INDEX
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
     from docx.oxml import OxmlElement
     from docx.shared import Mm
 
@@ -121,11 +121,14 @@ def build_docx(paper: ReportPaper, charts: dict[str, tuple[bytes, str]] | None =
                 if n == 0:  # a header row: repeated on every page, never left alone at a foot
                     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
                 cells = row.cells
-                for cell, value in zip(cells, values, strict=True):
+                for k, (cell, value) in enumerate(zip(cells, values, strict=True)):
+                    cell.width = Mm(first if k == 0 else rest)  # Word and WPS read the cell's
                     _style(cell.paragraphs[0], "FormLabel" if n == 0 else "FormCell")
                     cell.paragraphs[0].add_run(_cell(value))
         elif isinstance(block, Figure):
             picture = document.add_paragraph(style="FormLabel")
+            # the style's exact line height would clip an inline picture to one line in Word
+            picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             png = (charts or charts_of(paper))[block.key][0]
             picture.add_run().add_picture(io.BytesIO(png), width=Mm(150))
             doc_pr = picture._p.xpath(".//wp:docPr")[0]
@@ -146,6 +149,8 @@ def build_docx(paper: ReportPaper, charts: dict[str, tuple[bytes, str]] | None =
     document.add_paragraph(CLOSING, style="Body")
     if paper.attachments:  # one paragraph, a line each: the blank line only above the first
         attachment = document.add_paragraph(style="Attachment")
+        # left, not justified: Word spreads a justified line that ends in a line break
+        attachment.alignment = WD_ALIGN_PARAGRAPH.LEFT
         for n, name in enumerate(paper.attachments, start=1):
             run = attachment.add_run(("附件：" if n == 1 else "\u3000" * 5)
                                      + (f"{n}．{name}" if len(paper.attachments) > 1 else name))  # fmt: skip
