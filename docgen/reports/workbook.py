@@ -95,7 +95,7 @@ def write_workbook(figures: MonthlyFigures, out: Path, title: str) -> Path:
                        r.source, r.status, r.due, "是" if r.overdue_on(figures.day) else "否",
                        "、".join(r.focus)])  # fmt: skip
         if r.due:
-            detail.cell(detail.max_row, 10).number_format = "yyyy-mm-dd"
+            detail.cell(n + 1, 10).number_format = "yyyy-mm-dd"  # (max_row counts every cell)
     detail.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJKL", (6, 16, 14, 10, 10, 26, 16, 10, 14, 12, 8, 20),
                           strict=True):  # fmt: skip
@@ -136,9 +136,9 @@ def write_table(out: Path, title: str, columns: tuple[str, ...], rows: list[list
     ws.append(list(columns))
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    for values in rows:
+    for n, values in enumerate(rows, start=3):  # title, header, then the rows
         ws.append([None if v is TO_FILL else v for v in values])
-        for cell, value in zip(ws[ws.max_row], values, strict=False):
+        for cell, value in zip(ws[n], values, strict=False):  # (max_row counts every cell)
             if value is TO_FILL:
                 cell.fill = fill
             elif isinstance(cell.value, dt.date):
