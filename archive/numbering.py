@@ -9,15 +9,21 @@ A paper is rendered *before* its transaction (the 文号 is printed on it), agai
 expects (:func:`expected_doc_no`, a read that takes no lock); :func:`claim_doc_no` then allocates
 inside the transaction and raises :class:`NumberTaken` when another writer got there first, so
 the caller renders again. All of 文号 allocation is this module.
+
+A report to the 联席办 (月报, 进展报告) belongs to no single case: :func:`report_doc_no` keeps its
+文号 per report and period in ``report_numbers``, so making the report again (new figures, the
+clerk's words filled in) reprints the same number instead of taking a new one.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from docgen.archive.tables import DocNumberCounter
+from docgen.archive.tables import DocNumberCounter, ReportNumber
 
 
 def format_doc_no(code: str, year: int, number: int) -> str:
@@ -75,3 +81,19 @@ def claim_doc_no(session: Session, code: str, year: int, expected: str) -> str |
     if doc_no != (expected or None):
         raise NumberTaken(doc_no or "")
     return doc_no
+
+
+def report_doc_no(
+    session: Session, key: str, code: str, *, kind: str, title: str, day: dt.date
+) -> tuple[str, bool]:
+    """The 文号 of the report ``key`` (e.g. ``月报:2024-06``): the one it was given before, else
+    the next of ``code`` for ``day``'s year, recorded in the caller's transaction.
+    → (文号, whether it was allocated now)."""
+    row = session.scalar(select(ReportNumber).where(ReportNumber.key == key))
+    if row is not None:
+        row.title, row.doc_date, row.made = title, day, row.made + 1
+        return row.doc_no, False
+    doc_no = allocate_doc_no(session, code, day.year)
+    session.add(ReportNumber(key=key, doc_no=doc_no, kind=kind, title=title, doc_date=day, made=1))
+    session.flush()
+    return doc_no, True

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from docgen.archive.tables import ReportNumber
 from docgen.clocks import HolidayCalendar, handling_deadline
 from docgen.errors import NotFoundError, ValidationError
 from docgen.model import CURRENT, VOID, Case, Document
@@ -168,6 +169,14 @@ def doc_register(
         key = parts if parts else (doc.doc_no, 0, 0)
         out.append((key, RegisterRow(doc.doc_no, doc.doc_date, doc.kind, doc.title, case_no,
                                      register_state(doc), doc.void_reason, doc.version)))  # fmt: skip
+    for rep in session.scalars(select(ReportNumber)):  # reports to the 联席办: no case
+        parts = split_doc_no(rep.doc_no)
+        if (code is not None and (parts is None or parts[0] != code)) or (
+            year is not None and (parts is None or parts[1] != year)
+        ):
+            continue
+        out.append((parts or (rep.doc_no, 0, 0), RegisterRow(
+            rep.doc_no, rep.doc_date, rep.kind, rep.title, "", "有效", None, rep.made)))  # fmt: skip
     return [row for _key, row in sorted(out, key=lambda item: item[0])]
 
 

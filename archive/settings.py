@@ -13,6 +13,16 @@ SETTINGS_FILE = "docgen.json"
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
 MAX_ORG_CHARS = 64  # 机关名称 is printed in every paper's 发文机关标志
 SEARCH_BACKENDS = ("tantivy", "whoosh")  # the names index.open_index accepts
+MAX_SIGNER_CHARS = 32  # 签发人: one or two names
+
+
+def signer_problem(signer: str) -> str | None:
+    """Why ``signer`` cannot be printed as the 签发人 (None: it can)."""
+    if bad := chars.problem(signer, one_line=True):
+        return f"签发人{bad}"
+    if len(signer) > MAX_SIGNER_CHARS:
+        return f"签发人过长（{len(signer)} 字，最多 {MAX_SIGNER_CHARS} 字）"
+    return None
 
 
 @dataclass
@@ -27,6 +37,8 @@ class Settings:
     schema: int = 1
     #: 责任单位 → its own 发文代字, for papers a unit issues (查办报告): 某区人社局 → 某人社
     unit_codes: dict[str, str] = field(default_factory=dict)
+    #: 签发人 of the office's 上行文 (月报 and 进展报告 to the 联席办); "" → given per report
+    signer: str = ""
 
     @classmethod
     def load(cls, root: Path) -> Settings:
@@ -54,6 +66,7 @@ class Settings:
         self.code = caseno.clean(self.code)
         self.fonds = caseno.clean(self.fonds)
         self.org_unit_code = caseno.clean(self.org_unit_code)
+        self.signer = (self.signer or "").strip()
 
     def check(self) -> None:
         if bad := chars.problem(self.org, one_line=True):
@@ -67,6 +80,8 @@ class Settings:
         ):
             if bad:
                 raise WorkspaceError(bad)
+        if bad := signer_problem(self.signer):
+            raise WorkspaceError(bad)
         if not isinstance(self.unit_codes, dict):
             raise WorkspaceError("工作区设置 unit_codes 应为 单位名称: 发文代字 的表")
         for unit, code in self.unit_codes.items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from docgen.model import Base, utcnow
@@ -73,3 +73,19 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReportNumber(Base):
+    """The 文号 a report to the 联席办 carries (月报, 进展报告: papers of no single case), one per
+    report and period (``key``: 月报:2024-06, 进展报告2:2024): re-making the report reprints the
+    same number, as a revised paper keeps its 文号 (``archive.numbering.report_doc_no``)."""
+
+    __tablename__ = "report_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    doc_no: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))  # 月报 / 进展报告
+    title: Mapped[str] = mapped_column(Text)
+    doc_date: Mapped[dt.date] = mapped_column(Date)  # 成文日期 of the latest making
+    made: Mapped[int] = mapped_column(Integer, default=1)  # times made under this number

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docgen.ledger.parse import parse_date
@@ -135,18 +135,20 @@ def case_timeline(session: Session, case: Case) -> list[Event]:
     return sorted(events, key=lambda e: (e.day, order.get(e.kind, 99)))
 
 
-def _ranked(day: dt.date, *, after: bool):  # type: ignore[no-untyped-def]
-    """Each case's status changes on or before ``day`` (latest first), or after it (earliest
-    first), numbered per case: row 1 is the one that decides. One pass over the
-    ``ix_case_events_status`` index, however many events a case has."""
+def _deciding(day: dt.date, column, *, after: bool):  # type: ignore[no-untyped-def]
+    """``column`` of the status change that decides a case's status on ``day`` — its last change
+    on or before the day, or its first after it — as a subquery correlated to ``Case``: one seek
+    in the ``ix_case_events_status`` index per case, however many events a case has."""
     order = (CaseEvent.day, CaseEvent.id) if after else (CaseEvent.day.desc(), CaseEvent.id.desc())
     when = CaseEvent.day > day if after else CaseEvent.day <= day
     return (
-        select(CaseEvent.case_id, CaseEvent.status_from, CaseEvent.status_to,
-               func.row_number().over(partition_by=CaseEvent.case_id, order_by=order).label("n"))
-        .where(CaseEvent.kind == STATUS, when)
-        .subquery()
-    )  # fmt: skip
+        select(column)
+        .where(CaseEvent.case_id == Case.id, CaseEvent.kind == STATUS, when)
+        .order_by(*order)
+        .limit(1)
+        .correlate(Case)
+        .scalar_subquery()
+    )
 
 
 def _as_of(
@@ -175,13 +177,12 @@ def statuses_as_of(
 def status_rows_as_of(
     session: Session, day: dt.date, case_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, str], str]:
-    """(case id, 案件编号) → the status on ``day``: one query with two indexed window scans."""
-    last, first = _ranked(day, after=False), _ranked(day, after=True)
-    stmt = (
-        select(Case.id, Case.case_no, Case.status, Case.closed_on, last.c.status_to,
-               first.c.status_from, first.c.case_id)
-        .outerjoin(last, (last.c.case_id == Case.id) & (last.c.n == 1))
-        .outerjoin(first, (first.c.case_id == Case.id) & (first.c.n == 1))
+    """(case id, 案件编号) → the status on ``day``: one query, index seeks per case."""
+    stmt = select(
+        Case.id, Case.case_no, Case.status, Case.closed_on,
+        _deciding(day, CaseEvent.status_to, after=False),
+        _deciding(day, CaseEvent.status_from, after=True),
+        _deciding(day, CaseEvent.id, after=True),
     )  # fmt: skip
     if case_ids is not None:
         stmt = stmt.where(Case.id.in_(list(case_ids)))

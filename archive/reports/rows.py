@@ -8,13 +8,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from docgen.archive.ledger_io import load_vocabularies
 from docgen.archive.timeline import status_rows_as_of
 from docgen.clocks import HolidayCalendar, case_deadlines
 from docgen.errors import ValidationError
-from docgen.model import Case
+from docgen.model import Case, Petitioner
 from docgen.reports.stats import CaseRow
 
 if TYPE_CHECKING:
@@ -36,7 +36,15 @@ def month_end(month: str) -> dt.date:
         ) from None
 
 
-def on_record(case: Case, day: dt.date) -> bool:
+ROW_COLUMNS = tuple(getattr(Case, name) for name in (
+    "id", "case_no", "registered_on", "accepted_on", "assigned_on", "created_at", "due_on",
+    "extended_due_on", "extension_approved", "category", "category_group", "unit", "leader_name",
+    "leader_post", "source", "demand", "stability_measures", "repeat_visit", "group_visit",
+    "provincial_group_visit", "provincial_visit", "beijing_visit", "beijing_abnormal_visit",
+    "abnormal_visit", *SIX_SEPARATIONS))  # fmt: skip
+
+
+def on_record(case: Any, day: dt.date) -> bool:
     """积案 on record on ``day``: registered (or accepted, or assigned) on or before it; a case
     with none of these dates counts from the day it entered the catalog."""
     known = [d for d in (case.registered_on, case.accepted_on, case.assigned_on) if d]
@@ -44,7 +52,7 @@ def on_record(case: Case, day: dt.date) -> bool:
     return first <= day
 
 
-def focus_labels(c: Case) -> tuple[str, ...]:
+def focus_labels(c: Any) -> tuple[str, ...]:
     labels = []
     group = c.group_visit or c.provincial_group_visit
     if c.repeat_visit and (c.provincial_group_visit or (c.provincial_visit and group)):
@@ -66,9 +74,14 @@ def case_rows(
     tells which were already 化解 then (本期化解 = 化解 by ``day`` but not by ``previous``)."""
     now = status_rows_as_of(session, day)
     before = status_rows_as_of(session, previous) if previous else {}
-    cases = session.scalars(select(Case).options(selectinload(Case.petitioners))).all()
+    names: dict[int, list[str]] = {}
+    for case_id, name in session.execute(
+        select(Petitioner.case_id, Petitioner.name).order_by(Petitioner.case_id, Petitioner.seq)
+    ):
+        names.setdefault(case_id, []).append(name)
     rows = []
-    for c in cases:
+    # plain rows of the columns a report reads, not ORM objects: 10,000 cases load in a fraction
+    for c in session.execute(select(*ROW_COLUMNS)):
         if not on_record(c, day):
             continue
         status = now[(c.id, c.case_no)]
@@ -79,11 +92,11 @@ def case_rows(
         )  # fmt: skip
         rows.append(CaseRow(
             case_no=c.case_no,
-            petitioners="、".join(p.name for p in c.petitioners),
+            petitioners="、".join(names.get(c.id, ())),
             category=c.category or "",
             group=c.category_group or "",
             unit=(units.lookup(c.unit) if c.unit else "") or "",
-            leader=c.leader,
+            leader=" ".join(p for p in (c.leader_post, c.leader_name) if p),
             source=c.source or "",
             status=status,
             registered_on=c.registered_on,

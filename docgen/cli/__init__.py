@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "numbers": ("docgen.cli.numbers:numbers_command",
                 "发文登记簿：文号、成文日期、文书、案件编号、状态（有效 / 已更正 / 作废），按文号顺序。"),
     "report": ("docgen.cli.report:report_group",
-               "统计报表：月报统计表与月报、督查督办情况、领导包案情况。"),
+               "统计报表：月报统计表与月报、四次进展报告、督查督办情况、领导包案情况。"),
     "attach": ("docgen.cli.attach:attach_command",
                "附加扫描件、签字 PDF、图片或 Word 文件到案件（按内容识别类型）。"),
     "dossier": ("docgen.cli.dossier:dossier_group", "六有卷宗：完整性检查与组卷。"),

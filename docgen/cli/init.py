@@ -18,6 +18,8 @@ from docgen.cli.options import DocgenCommand, handle_errors
 @click.option("--code", default="信访", show_default=True, help="发文代字，如：某信交")
 @click.option("--fonds", default="0001", show_default=True, help="全宗号（档号第一段）")
 @click.option("--unit-code", default="XFB", show_default=True, help="机构（问题）代码")
+@click.option("--signer", default="", metavar="姓名",
+              help="报联席办的月报、进展报告的签发人（默认不设，生成时可用 --set 签发人=… 指定）")  # fmt: skip
 @click.option("--retention", type=click.Choice(list(RETENTION_CODES)), default="永久",
               show_default=True, help="默认保管期限")  # fmt: skip
 @click.option("--search-backend", type=click.Choice(SEARCH_BACKENDS), default="tantivy",
@@ -33,6 +35,7 @@ def init_command(
     code: str,
     fonds: str,
     unit_code: str,
+    signer: str,
     retention: str,
     search_backend: str,
     catalog_url: str | None,
@@ -40,7 +43,7 @@ def init_command(
     """新建工作区：设置文件、案件目录数据库、档案目录和索引目录。"""
     settings = Settings(
         org=org, code=code, fonds=fonds, org_unit_code=unit_code, retention=retention,
-        search_backend=search_backend, catalog_url=catalog_url or None,
+        search_backend=search_backend, catalog_url=catalog_url or None, signer=signer,
     )  # fmt: skip
     ws = Workspace.init(directory, settings)
     click.echo(f"已新建工作区：{ws.root}")

@@ -1,4 +1,5 @@
-"""docgen report: the 月报 (统计表 + 月报 paper), the 督办 and 包案 overviews."""
+"""docgen report: the 月报 (统计表 + 月报 paper), the four progress reports, the 督办 and 包案
+overviews."""
 
 from __future__ import annotations
 
@@ -28,7 +29,11 @@ OUT = click.Path(path_type=Path, file_okay=False)
 
 @click.group("report", cls=DocgenGroup)
 def report_group() -> None:
-    """统计报表：月报统计表与月报、督查督办情况、领导包案情况。"""
+    """统计报表：月报统计表与月报、四次进展报告、督查督办情况、领导包案情况。"""
+
+
+SET = click.option("--set", "pairs", multiple=True, metavar="字段=值",
+                   help="填写只能由人写的部分或签发人（如 经验做法=…、签发人=…），可多次使用")  # fmt: skip
 
 
 @report_group.command("monthly", cls=DocgenCommand)
@@ -36,17 +41,46 @@ def report_group() -> None:
     "--month", required=True, metavar="年-月", help="统计月份，如 2024-06（截至该月最后一天）"
 )
 @click.option("--out", "out_dir", required=True, type=OUT, metavar="目录", help="输出目录")
+@click.option("--set", "pairs", multiple=True, metavar="签发人=姓名",
+              help="月报的签发人（默认取工作区设置；都没有时不印签发人）")  # fmt: skip
 @workspace_option
 @json_option
 @handle_errors
-def monthly_command(month: str, out_dir: Path, workspace_path: Path | None, as_json: bool) -> None:
+def monthly_command(month: str, out_dir: Path, pairs: tuple[str, ...],
+                    workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
     """月报：信访积案排查化解情况统计表（.xlsx，含图表和明细）和月报（.docx + PDF）。"""
     from docgen.archive.reports.monthly import make_monthly, summary_sentence
 
-    result = make_monthly(open_workspace(workspace_path), month, out_dir)
+    result = make_monthly(open_workspace(workspace_path), month, out_dir, values=pairs)
 
     def text() -> None:
-        click.echo(summary_sentence(result.figures))
+        click.echo(f"{summary_sentence(result.figures)}文号：{result.doc_no}")
+        for path in result.files:
+            click.echo(f"已生成：{path}")
+
+    emit(result.as_dict(), as_json, text)
+
+
+@report_group.command("progress", cls=DocgenCommand)
+@click.option("--stage", required=True, metavar="1|2|3|4",
+              help="第几次进展报告：1 实施方案落实（6月10日前）、2 工作进展（7月10日前）、"
+                   "3 化解情况（8月20日前）、4 总结材料（11月1日前）")  # fmt: skip
+@date_option("--as-of", "as_of", required=True, metavar="日期", help="统计截至日期，如 2024-07-10")
+@click.option("--out", "out_dir", required=True, type=OUT, metavar="目录", help="输出目录")
+@SET
+@workspace_option
+@json_option
+@handle_errors
+def progress_command(stage: str, as_of: dt.date, out_dir: Path, pairs: tuple[str, ...],
+                     workspace_path: Path | None, as_json: bool) -> None:  # fmt: skip
+    """进展报告：报联席办的四次进展报告（.docx + PDF）及附件（排查登记表、稳控措施表等 .xlsx）。"""
+    from docgen.archive.reports.progress import make_progress, progress_lines
+
+    result = make_progress(open_workspace(workspace_path), stage, as_of, out_dir, pairs)
+
+    def text() -> None:
+        for line in progress_lines(result):
+            click.echo(line)
         for path in result.files:
             click.echo(f"已生成：{path}")
 

@@ -17,6 +17,7 @@ from docgen.archive.settings import Settings
 from docgen.archive.workspace import Workspace
 from docgen.dates import cn_date
 from docgen.demo.papers import demo_papers
+from docgen.demo.reports import demo_reports
 from docgen.demo.seal import demo_seal
 from docgen.sample import write_sample_ledger
 
@@ -24,11 +25,14 @@ Echo = Callable[[str], None]
 DEMO_ORG = "某市某区信访局"
 DEMO_CODE = "某信交"
 DEMO_TODAY = dt.date(2024, 12, 20)  # the sample ledger's 填报日期, so overdue flags are stable
+DEMO_SIGNER = "王局"  # 签发人 of the office's reports to the 联席办 (the 领导 demo user)
 
 
 def run_demo(directory: Path, echo: Echo) -> Workspace:
     echo(f"一、新建工作区：{directory}")
-    ws = Workspace.init(directory, Settings(org=DEMO_ORG, code=DEMO_CODE, fonds="J021"))
+    ws = Workspace.init(
+        directory, Settings(org=DEMO_ORG, code=DEMO_CODE, fonds="J021", signer=DEMO_SIGNER)
+    )
     ledger = write_sample_ledger(directory / "样例台账.xlsx")
     echo(f"二、导入样例台账：{ledger.name}")
     result = import_ledger(ws, ledger)
@@ -46,6 +50,8 @@ def run_demo(directory: Path, echo: Echo) -> Workspace:
     echo("八、签章与上报")
     demo_seal(ws, COMPLETE_CASE, echo, dossier, today=DEMO_TODAY)
     _search(ws, echo)
+    echo(f"十、统计报表（截至日从案件时间线读取；口径见 docs/statistics.md）：{directory / '报表'}")
+    demo_reports(ws, directory / "报表", echo)
     _web(ws, directory, echo)
     return ws
 
@@ -61,7 +67,7 @@ def _web(ws: Workspace, directory: Path, echo: Echo) -> None:
     with ws.session() as session:
         for name, role in DEMO_USERS:
             add_user(session, name, role, DEMO_PASSWORD)
-    echo("十、网页版（浏览器中使用）")
+    echo("十一、网页版（浏览器中使用）")
     echo(f"    启动：docgen -w {directory} serve   （或 .venv/bin/docgen -w {directory} serve）")
     echo("    打开：http://127.0.0.1:8000/login")
     names = "、".join(f"{name}（{role}）" for name, role in DEMO_USERS)

@@ -54,11 +54,23 @@ def _figure(tallies: Sequence[Tally]):  # type: ignore[no-untyped-def]
 def bar_chart_svg(title: str, tallies: Sequence[Tally], key: str = "chart") -> str:
     """An ``<svg>`` element (no XML prolog), scalable to its container's width; ``title`` is its
     caption's text (printed beside it, not inside) and the SVG's accessible name."""
+    return bar_chart(title, tallies, key, png_dpi=None)[1]
+
+
+def bar_chart(title: str, tallies: Sequence[Tally], key: str = "chart",
+              png_dpi: int | None = 150) -> tuple[bytes, str]:  # fmt: skip
+    """The chart drawn once → (PNG for the .docx, or b"" without ``png_dpi``; SVG for the PDF)."""
     with _LOCK:
         fig = _figure(tallies)
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
-    text = out.getvalue()
+        png = io.BytesIO()
+        if png_dpi:
+            fig.savefig(png, format="png", dpi=png_dpi)
+    return png.getvalue(), _svg_element(out.getvalue(), title, key)
+
+
+def _svg_element(text: str, title: str, key: str) -> str:
     start = text.index("<svg")
     # ids unique per chart, so that several charts can share one page
     text = re.sub(r'(id="|href="#|url\(#)', lambda m: m.group(1) + key + "-", text)

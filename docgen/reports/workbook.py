@@ -95,7 +95,7 @@ def write_workbook(figures: MonthlyFigures, out: Path, title: str) -> Path:
                        r.source, r.status, r.due, "是" if r.overdue_on(figures.day) else "否",
                        "、".join(r.focus)])  # fmt: skip
         if r.due:
-            detail.cell(detail.max_row, 10).number_format = "yyyy-mm-dd"
+            detail.cell(n + 1, 10).number_format = "yyyy-mm-dd"  # (max_row counts every cell)
     detail.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJKL", (6, 16, 14, 10, 10, 26, 16, 10, 14, 12, 8, 20),
                           strict=True):  # fmt: skip
@@ -105,12 +105,28 @@ def write_workbook(figures: MonthlyFigures, out: Path, title: str) -> Path:
     return out
 
 
-def write_table(out: Path, title: str, columns: tuple[str, ...], rows: list[list[object]]) -> Path:
-    """A one-sheet table (督办 / 包案 overviews, attachments): title row, header, date cells."""
+class ToFill:
+    """A cell left for a person to fill (a 稳控措施 not recorded): written empty, shaded yellow."""
+
+    def __repr__(self) -> str:
+        return "TO_FILL"
+
+
+TO_FILL = ToFill()
+TO_FILL_COLOR = "FFFFE94D"  # the highlight of the papers' 【请填写：…】 places
+
+
+def write_table(out: Path, title: str, columns: tuple[str, ...], rows: list[list[object]],
+                widths: dict[str, int] | None = None) -> Path:  # fmt: skip
+    """A one-sheet table (督办 / 包案 overviews, attachments): title row, header, date cells;
+    a ``TO_FILL`` value is an empty yellow cell; ``widths`` column name → width (default 16)."""
     import datetime as dt
 
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    fill = PatternFill("solid", start_color=TO_FILL_COLOR, end_color=TO_FILL_COLOR)
 
     wb = Workbook()
     ws = wb.active
@@ -120,14 +136,18 @@ def write_table(out: Path, title: str, columns: tuple[str, ...], rows: list[list
     ws.append(list(columns))
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    for values in rows:
-        ws.append(values)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, dt.date):
+    for n, values in enumerate(rows, start=3):  # title, header, then the rows
+        ws.append([None if v is TO_FILL else v for v in values])
+        for cell, value in zip(ws[n], values, strict=False):  # (max_row counts every cell)
+            if value is TO_FILL:
+                cell.fill = fill
+            elif isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str) and len(value) > 20:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A3"
-    for n in range(len(columns)):
-        ws.column_dimensions[chr(ord("A") + n)].width = 16
+    for n, name in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = (widths or {}).get(name, 16)
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out

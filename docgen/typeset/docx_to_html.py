@@ -89,6 +89,8 @@ def _run_html(run_el, paragraph: Paragraph) -> tuple[list[str], bool]:  # type: 
         classes.append("i")
     if run.underline:
         classes.append("u")
+    if run.font.highlight_color is not None:  # a place left to fill (the reports' 【请填写：…】)
+        classes.append("hl")
     if not classes:
         return pieces, page_break
     open_tag = f'<span class="{" ".join(classes)}">'
@@ -213,7 +215,13 @@ def _table_html(table: Table) -> str:
     cols = "".join(f'<col style="width:{100 * w / total:.2f}%">' for w in widths)
     rows_html = []
     grid_rows = []
+    header_rows = 0  # leading rows marked w:tblHeader: the <thead>, repeated on every page
     for tr in table._tbl.tr_lst:
+        if (
+            header_rows == len(grid_rows)
+            and tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        ):
+            header_rows += 1
         cells = []
         for tc in tr.tc_lst:
             tcpr = tc.tcPr
@@ -256,7 +264,9 @@ def _table_html(table: Table) -> str:
             column += span
         rows_html.append("<tr>" + "".join(tds) + "</tr>")
     cls = "t-" + re.sub(r"[^A-Za-z0-9_-]", "", style or "Table")
-    markup = f'<table class="{cls}"><colgroup>{cols}</colgroup>{"".join(rows_html)}</table>'
+    head = f"<thead>{''.join(rows_html[:header_rows])}</thead>" if header_rows else ""
+    body = "".join(rows_html[header_rows:])
+    markup = f'<table class="{cls}"><colgroup>{cols}</colgroup>{head}{body}</table>'
     if _anchored_at_foot(table):  # the 版记: placed at the foot of the page it ends on
         return f'{IMPRINT_OPEN}<div class="foot">{markup}</div></div>'
     return markup
