@@ -181,6 +181,26 @@ def test_only_docgen_locks_touches_the_os_lock() -> None:
     assert users == ["docgen.locks"], users
 
 
+#: Underscore attributes of libraries that have no public call for what docgen needs: each is read
+#: in one module, which says so with the version it was checked against.
+LIBRARY_HOOKS = {
+    "_add_object": "docgen.typeset.pdf_output",  # pypdf PdfWriter
+    "_p": "docgen.docx_xml",  # python-docx Paragraph
+    "_r": "docgen.docx_xml",  # python-docx Run
+    "_tr": "docgen.docx_xml",  # python-docx table row
+}
+
+
+def test_a_library_hook_is_read_in_its_one_module() -> None:
+    readers = sorted(
+        (node.attr, module)
+        for module, path in _modules().items()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in LIBRARY_HOOKS
+    )
+    assert {(attr, module) for attr, module in readers} == set(LIBRARY_HOOKS.items()), readers
+
+
 def test_the_workspace_is_a_typed_parameter() -> None:
     """A parameter named ``ws`` or ``workspace`` is annotated ``Workspace`` (not ``Any``, not bare)."""
     untyped = sorted(

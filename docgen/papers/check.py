@@ -12,6 +12,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from jinja2 import meta
 
+from docgen.docx_xml import p_element, r_element
 from docgen.errors import ValidationError
 from docgen.papers.registry import PAPER_TYPES, PaperType, all_field_keys
 from docgen.safezip import check_word_zip
@@ -62,11 +63,11 @@ def off_grid(paragraph) -> str | None:  # type: ignore[no-untyped-def]
     """Why a paragraph's direct formatting leaves the grid (its style's line pitch and sizes)."""
     if not paragraph.text.strip():
         return None
-    spacing = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+    spacing = p_element(paragraph).find(f"{qn('w:pPr')}/{qn('w:spacing')}")
     if spacing is not None and spacing.get(qn("w:line")) is not None:
         return "段落直接设置了行距"
     for run in paragraph.runs:
-        size = run._r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+        size = r_element(run).find(f"{qn('w:rPr')}/{qn('w:sz')}")
         if (
             run.text.strip()
             and size is not None

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from itertools import pairwise
 
+from docgen.docx_xml import p_element, r_element
 from docgen.typeset.variants import TEXT_WIDTH_MM, TITLE_PT
 
 TITLE_STYLE = "DocTitle"
@@ -115,14 +116,14 @@ def balance_titles(document, keep: Iterable[str] = ()) -> None:  # type: ignore[
     for paragraph in document.paragraphs:
         if paragraph.style is None or paragraph.style.name != TITLE_STYLE or not paragraph.runs:
             continue
-        if paragraph._p.find(f".//{qn('w:br')}") is not None:
+        if p_element(paragraph).find(f".//{qn('w:br')}") is not None:
             continue
         lines = break_title(paragraph.text, keep)
         if len(lines) < 2:
             continue
         first, *rest = paragraph.runs
         for run in rest:
-            run._r.getparent().remove(run._r)
+            r_element(run).getparent().remove(r_element(run))
         first.text = lines[0]
         for line in lines[1:]:
             first.add_break()

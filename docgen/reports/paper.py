@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.atomic import atomic_path
+from docgen.docx_xml import p_element, tr_element
 from docgen.papers.title_breaks import balance_titles
 from docgen.reports.charts import bar_chart
 from docgen.reports.stats import Tally
@@ -71,7 +72,7 @@ def _style(paragraph, style_id: str) -> None:  # type: ignore[no-untyped-def]
     """Give a table cell's paragraph a style by its id. python-docx 1.2's ``paragraph.style = …``
     looks the document's default style up on every call (~5 ms: seconds over a report's
     tables); its documented escape hatch, the paragraph's element, is used here only."""
-    paragraph._p.get_or_add_pPr().style = style_id
+    p_element(paragraph).get_or_add_pPr().style = style_id
 
 
 def charts_of(paper: ReportPaper) -> dict[str, tuple[bytes, str]]:
@@ -119,7 +120,7 @@ def build_docx(paper: ReportPaper, charts: dict[str, tuple[bytes, str]] | None =
             for n, values in enumerate([block.header, *block.rows]):
                 row = table.add_row()
                 if n == 0:  # a header row: repeated on every page, never left alone at a foot
-                    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+                    tr_element(row).get_or_add_trPr().append(OxmlElement("w:tblHeader"))
                 cells = row.cells
                 for k, (cell, value) in enumerate(zip(cells, values, strict=True)):
                     cell.width = Mm(first if k == 0 else rest)  # Word and WPS read the cell's
@@ -131,7 +132,7 @@ def build_docx(paper: ReportPaper, charts: dict[str, tuple[bytes, str]] | None =
             picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             png = (charts or charts_of(paper))[block.key][0]
             picture.add_run().add_picture(io.BytesIO(png), width=Mm(150))
-            doc_pr = picture._p.xpath(".//wp:docPr")[0]
+            doc_pr = p_element(picture).xpath(".//wp:docPr")[0]
             doc_pr.set("descr", FIGURE_MARK + block.key)
             document.add_paragraph(block.title, style="FormLabel")
         elif isinstance(block, Blank):

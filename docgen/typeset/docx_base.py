@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from docgen.docx_xml import p_element, r_element
 from docgen.templates import TEMPLATES_DIR
 from docgen.typeset import variants as v
 
@@ -552,7 +553,7 @@ def _set_page(document, variant: v.FormatVariant) -> None:  # type: ignore[no-un
 def _page_number_paragraph(paragraph, align: str) -> None:  # type: ignore[no-untyped-def]
     """'— PAGE —' with one character of indent on the outer side."""
     paragraph.style = "PageNumber"
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr = p_element(paragraph).get_or_add_pPr()
     _set(_child(ppr, "w:jc", _PPR_ORDER), val=align)
     ind = _child(ppr, "w:ind", _PPR_ORDER)
     side = "right" if align == "right" else "left"
@@ -563,18 +564,18 @@ def _page_number_paragraph(paragraph, align: str) -> None:  # type: ignore[no-un
         if kind:
             fld = OxmlElement("w:fldChar")
             _set(fld, fldCharType=kind)
-            run._r.append(fld)
+            r_element(run).append(fld)
         else:
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
-            run._r.append(instr)
+            r_element(run).append(instr)
     paragraph.add_run(" —")
 
 
 def _rule_paragraph(paragraph, side: str, val: str) -> None:  # type: ignore[no-untyped-def]
     """An empty, 1-pt-tall paragraph drawing a red 170 mm double line on ``side``."""
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr = p_element(paragraph).get_or_add_pPr()
     spec = ParaStyle(
         "rule",
         "",

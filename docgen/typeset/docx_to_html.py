@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
 from docgen import chars
+from docgen.docx_xml import p_element
 from docgen.errors import ValidationError
 from docgen.safezip import check_word_zip
 from docgen.typeset.variants import FormatVariant, get_variant, variant_from_category
@@ -172,7 +173,7 @@ def _tiny(ppr) -> bool:  # type: ignore[no-untyped-def]
 def _paragraph_html(paragraph: Paragraph) -> str:
     style = paragraph.style.name if paragraph.style is not None else "Normal"
     classes = [css_class(style or "Normal")]
-    align = paragraph._p.find(qn("w:pPr"))
+    align = p_element(paragraph).find(qn("w:pPr"))
     if align is not None:
         jc = align.find(qn("w:jc"))
         if jc is not None and jc.get(qn("w:val")) in _ALIGN:
@@ -183,7 +184,7 @@ def _paragraph_html(paragraph: Paragraph) -> str:
             classes.append("keep-next")
     style_attr = _direct_indent_css(align)
     pieces: list[str] = []
-    for child in paragraph._p:
+    for child in p_element(paragraph):
         if child.tag == qn("w:r"):
             pieces.extend(_run_html(child, paragraph)[0])
         elif child.tag in (qn("w:hyperlink"), qn("w:ins"), qn("w:smartTag"), qn("w:fldSimple")):
