@@ -36,6 +36,11 @@ class Base(DeclarativeBase):
     pass
 
 
+def leader_label(post: str | None, name: str | None) -> str:
+    """包案领导 as printed: post and name (“副区长 王强”), whichever is known."""
+    return " ".join(p for p in (post, name) if p)
+
+
 class Case(Base):
     """One 信访积案 (a row of the 台账)."""
 
@@ -111,7 +116,7 @@ class Case(Base):
 
     @property
     def leader(self) -> str:
-        return " ".join(p for p in (self.leader_post, self.leader_name) if p)
+        return leader_label(self.leader_post, self.leader_name)
 
 
 class Petitioner(Base):

@@ -48,11 +48,15 @@ def monthly_figures_for(ws: Workspace, month: str) -> MonthlyFigures:
     return figures_as_of(ws, day, day.replace(day=1) - dt.timedelta(days=1))
 
 
+def monthly_title(month_label: str) -> str:
+    return f"关于{month_label}信访积案排查化解情况的报告"
+
+
 def monthly_paper(f: MonthlyFigures, month_label: str, doc_no: str = "",
                   signer: str = "") -> ReportPaper:  # fmt: skip
     return ReportPaper(
         org_mark=f.org_name, doc_no=doc_no, signer=signer, addressee=ADDRESSEE,
-        title=f"关于{month_label}信访积案排查化解情况的报告",
+        title=monthly_title(month_label),
         blocks=monthly_blocks(f), sender=f.org_name, date_text=cn_date(f.day),
         attachments=(f"{month_label}信访积案排查化解情况统计表",),
     )  # fmt: skip
@@ -69,8 +73,7 @@ def make_monthly(ws: Workspace, month: str, out_dir: Path, typesetter: Any = Non
     names = [f"{label}信访积案排查化解情况统计表.xlsx", f"{label}月报.docx", f"{label}月报.pdf"]
     signer = signer_of(ws, given)
     with staged_outputs(ws, out_dir, names) as temps:
-        paper = monthly_paper(f, label, "", signer)
-        doc_no = number_report(ws, f"月报:{day:%Y-%m}", "月报", paper.title, day)
+        doc_no = number_report(ws, f"月报:{day:%Y-%m}", "月报", monthly_title(label), day)
         write_workbook(f, temps[0], f"{label}信访积案排查化解情况统计表")
         write_report(monthly_paper(f, label, doc_no, signer), temps[1], temps[2], typesetter)
     return ReportFiles(f, [Path(out_dir) / n for n in names], doc_no, signer)

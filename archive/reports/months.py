@@ -34,7 +34,7 @@ def report_months(ws: Workspace, today: dt.date) -> tuple[list[str], str]:
     months = []
     year, month = today.year, today.month
     while (year, month) >= (first.year, first.month):
-        months.append(f"{year:04d}-{month:02d}")
+        months.append(month_key(dt.date(year, month, 1)))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     latest = max((d for d in lasts if d is not None), default=today)
     default = month_key(latest) if month_key(latest) in months else this_month

@@ -14,7 +14,7 @@ from docgen.archive.ledger_io import load_vocabularies
 from docgen.archive.timeline import status_rows_as_of
 from docgen.clocks import HolidayCalendar, case_deadlines
 from docgen.errors import ValidationError
-from docgen.model import Case, Petitioner
+from docgen.model import Case, Petitioner, leader_label
 from docgen.reports.stats import CaseRow
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def case_rows(
             category=c.category or "",
             group=c.category_group or "",
             unit=(units.lookup(c.unit) if c.unit else "") or "",
-            leader=" ".join(p for p in (c.leader_post, c.leader_name) if p),
+            leader=leader_label(c.leader_post, c.leader_name),
             source=c.source or "",
             status=status,
             registered_on=c.registered_on,

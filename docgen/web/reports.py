@@ -27,16 +27,15 @@ from docgen.archive.reports.rows import month_end
 from docgen.archive.tables import IndexJournalEntry
 from docgen.archive.workspace import Workspace
 from docgen.dates import cn_date
+from docgen.reports.paper import Figure
 from docgen.reports.stats import MonthlyFigures, Tally
+from docgen.reports.wording import monthly_blocks
 from docgen.web.app import render
 from docgen.web.security import require
 
 router = APIRouter()
 #: The page lists at most this many overdue and 督办 rows; the rest are in the 统计表's 明细.
 LIST_LIMIT = 100
-#: The 月报's figures (``archive.reports.monthly.monthly_paper``): key, caption, dimension.
-CHARTS = (("group", "图1　按归类积案与化解情况", "归类"),
-          ("category", "图2　按问题类别积案与化解情况", "问题类别"))  # fmt: skip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -141,8 +140,11 @@ def reports_data(ws: Workspace, month: str | None) -> dict[str, Any]:
     f = figures(ws, key)
     if key not in months:
         months = sorted({*months, key}, reverse=True)
-    charts = [{"title": title, "svg": _chart(k, title, tuple(f.dimensions[dim]))}
-              for k, title, dim in CHARTS]  # fmt: skip
+    charts = [
+        {"title": b.title, "svg": _chart(b.key, b.title, b.tallies)}
+        for b in monthly_blocks(f)
+        if isinstance(b, Figure)
+    ]  # the 月报's own figures
     overdue = _overdue(f)
     listed = supervision(ws, key, day)
     return {
