@@ -186,17 +186,20 @@ def html_with_figures(body: str, figures: dict[str, str]) -> str:
 
 
 def write_report(paper: ReportPaper, docx_path: Path, pdf_path: Path, typesetter=None):  # type: ignore[no-untyped-def]
-    """→ (.docx, PDF page count). Both written atomically; the PDF is typeset from the .docx."""
+    """→ (.docx, PDF page count). Both written atomically; the PDF is typeset from the .docx,
+    which then names the office fonts the PDF is set in (``docgen.papers.docx_fonts``, as for
+    every paper)."""
+    from docgen.papers.docx_fonts import font_names, name_fonts
     from docgen.typeset.docx_to_html import docx_to_html
     from docgen.typeset.render import default_typesetter
 
+    setter = typesetter or default_typesetter()
     charts = charts_of(paper)
     document = build_docx(paper, charts)
     with atomic_path(docx_path) as tmp:
         document.save(str(tmp))
     converted = docx_to_html(docx_path)
     body = html_with_figures(converted.body, {k: svg for k, (_png, svg) in charts.items()})
-    result = (typesetter or default_typesetter()).typeset_html(
-        body, converted.variant, pdf_path, converted.title
-    )
+    result = setter.typeset_html(body, converted.variant, pdf_path, converted.title)
+    name_fonts(docx_path, font_names(setter.fonts))
     return result.pages

@@ -127,6 +127,7 @@ def test_paper_made_after_fonts_add_names_the_added_family(tmp_path: Path, monke
 
     from docgen import fonts
     from docgen.papers.fill import render_paper
+    from docgen.reports.paper import ReportPaper, write_report
     from docgen.typeset.docx_base import build_base
     from docgen.typeset.render import Typesetter
 
@@ -166,5 +167,13 @@ def test_paper_made_after_fonts_add_names_the_added_family(tmp_path: Path, monke
         assert '<w:charset w:val="86"/>' in table.split('w:name="FangSong"', 1)[1]
         # roles without an added face keep the official names (小标宋, 楷体)
         assert 'w:eastAsia="方正小标宋简体"' in styles and 'w:eastAsia="楷体_GB2312"' in styles
+        # a report to the 联席办 (built in code, not from a template) names them the same way
+        report = ReportPaper(org_mark="某局", doc_no="某信交报〔2024〕1号", signer="", title=text,
+                             addressee="联席办", blocks=[("Body", text)], sender="某局",
+                             date_text="2024年6月30日")  # fmt: skip
+        write_report(report, tmp_path / "report.docx", tmp_path / "report.pdf", Typesetter())
+        with zipfile.ZipFile(tmp_path / "report.docx") as z:
+            styles = z.read("word/styles.xml").decode()
+        assert "仿宋_GB2312" not in styles and 'w:eastAsia="FangSong"' in styles
     finally:
         fonts._installed_faces.cache_clear()
