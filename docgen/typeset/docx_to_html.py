@@ -44,9 +44,12 @@ def css_class(style_name: str) -> str:
 
 
 #: A date, a 文号's 〔年〕号, or a number with its unit (“30日”, “189号”, “3.2亩”): one
-#: unbreakable piece (.nb).
+#: unbreakable piece (.nb). An opening bracket or quote right after it goes into the piece with
+#: the character it opens: WeasyPrint (with ``word-break: break-all``) breaks after an opening
+#: “（” that starts the text following an inline box (seen: “8件（ / 已化解1件）”).
 _UNBROKEN = re.compile(
-    r"〔\d{4}〕\d+号|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d+(?:\.\d+)?[年月日号天个条款份件亩元]"
+    r"(?:〔\d{4}〕\d+号|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d+(?:\.\d+)?[年月日号天个条款份件亩元])"
+    r"(?:[（“‘《〈【〔「『][^\s<&])?"
 )
 
 

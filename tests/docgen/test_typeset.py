@@ -303,3 +303,23 @@ def test_libreoffice_renders_docx_on_the_same_grid(out: Path, tmp_path: Path) ->
     pitch = 225 / 22
     assert _title_pitch_mm(lo_dir / "title.pdf") == pytest.approx(pitch, abs=1.5)
     assert _title_pitch_mm(out / "title.pdf") == pytest.approx(pitch, abs=1.5)
+
+
+def test_no_line_ends_in_an_opening_bracket_after_a_number(tmp_path: Path) -> None:
+    """A number with its unit is one unbreakable piece (.nb); the “（” after it once ended a line
+    (“民生问题类8件（ / 已化解1件）”): WeasyPrint broke after an opening bracket that starts the
+    text after an inline box. The sentence is the 进展报告's, at the width that showed it."""
+    sentence = ("截至2024年7月10日，共排查信访积案19件，已化解1件，化解率5.3%；已办结5件，未办结14件，"
+                "其中超期9件。积案按归类分：组织人事问题类5件（已化解0件），民生问题类8件（已化解1件），"
+                "其它遗留问题类6件（已化解0件）。")  # fmt: skip
+    document = build_base("document")
+    document.paragraphs[0].style = "DocTitle"
+    document.paragraphs[0].add_run("关于信访积案化解工作进展情况的报告")
+    document.add_paragraph("一、排查情况", style="Heading 1")
+    document.add_paragraph(sentence, style="Body")
+    document.save(tmp_path / "p.docx")
+    typeset_docx(tmp_path / "p.docx", tmp_path / "p.pdf")
+    lines = [line.strip() for line in _text(tmp_path / "p.pdf", "-layout").splitlines()]
+    body = "".join(line for line in lines if line and "—" not in line)
+    assert sentence in body  # nothing lost
+    assert not [line for line in lines if re.search(r"[（“《]$", line)], lines
