@@ -195,6 +195,20 @@ def run_pending(
     return read, failed
 
 
+def read_all(ws: Workspace, timeout: float = 300.0) -> OcrStatus:
+    """Read every pending scan before returning: here, or by waiting for the running worker
+    (``timeout`` seconds at most) → the status after; this process's searches then find the text."""
+    deadline = time.monotonic() + timeout
+    while True:
+        run_pending(ws)
+        # A worker writes a scan's entry before it indexes the text: wait until it has exited.
+        if not (pending(ws) or worker_running(ws)) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    ws.search_index().refresh()
+    return status(ws)
+
+
 def start_worker(ws: Workspace) -> bool:
     """Start the background worker when scans are pending and none runs → whether started.
 

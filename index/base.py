@@ -64,6 +64,11 @@ class SearchIndex(Protocol):
         """None when usable, else the Chinese reason a rebuild is needed."""
         ...
 
+    def refresh(self) -> None:
+        """Let this process's searches see what other processes committed, now (without it they
+        follow within about half a second)."""
+        ...
+
 
 E = TypeVar("E")  # the engine's index object (whoosh.index.Index, tantivy.Index)
 W = TypeVar("W")  # the engine's writer
@@ -132,6 +137,10 @@ class GenerationIndex(ABC, Generic[E, W]):
 
     def _committed(self, ix: E) -> None:
         """After a write committed: make it visible to this process's searches."""
+
+    def refresh(self) -> None:
+        if self._ix is not None:
+            self._committed(self._ix)
 
     @abstractmethod
     def _committed_ids(self, ix: E) -> set[str]:

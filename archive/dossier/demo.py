@@ -84,10 +84,17 @@ def file_demo_case(ws: Workspace, case_no: str, scratch: Path) -> None:
     if report_pdf is not None:  # the printed report, signed by hand and scanned back in
         attach(ws, AttachRequest(case_no, _scan_of(report_pdf, scratch), 4, "查办报告（签字件）",
                                  "查办报告", D(2024, 6, 18), ws.settings.org, meta=signed))  # fmt: skip
-    letter = make_scan(scratch / "来信.jpg", seed=2)
+    name = "、".join(p.name for p in case.petitioners)
+    letter = make_scan(scratch / "来信.jpg", seed=2, dpi=200, lines=(
+        "区信访局：", f"本人{name}，原系区属国有企业职工。", "2003年企业改制时，身份置换补偿金",
+        "少算了三年工龄，多次反映未果，", "请求核实并补发差额。", f"信访人：{name}", "2024年5月28日",
+    ))  # fmt: skip
     attach(ws, AttachRequest(case_no, letter, 1, "信访人来信（原件扫描）", "信访件",
                              D(2024, 5, 28), "信访人"))  # fmt: skip
-    pledge = make_scan(scratch / "保证书.jpg", seed=1)
+    pledge = make_scan(scratch / "保证书.jpg", seed=1, dpi=200, lines=(
+        "息诉罢访保证书", f"保证人{name}。", "本人反映的企业改制补偿问题，", "经区国有资产服务中心核实，",
+        "补偿金差额已足额支付。", "本人承诺今后不再就此事上访，息诉罢访。", f"保证人：{name}", "2024年6月26日",
+    ))  # fmt: skip
     attach(ws, AttachRequest(case_no, pledge, 5, "息诉罢访保证书", "息诉罢访保证书",
                              D(2024, 6, 26), "信访人"))  # fmt: skip
 

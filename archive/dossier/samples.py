@@ -2,7 +2,8 @@
 
 ``add_paper`` writes a short .docx from the base template (python-docx), typesets it through
 ``docgen.typeset`` and records the PDF with ``meta["docx"]``, as ``docgen paper make`` does;
-``make_scan`` draws a page-sized grey JPEG (a stand-in for a scanner's output, with its DPI).
+``make_scan`` draws a page-sized grey JPEG (a stand-in for a scanner's output, with its DPI),
+printed with given lines of text when OCR is to read it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,17 +74,32 @@ def add_paper(ws: Workspace, case_no: str, section: int, kind: str, title: str,
         return doc.id
 
 
-def make_scan(path: Path, seed: int = 0, *, dpi: int = 150, quality: int = 70) -> Path:
-    """A grey A4 'scan' as JPEG at ``dpi`` with noise (about 130 KB at the defaults)."""
-    from PIL import Image, ImageDraw
+def make_scan(path: Path, seed: int = 0, *, dpi: int = 150, quality: int = 70,
+              lines: Sequence[str] = ()) -> Path:  # fmt: skip
+    """A grey A4 'scan' as JPEG at ``dpi`` with noise (about 130 KB at the defaults).
+
+    With ``lines``, the page carries them as printed text (16 pt, in the body font's face) so
+    that OCR has words to read; without, ruled lines stand in for handwriting."""
+    from PIL import Image, ImageDraw, ImageFont
 
     rnd = random.Random(seed)
     width, height = round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)
     img = Image.effect_noise((width, height), 18).point(lambda v: 200 + v // 8)
     draw = ImageDraw.Draw(img)
-    for _ in range(40):
-        y = rnd.randrange(100, height - 100)
-        draw.line([(120, y), (width - 120, y)], fill=rnd.randrange(20, 90), width=3)
+    if lines:
+        from docgen.fonts import resolve_fonts
+
+        face = resolve_fonts()["body"].source
+        size = round(16 / 72 * dpi)
+        font = ImageFont.truetype(str(face.file), size, index=face.index)
+        y = round(25 / 25.4 * dpi)
+        for line in lines:
+            draw.text((round(28 / 25.4 * dpi), y), line, font=font, fill=rnd.randrange(10, 40))
+            y += round(size * 1.8)
+    else:
+        for _ in range(40):
+            y = rnd.randrange(100, height - 100)
+            draw.line([(120, y), (width - 120, y)], fill=rnd.randrange(20, 90), width=3)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=quality, dpi=(dpi, dpi))
     path.write_bytes(buf.getvalue())

@@ -13,10 +13,11 @@ import pytest
 from docgen.archive.attachments import AttachRequest, attach
 from docgen.archive.documents import sha256_file
 from docgen.archive.ledger_io import import_ledger
-from docgen.archive.ocr_queue import pending, status
+from docgen.archive.dossier.samples import make_scan
+from docgen.archive.ocr_queue import pending, read_all, status
 from docgen.archive.settings import SEARCH_BACKENDS, Settings
 from docgen.archive.workspace import Workspace
-from docgen.index import OCR_MARK
+from docgen.index import OCR_MARK, SearchQuery
 from docgen.ocr import ocr_file, tidy
 from tests.conftest import Cli, good_row, write_ledger
 from tests.ocr_pages import page_lines, render_page, words_of
@@ -64,6 +65,25 @@ def test_attach_returns_then_background_ocr_makes_the_words_findable(
     # a rebuild keeps the OCR words (read from the OCR entries, not again from the scan)
     cli("index", "rebuild")
     assert json.loads(cli("search", "拖欠工资", "--kind", "息诉罢访保证书", "--json").output)
+
+
+def test_read_all_waits_for_the_worker_and_this_process_then_finds_the_words(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the demo does: a process that searched before (its reader open) attaches a printed
+    scan, waits with read_all, and its own next search has the OCR words at once."""
+    monkeypatch.setenv("DOCGEN_OCR", "on")
+    ix = ws.search_index()
+    assert ix.search(SearchQuery("补偿金差额")).total == 0
+    scan = make_scan(tmp_path / "保证书.jpg", seed=1, dpi=200, lines=(
+        "息诉罢访保证书", "本人反映的企业改制补偿问题，", "补偿金差额已足额支付。",
+    ))  # fmt: skip
+    assert attach(ws, AttachRequest("T2024-0001", scan, 5, "息诉罢访保证书",
+                                    kind="息诉罢访保证书")).ocr  # fmt: skip
+    done = read_all(ws, timeout=60)
+    assert (done.pending, done.running, done.done) == (0, False, 1)
+    hits = ws.search_index().search(SearchQuery("补偿金差额")).hits
+    assert [h.kind for h in hits] == ["息诉罢访保证书"] and hits[0].ocr
 
 
 def test_a_scan_left_pending_is_read_by_index_ocr(ws: Workspace, tmp_path: Path) -> None:
