@@ -12,8 +12,8 @@ import pytest
 
 from docgen.archive.attachments import AttachRequest, attach
 from docgen.archive.documents import sha256_file
-from docgen.archive.ledger_io import import_ledger
 from docgen.archive.dossier.samples import make_scan
+from docgen.archive.ledger_io import import_ledger
 from docgen.archive.ocr_queue import pending, read_all, status
 from docgen.archive.settings import SEARCH_BACKENDS, Settings
 from docgen.archive.workspace import Workspace
