@@ -69,7 +69,7 @@ def write_pdf(document, target: Path) -> RenderedPdf:  # type: ignore[no-untyped
     target = Path(target)
     fonts = sorted({font.name for font in document.fonts.values()}) if document.fonts else []
     try:
-        atomic.write_with(target, document.write_pdf, mode=0o644)
+        atomic.write_with(target, document.write_pdf)  # the umask's mode, as every file we write
     except OSError as exc:
         raise RenderError(f"无法写入 PDF 文件 {target}：{exc}") from exc
     return RenderedPdf(len(document.pages), fonts)

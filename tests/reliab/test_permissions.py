@@ -37,6 +37,7 @@ def test_workspace_files_are_private_whatever_the_umask(open_umask: None, tmp_pa
     root = tmp_path / "ws"
     result = run("init", str(root), "--org", "某市某区信访局", "--code", "某信交")
     run("-w", str(root), "ledger", "import", str(write_sample_ledger(tmp_path / "台账.xlsx")))
+    run("-w", str(root), "paper", "make", "交办函", "--case", "XF2024-0002")  # typeset by WeasyPrint
     ws = Workspace.open(root)
     try:
         file_doc(ws, "XF2024-0001", 2, "交办函")  # an archived file, indexed
@@ -46,6 +47,8 @@ def test_workspace_files_are_private_whatever_the_umask(open_umask: None, tmp_pa
     modes = _modes(root)
     assert {"ws/catalog.sqlite", "ws/docgen.json", "ws/index", "ws/archive"} <= modes.keys()
     assert any(name.startswith("ws/archive/XF2024-0001/") for name in modes)
+    assert any(name.startswith("ws/archive/XF2024-0002/交办函") and name.endswith(".pdf")
+               for name in modes)  # fmt: skip
     assert any(name.startswith("ws/index/gen-") and "." in name for name in modes)
     loose = {name: f"{mode:o}" for name, mode in modes.items() if mode & 0o027}
     assert loose == {}
