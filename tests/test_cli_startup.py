@@ -68,6 +68,14 @@ def test_making_a_paper_does_not_load_the_signer(populated: Workspace) -> None:
     assert "weasyprint" in loaded and not loaded & SEALING, sorted(loaded & SEALING)
 
 
+def test_listing_cases_loads_no_spreadsheet_or_search_library(populated: Workspace) -> None:
+    """``case list`` reads the catalog only: openpyxl (and numpy under it) loads where a workbook
+    is written, the renderer and the search engine where they are used."""
+    out, loaded = _loaded_after(["-w", str(populated.root), "case", "list"])
+    assert "XF2024-0001" in out
+    assert not loaded & {"openpyxl", "numpy", "weasyprint", "tantivy", "rjieba"}, sorted(loaded)
+
+
 def test_the_listing_without_imports_is_the_listing_with_them() -> None:
     """``docgen --help`` lists commands from ``COMMANDS`` without importing them: the same text
     as when every command is loaded."""
