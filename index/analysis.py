@@ -21,10 +21,10 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-import rjieba
 from whoosh.analysis import Token, Tokenizer
 
 from docgen.index.normalize import fold
+from docgen.jieba_dict import own_jieba
 
 START = "\x01"
 """Suffix of the marker term for "this character starts a CJK run"."""
@@ -117,7 +117,7 @@ class Segmenter:
     """jieba word segmentation (rjieba) with optional domain dictionary words."""
 
     def __init__(self, dictionary_words: Iterable[str] = ()) -> None:
-        self._jieba = rjieba.Jieba()
+        self._jieba = own_jieba()
         self.dictionary_words = tuple(sorted({w.strip() for w in dictionary_words if w.strip()}))
         for word in self.dictionary_words:
             self._jieba.add_word(word, None, None)

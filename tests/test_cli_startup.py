@@ -21,8 +21,8 @@ HEAVY = {"weasyprint", "tantivy", "whoosh", "rjieba", "fastapi", "uvicorn", "pyh
 
 
 def _loaded_after(argv: list[str]) -> tuple[str, set[str]]:
-    """Run the real entry point with ``argv`` in a fresh interpreter → (output, top-level modules
-    loaded when it ended)."""
+    """Run the real entry point with ``argv`` in a fresh interpreter → (output, the modules loaded
+    when it ended: their full names and their top-level packages')."""
     code = (
         "import sys, json\n"
         f"sys.argv = ['docgen', *{argv!r}]\n"
@@ -32,7 +32,7 @@ def _loaded_after(argv: list[str]) -> tuple[str, set[str]]:
         "except SystemExit:\n"
         "    pass\n"
         "sys.stdout.flush()\n"
-        "sys.stderr.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        "sys.stderr.write(json.dumps(sorted({*sys.modules, *(m.split('.')[0] for m in sys.modules)})))\n"
     )
     env = {**os.environ, "COLUMNS": "80"}  # help is laid out for an 80-column terminal
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -53,13 +53,27 @@ def test_a_group_help_loads_its_module_only() -> None:
     assert not loaded & {"weasyprint", "tantivy", "fastapi", "pyhanko", "openpyxl"}
 
 
+#: What making a paper without --seal/--sign must not load: the signer (pyHanko, and aiohttp under
+#: it, cost a third of a second), and the seal's drawing, stamping and PDF/A modules with the PDF
+#: libraries under them (a quarter of a second more).
+SEALING = {"pyhanko", "aiohttp", "docgen.seal", "docgen.archive.sealing", "pikepdf", "pypdf",
+           "cryptography", "defusedxml"}  # fmt: skip
+
+
 def test_making_a_paper_does_not_load_the_signer(populated: Workspace) -> None:
-    """pyHanko (and aiohttp under it) cost a third of a second: only signing commands load it."""
     out, loaded = _loaded_after(
         ["-w", str(populated.root), "paper", "make", "交办函", "--case", "XF2024-0001"]
     )
     assert "已生成交办函" in out
-    assert "weasyprint" in loaded and not loaded & {"pyhanko", "aiohttp"}, sorted(loaded)
+    assert "weasyprint" in loaded and not loaded & SEALING, sorted(loaded & SEALING)
+
+
+def test_listing_cases_loads_no_spreadsheet_or_search_library(populated: Workspace) -> None:
+    """``case list`` reads the catalog only: openpyxl (and numpy under it) loads where a workbook
+    is written, the renderer and the search engine where they are used."""
+    out, loaded = _loaded_after(["-w", str(populated.root), "case", "list"])
+    assert "XF2024-0001" in out
+    assert not loaded & {"openpyxl", "numpy", "weasyprint", "tantivy", "rjieba"}, sorted(loaded)
 
 
 def test_the_listing_without_imports_is_the_listing_with_them() -> None:

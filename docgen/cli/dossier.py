@@ -18,7 +18,7 @@ from docgen.cli.options import (
     progress,
     workspace_option,
 )
-from docgen.cli.seal import passphrase_env_option, passphrase_for, show_outcome
+from docgen.cli.seal import passphrase_env_option, sealing_for, show_outcome
 
 
 @click.group("dossier", cls=DocgenGroup)
@@ -61,11 +61,9 @@ def build_command(case_no: str, allow_incomplete: bool, archive_stamp: bool, fil
                   as_json: bool) -> None:  # fmt: skip
     """组卷：封面、卷内目录、六部分材料、备考表，连续页号和书签，输出一个 PDF。"""
     from docgen.archive.dossier.build import BuildOptions, DossierIncomplete, issue_dossier
-    from docgen.archive.sealing import Sealing
 
     ws = open_workspace(workspace_path)
-    passphrase = passphrase_for(sign, passphrase_env)
-    sealing = Sealing(sign=sign, passphrase=passphrase) if seal or sign else None
+    sealing = sealing_for(seal, sign, passphrase_env)
     options = BuildOptions(allow_incomplete, archive_stamp, filer, checker, pdfa=pdfa,
                            replace_signed=replace_signed)  # fmt: skip
     try:

@@ -20,7 +20,7 @@ from docgen.cli.options import (
     progress,
     workspace_option,
 )
-from docgen.cli.seal import passphrase_env_option, passphrase_for
+from docgen.cli.seal import passphrase_env_option, sealing_for
 from docgen.errors import WorkspaceError
 from docgen.pairs import parse_pairs
 from docgen.papers.registry import CASE_FIELDS, PaperType, paper_types
@@ -144,13 +144,11 @@ def make_command(type_name, case_no, all_cases, pairs, day, new, force, allow_bl
     if bool(case_no) == all_cases:
         raise UserError("请指定 --case 案件编号 或 --all（二选一）")
     from docgen.archive.papers import MakeOptions, issue_paper, issue_papers
-    from docgen.archive.sealing import Sealing
 
     ws = open_workspace(workspace_path)
     values = parse_pairs(pairs)
     options = MakeOptions(new=new, force=force, allow_blank=allow_blank)
-    passphrase = passphrase_for(sign, passphrase_env)
-    sealing = Sealing(sign=sign, passphrase=passphrase) if seal or sign else None
+    sealing = sealing_for(seal, sign, passphrase_env)
     if case_no:
         made = issue_paper(ws, type_name, case_no, values, today=day, options=options,
                            sealing=sealing)  # fmt: skip

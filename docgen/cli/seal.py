@@ -28,6 +28,7 @@ from docgen.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from docgen.archive.sealing import Sealing
     from docgen.archive.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -206,10 +207,21 @@ def passphrase_for(sign: bool, env: str | None) -> str | None:
     return read_passphrase(env) if sign else None
 
 
+def sealing_for(seal: bool, sign: bool, env: str | None) -> Sealing | None:
+    """For commands with ``--seal``/``--sign``: how to seal (None: not at all). The seal
+    libraries are imported only when sealing (``paper make`` without them stays light)."""
+    if not (seal or sign):
+        return None
+    from docgen.archive.sealing import Sealing
+
+    return Sealing(sign=sign, passphrase=passphrase_for(sign, env))
+
+
 __all__ = [
     "passphrase_env_option",
     "passphrase_for",
     "read_passphrase",
     "seal_group",
+    "sealing_for",
     "show_outcome",
 ]

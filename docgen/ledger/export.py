@@ -7,22 +7,33 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from typing import Any, NamedTuple
 
 from docgen.errors import ValidationError
 
 DATE_FORMAT = "yyyy-mm-dd"
 _WIDTHS = {"date": 12, "short": 10, "name": 14, "medium": 22, "long": 48}
-_HEADER_FONT = Font(name="黑体", bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+class _Styles(NamedTuple):
+    header_font: Any
+    header_fill: Any
+    wrap: Any
+    text_type: str  # openpyxl's data type of a plain string cell
+
+
+@functools.cache
+def _styles() -> _Styles:
+    """openpyxl's styles, made when a workbook is first written: openpyxl (a third of a second)
+    loads only then, not in every command that imports the ledger modules (``case list``)."""
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return _Styles(Font(name="黑体", bold=True), PatternFill("solid", fgColor="DDEBF7"),
+                   Alignment(wrap_text=True, vertical="top"), TYPE_STRING)  # fmt: skip
 
 
 def write_table(
@@ -32,19 +43,23 @@ def write_table(
     rows: Iterable[Sequence[Any]],
 ) -> int:
     """Write one sheet. ``headers`` are (Chinese header, width class). Returns the row count."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    styles = _styles()
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
     ws.append([h for h, _ in headers])
     for col, (_, width) in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=col)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cell.font = styles.header_font
+        cell.fill = styles.header_fill
         ws.column_dimensions[get_column_letter(col)].width = _WIDTHS[width]
     count = 0
     for count, values in enumerate(rows, start=1):
         for col, value in enumerate(values, start=1):
-            _set(ws.cell(row=count + 1, column=col), value)
+            _set(ws.cell(row=count + 1, column=col), value, styles)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     wb.save(path)
@@ -109,7 +124,7 @@ def _csv_value(value: Any) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _set(cell: Any, value: Any) -> None:
+def _set(cell: Any, value: Any, styles: _Styles) -> None:
     if value is None:
         return
     if isinstance(value, dt.date):
@@ -124,8 +139,8 @@ def _set(cell: Any, value: Any) -> None:
         cell.value = text
         # openpyxl turns any str starting with "=" into a formula: force a plain string, and set
         # the quote prefix so Excel keeps it text even after the cell is edited.
-        cell.data_type = TYPE_STRING
+        cell.data_type = styles.text_type
         if text[:1] in "=+-@":
             cell.quotePrefix = True
         if len(text) > 30 or "\n" in text:
-            cell.alignment = _WRAP
+            cell.alignment = styles.wrap

@@ -11,13 +11,18 @@ or after opening punctuation.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from docgen.docx_xml import p_element, r_element
 from docgen.typeset.variants import TEXT_WIDTH_MM, TITLE_PT
+
+if TYPE_CHECKING:
+    import rjieba
 
 TITLE_STYLE = "DocTitle"
 NO_LINE_START = frozenset("、，。：；？！）〕》」』”’…—%·")
@@ -42,12 +47,19 @@ def _width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else NARROW_EM for ch in text)
 
 
+@functools.cache
+def _jieba() -> rjieba.Jieba:
+    """This module's own jieba instance: the default dictionary only (search adds words to its
+    own), loaded when a title first needs breaking."""
+    from docgen.jieba_dict import own_jieba
+
+    return own_jieba()
+
+
 def _breakable(text: str, keep: Iterable[str]) -> list[int]:
     """Offsets where a line may end: word boundaries outside kept values and punctuation rules."""
-    import rjieba
-
     bounds, offset = set(), 0
-    for word in rjieba.cut(text):
+    for word in _jieba().cut(text):
         offset += len(word)
         bounds.add(offset)
     for value in (*keep, *TERMS):

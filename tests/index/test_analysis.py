@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -80,3 +82,20 @@ def test_dictionary_words_change_segmentation() -> None:
     custom = get_segmenter(["朝阳区住建委"]).words("朝阳区住建委协调处理")
     assert "朝阳区住建委" not in plain
     assert custom[0] == "朝阳区住建委"
+
+
+def test_search_and_title_breaks_each_have_their_own_jieba() -> None:
+    """The first instance asked for is the one rjieba built at import (no second dictionary
+    load); the words a workspace adds to search's never reach title breaking's."""
+    code = (
+        "import rjieba\n"
+        "from docgen.index.analysis import Segmenter\n"
+        "from docgen.papers import title_breaks\n"
+        "search = Segmenter(['信访事项'])\n"
+        "print(search._jieba is rjieba.cut.__self__)\n"
+        "print(title_breaks._jieba() is not search._jieba)\n"
+        "print('|'.join(search.words('信访事项办理')))\n"
+        "print('|'.join(title_breaks._jieba().cut('信访事项办理')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "信访事项|办理", "信访|事项|办理"]
