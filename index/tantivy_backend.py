@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from itertools import repeat
 from pathlib import Path
 
 import tantivy
 from tantivy import Occur, Query
 
-from docgen.index.analysis import ANALYZER_NAME, Segmenter, gram_tokens
+from docgen.index.analysis import ANALYZER_NAME, Segmenter, gram_terms
 from docgen.index.base import GenerationIndex
 from docgen.index.errors import QuerySyntaxError
 from docgen.index.model import DATE_FIELDS, Hit, IndexDoc, SearchQuery, SearchResult
+from docgen.index.normalize import fold
 from docgen.index.query import highlight_terms, parse
 from docgen.index.schema import date_from_key, key, to_fields
 from docgen.index.snippets import make_hit
@@ -61,9 +63,14 @@ def build_schema() -> tantivy.Schema:
     return b.build()
 
 
-def _pretokenized(text: str) -> tantivy.PreTokenizedString:
-    tokens = [tantivy.Token(t, p, s, e) for t, p, s, e in gram_tokens(text)]
-    return tantivy.PreTokenizedString(text, tokens)
+def _pretokenized(text: str, folded: str) -> tantivy.PreTokenizedString:
+    """``text``'s grams (of its folded form ``folded``) as tantivy tokens. Offsets are 0: tantivy
+    keeps positions only (snippets are cut from the stored text by :mod:`index.snippets`)."""
+    terms, positions = gram_terms(folded)
+    zeros = repeat(0)
+    return tantivy.PreTokenizedString(
+        text, list(map(tantivy.Token, terms, positions, zeros, zeros))
+    )
 
 
 def _display(doc: IndexDoc) -> bytes:
@@ -90,10 +97,13 @@ def to_document(doc: IndexDoc, segmenter: Segmenter) -> tantivy.Document:
     values = to_fields(doc)
     out = tantivy.Document()
     out.add_text("doc_id", doc.doc_id)
-    out.add_pre_tokenized_text("content", _pretokenized(values["content"]))
+    content, words = values["content"], values["words"]
+    folded = fold(content)  # folded once for grams and words (the same text)
+    out.add_pre_tokenized_text("content", _pretokenized(content, folded))
     if doc.title:
-        out.add_pre_tokenized_text("title", _pretokenized(doc.title))
-    out.add_text("words", " ".join(segmenter.words(values["words"])))
+        out.add_pre_tokenized_text("title", _pretokenized(doc.title, fold(doc.title)))
+    folded_words = folded if words == content else fold(words)
+    out.add_text("words", " ".join(segmenter.folded_words(folded_words)))
     for value in values["ids"] or ():
         out.add_text("ids", value)
     for name in _KEYWORDS:

@@ -13,9 +13,11 @@ from docgen.index.analysis import (
     SingleChar,
     get_segmenter,
     gram_positions,
+    gram_terms,
     gram_tokens,
     query_grams,
 )
+from docgen.index.normalize import fold
 
 
 def _phrase_at(poses: dict[str, list[int]], grams: list[str]) -> bool:
@@ -75,6 +77,40 @@ def test_tokenizer_agrees_with_fast_path() -> None:
         if not term.endswith(START):
             assert TEXT[start:end].lower() == term
     assert {k: sorted(v) for k, v in slow.items()} == fast
+
+
+def test_bulk_terms_agree_with_the_tokens() -> None:
+    """gram_terms (tantivy's fast path) gives gram_tokens' terms and positions, in order."""
+    rng = random.Random(7)
+    alphabet = "南京市长江大桥龘𠮷〇 ，。、（）abcXYZ１２ＡＢ12_-é日本かな\u3000\n"
+    texts = [TEXT, "", "江", "江 河", "12号文"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    for text in texts:
+        terms, positions = gram_terms(fold(text))
+        assert list(zip(terms, positions, strict=True)) == [
+            (t, p) for t, p, _, _ in gram_tokens(text)
+        ]
+
+
+def _fold_char(c: str) -> str:
+    """The folding rule, one character at a time."""
+    if "\uff01" <= c <= "\uff5e":
+        c = chr(ord(c) - 0xFEE0)
+    elif c == "\u3000":
+        c = " "
+    return c.lower() if "A" <= c <= "Z" else c
+
+
+def test_fold_follows_its_rule_everywhere() -> None:
+    """fold's fast paths (ASCII, runs of folded characters) agree with the rule on every code
+    point, alone and among others."""
+    every = "".join(map(chr, range(0x110000)))
+    assert fold(every) == "".join(map(_fold_char, every))
+    rng = random.Random(11)
+    alphabet = [chr(c) for c in (*range(0x20, 0x80), *range(0xFF00, 0xFF70), 0x3000, 0x4E2D)]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert fold(text) == "".join(map(_fold_char, text))
 
 
 def test_dictionary_words_change_segmentation() -> None:
