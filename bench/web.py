@@ -15,12 +15,16 @@ with 1 and 20 concurrent clients. Every loop is bounded: ``--requests`` per clie
 and a wall-clock cap (``--max-seconds``) per run. Goal (issue 17): p95 ≤ 150 ms for pages and
 ≤ 50 ms for /api/search at 20 clients, 0 errors.
 
-    python bench/web.py [--cases 10000 --requests 20 --clients 1 20]
+    python bench/web.py [--cases 10000 --requests 20 --clients 1 20] [--workspace DIR]
+
+``--workspace DIR`` keeps the built workspace in DIR and reuses it on the next run (built
+there when DIR does not hold one yet), so repeated runs skip the import.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import statistics
@@ -41,13 +45,22 @@ QUERIES = ("拖欠工资", "征收补偿", "张伟", "社会保险", "物业", "
 
 
 def setup(root: Path, cases: int) -> list[str]:
+    """The workspace ``root / "ws"`` with ``cases`` sample cases and the bench user (reused when
+    it is already there) → its case numbers."""
     from docgen.archive.cases import CaseFilter, list_cases
     from docgen.archive.ledger_io import import_ledger
-    from docgen.archive.settings import Settings
+    from docgen.archive.settings import SETTINGS_FILE, Settings
     from docgen.archive.users import add_user
     from docgen.archive.workspace import Workspace
     from docgen.sample import write_sample_ledger
 
+    if (root / "ws" / SETTINGS_FILE).is_file():
+        ws = Workspace.open(root / "ws")
+        with ws.read_session() as session:
+            numbers = [v.case.case_no for v in list_cases(session, ws.calendar, CaseFilter())]
+        ws.close()
+        print(f"沿用工作区 {root / 'ws'}（{len(numbers)} 件案件）", flush=True)
+        return numbers
     ws = Workspace.init(root / "ws", Settings(org="某市某区信访局", code="某信交", fonds="J021"))
     t = time.perf_counter()
     import_ledger(ws, write_sample_ledger(root / "ledger.xlsx", count=cases))
@@ -142,8 +155,15 @@ def main() -> None:
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 20])
     ap.add_argument("--max-seconds", type=float, default=60, help="每轮的时间上限")
     ap.add_argument("--workers", type=int, default=2, help="docgen serve 的工作进程数")
+    ap.add_argument("--workspace", type=Path, default=None,
+                    help="保留并沿用此目录中的工作区（没有则在此新建）")  # fmt: skip
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="docgen-bench-web-") as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.workspace is not None:
+            args.workspace.mkdir(parents=True, exist_ok=True)
+            tmp = str(args.workspace)
+        else:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="docgen-bench-web-"))
         numbers = setup(Path(tmp), args.cases)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
