@@ -37,7 +37,8 @@ def test_workspace_files_are_private_whatever_the_umask(open_umask: None, tmp_pa
     root = tmp_path / "ws"
     result = run("init", str(root), "--org", "某市某区信访局", "--code", "某信交")
     run("-w", str(root), "ledger", "import", str(write_sample_ledger(tmp_path / "台账.xlsx")))
-    run("-w", str(root), "paper", "make", "交办函", "--case", "XF2024-0002")  # typeset by WeasyPrint
+    # a paper typeset by WeasyPrint
+    run("-w", str(root), "paper", "make", "交办函", "--case", "XF2024-0002")
     ws = Workspace.open(root)
     try:
         file_doc(ws, "XF2024-0001", 2, "交办函")  # an archived file, indexed
