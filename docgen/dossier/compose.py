@@ -48,25 +48,32 @@ def _stream(writer: PdfWriter, data: bytes) -> IndirectObject:
     return add_object(writer, stream)
 
 
-def form_xobject(writer: PdfWriter, page: PageObject) -> IndirectObject:
-    """A rendered overlay page → a Form XObject in ``writer`` (resources shared by reference)."""
+def form_xobject(writer: PdfWriter, page: PageObject,
+                 shared: dict[int, IndirectObject] | None = None) -> IndirectObject:  # fmt: skip
+    """A rendered overlay page → a Form XObject in ``writer``. Its resources dictionary is copied
+    once into ``writer`` and then shared by reference by every form made from pages that have the
+    same one (``shared`` remembers the copies: the overlay pages of one WeasyPrint write)."""
     form = DecodedStreamObject()
     contents = page.get_contents()
     form.set_data(contents.get_data() if contents is not None else b"")
     resources = page.get("/Resources")
+    if resources is None:
+        copied: Any = DictionaryObject()
+    else:
+        source = resources.get_object()
+        shared = {} if shared is None else shared
+        if id(source) not in shared:
+            shared[id(source)] = add_object(writer, source.clone(writer))
+        copied = shared[id(source)]
     form.update(
         {
             NameObject("/Type"): NameObject("/XObject"),
             NameObject("/Subtype"): NameObject("/Form"),
             NameObject("/BBox"): ArrayObject(page.mediabox),
-            NameObject("/Resources"): (
-                resources.get_object().clone(writer)
-                if resources is not None
-                else DictionaryObject()
-            ),
+            NameObject("/Resources"): copied,
         }
     )
-    return add_object(writer, form.flate_encode())
+    return add_object(writer, form.flate_encode(level=9))
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,26 @@ def stamp(writer: PdfWriter, page: PageObject, forms: dict[str, IndirectObject],
     """Draw ``marks`` on ``page``, the overlay's top-right corner at the page's top-right corner."""
     box = page.mediabox
     dx, dy = float(box.right) - A4_W_PT, float(box.top) - A4_H_PT
-    draws = " ".join(f"q 1 0 0 1 {m.x:.3f} {m.y:.3f} cm {m.name} Do Q" for m in marks)
+    draws, at = [], (0, 0)  # each mark moved to from the previous one, in 0.001 pt
+    for m in marks:
+        target = (round(m.x * 1000), round(m.y * 1000))
+        draws.append(f"{_moved(target[0] - at[0], target[1] - at[1])}{m.name} Do")
+        at = target
+    shift = _moved(round(dx * 1000), round(dy * 1000))
     _draw_over(writer, page, {m.name: forms[m.name] for m in marks},
-               f"q 1 0 0 1 {dx:.3f} {dy:.3f} cm {draws} Q")  # fmt: skip
+               f"q {shift}{' '.join(draws)} Q")  # fmt: skip
+
+
+def _moved(x: int, y: int) -> str:
+    """The ``cm`` operator translating by (x, y) thousandths of a point, or nothing for (0, 0).
+    A Form XObject's drawing cannot change the graphics state around it (``Do`` saves and restores
+    it), so the marks of a page need no ``q``/``Q`` each, only the move from one to the next."""
+    return "" if x == y == 0 else f"1 0 0 1 {_milli(x)} {_milli(y)} cm "
+
+
+def _milli(value: int) -> str:
+    text = f"{value / 1000:.3f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _draw_over(writer: PdfWriter, page: PageObject, xobjects: dict[str, Any], ops: str) -> None:
@@ -184,8 +208,9 @@ def compose(
         for i in range(part.start, part.start + part.count):
             flatten_widgets(writer, writer.add_page(part.reader.pages[i]))
     used = {m.name for page_marks in marks.values() for m in page_marks}
-    refs = {name: form_xobject(writer, reader.pages[i]) for name, (reader, i) in forms.items()
-            if name in used}  # fmt: skip
+    resources: dict[int, IndirectObject] = {}
+    refs = {name: form_xobject(writer, reader.pages[i], resources)
+            for name, (reader, i) in forms.items() if name in used}  # fmt: skip
     for index, page_marks in marks.items():
         stamp(writer, writer.pages[index], refs, page_marks)
     for entry in outline:
