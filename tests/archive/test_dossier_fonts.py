@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
-from docgen.dossier.fonts import merge_subsets
+from docgen.dossier.fonts import (
+    merge_subsets,
+    parse_to_unicode,
+    parse_widths,
+    share_font_programs,
+    to_unicode_cmap,
+    widths_array,
+)
 from docgen.typeset.render import default_typesetter
 from docgen.typeset.variants import get_variant
 
@@ -64,3 +71,36 @@ def test_subsets_of_different_fonts_are_not_merged(two_papers) -> None:  # type:
     bold = next(p for n, p in first.items() if "bold" in n.lower() and "regular" not in n)
     # 信访事项 is in both: same glyph ids, different outlines
     assert merge_subsets([regular, bold]) is None
+
+
+def test_papers_of_one_face_share_one_font_cmap_and_widths(two_papers) -> None:  # type: ignore[no-untyped-def]
+    writer = PdfWriter()
+    for pdf in two_papers:
+        writer.append(str(pdf))
+    texts = [page.extract_text() for page in writer.pages]
+    assert share_font_programs(writer) >= 1
+    first, second = (page["/Resources"]["/Font"] for page in writer.pages)
+    shared = [
+        name for name in first if name in second and "regular" in str(first[name]["/BaseFont"])
+    ]
+    assert shared
+    for name in shared:
+        assert first.raw_get(name).idnum == second.raw_get(name).idnum  # one font dictionary
+    font = first[shared[0]].get_object()
+    program = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"]
+    tables = set(TTFont(io.BytesIO(program.get_object().get_data())).reader.tables)
+    assert tables <= {"glyf", "loca", "head", "hhea", "hmtx", "maxp"}, tables
+    assert [page.extract_text() for page in writer.pages] == texts  # text as issued
+
+
+def test_to_unicode_cmaps_and_width_arrays_round_trip() -> None:
+    mapping = {3: "A".encode("utf-16-be"), 4: "B".encode("utf-16-be"), 5: "C".encode("utf-16-be"),
+               0x1FF: "信".encode("utf-16-be"), 0x200: "访".encode("utf-16-be"),
+               0x300: "𠮷".encode("utf-16-be"), 0x301: "ﬁ".encode("utf-16-be")}  # fmt: skip
+    cmap = to_unicode_cmap(mapping)
+    assert b"<0003> <0005> <0041>" in cmap  # a run becomes a range
+    assert parse_to_unicode(cmap) == mapping
+    widths = {1: 500.0, 2: 1000.0, 3: 1000.0, 4: 1000.0, 5: 1000.0, 9: 250.5, 10: 1000.0}
+    array = widths_array(widths)
+    assert [int(v) if not isinstance(v, list) else "[]" for v in array[:5]] == [1, "[]", 2, 5, 1000]
+    assert parse_widths(array) == widths
