@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.pdf_bytes import outline_bytes
 from docgen.archive.cases import CaseFilter
 from docgen.archive.papers import make_paper, make_papers
 from docgen.archive.settings import Settings
@@ -112,6 +113,10 @@ def main() -> None:
                 f"  goal: throughput ≥ 3× LibreOffice (same run): {speed:.2f}× — {met(speed >= 3)}"
             )
             print(f"  goal: PDF size ≤ 0.5× LibreOffice's: {size:.2f}× — {met(size <= 0.5)}")
+            glyphs, outlines = outline_bytes(ours)
+            print(f"    of which the embedded glyphs' outlines ({glyphs / n:.0f} a paper, "
+                  f"{outlines / glyphs:.0f} B each): {outlines / n / 1024:.1f} KB a paper = "
+                  f"{outlines / lo_size:.2f}× LibreOffice's PDF")  # fmt: skip
         else:
             print("  未找到 LibreOffice（soffice），跳过对比")
         ws.close()
