@@ -95,17 +95,13 @@ def _truetype_descriptor(font: DictionaryObject) -> DictionaryObject | None:
 
 
 def _fingerprint(name: str, program: bytes) -> tuple[str, int, int] | None:
-    """Which font file a subset was cut from: the PostScript name in its ``name`` table (else the
-    PDF font name without the subset tag) and the ``head`` table's created/modified stamps. Two
-    CSS families set from one prepared file (the body's bold is the title's face) share it."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
         font = TTFont(io.BytesIO(program), lazy=True)
         head = font["head"]
-        own = font["name"].getDebugName(6) if "name" in font.reader else None
-        return (own or _SUBSET_TAG.sub("", name), head.created, head.modified)
-    except (TTLibError, KeyError, ValueError, AssertionError, struct.error):
+        return (_SUBSET_TAG.sub("", name), head.created, head.modified)
+    except (TTLibError, KeyError, ValueError, AssertionError):
         return None
 
 
