@@ -5,7 +5,8 @@ that stay alive until the work is done. The cyclic collector, triggered every fe
 allocations, scans them again and again (an import of 5,000 rows spent about a sixth of its time
 there) and finds nothing to free: they are released by reference counting once done. Pauses
 nest and may overlap across threads: the collector runs again when the last one ends (and only
-if it was running when the first began).
+if it was running when the first began). The pause is process-wide: cycles other threads leave
+meanwhile (a web worker's) wait for its end, seconds at most.
 """
 
 from __future__ import annotations
