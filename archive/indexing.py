@@ -17,14 +17,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from docgen import locks
+from docgen import gcpause, locks
 from docgen.archive.dossier.check import DOSSIER_SECTION
 from docgen.archive.index_journal import (
     GAP_WINDOW,
@@ -170,14 +170,17 @@ def open_workspace_index(root: Path, session: Session, backend: str) -> SearchIn
     return open_index(root / "index", backend=backend, dictionary_words=dictionary_words(session))
 
 
-def _reported(docs: list[IndexDoc], progress: Progress | None) -> Iterator[IndexDoc]:
-    """``docs`` one by one, telling ``progress`` how many the index has taken."""
+def _reported(
+    docs: Iterable[IndexDoc], total: int, progress: Progress | None
+) -> Iterator[IndexDoc]:
+    """``docs`` (``total`` of them) one by one, telling ``progress`` how many the index has
+    taken."""
     if progress:
-        progress(0, len(docs), INDEX_STAGE)
+        progress(0, total, INDEX_STAGE)
     for done, doc in enumerate(docs, start=1):
         yield doc
         if progress:
-            progress(done, len(docs), INDEX_STAGE)
+            progress(done, total, INDEX_STAGE)
 
 
 def iter_all(session: Session, root: Path, batch: int = 500) -> Iterator[IndexDoc]:
@@ -241,6 +244,7 @@ def rebuild_workspace_index(ws: Workspace, progress: Callable[[int], None] | Non
 # crash between a commit and its indexing is repaired by the next command.
 
 CATCH_UP_LOCK = ".catch-up.lock"  # in the index folder: held while catching up
+CATCH_UP_BATCH = 500  # records loaded, built and let go at a time while catching up
 PRUNE_EVERY = 1000  # a writer drops caught-up journal rows each time this many more are applied
 
 
@@ -276,26 +280,24 @@ def catch_up(ws: Workspace, *, block: bool = True, progress: Progress | None = N
             keys = {k for _, k in rows}
             case_nos = {k.removeprefix("case:") for k in keys if k.startswith("case:")}
             doc_ids = {int(k.removeprefix("doc:")) for k in keys if k.startswith("doc:")}
-            cases = session.scalars(
-                select(Case)
-                .where(Case.case_no.in_(case_nos))
-                .options(selectinload(Case.petitioners))
-            ).all()
-            docs = session.scalars(
-                select(Document)
-                .where(Document.id.in_(doc_ids), INDEXED)
-                .options(selectinload(Document.case).selectinload(Case.petitioners))
-            ).all()
-            found = [case_doc(c) for c in cases] + [document_doc(ws.root, d, d.case) for d in docs]
-        gone_cases = case_nos - {c.case_no for c in cases}
-        gone_docs = [document_key(i) for i in doc_ids - {d.id for d in docs}]
+            held_cases = _in_chunks(session, select(Case.case_no), Case.case_no, sorted(case_nos))
+            held_docs = _in_chunks(
+                session, select(Document.id).where(INDEXED), Document.id, sorted(doc_ids)
+            )
+        loaded_cases: set[str] = set()
+        loaded_docs: set[int] = set()
         try:
             ix = ws.search_index()
-            if found:
-                ix.add(_reported(found, progress))
+            if held_cases or held_docs:
+                with ws.read_session() as session, gcpause.paused():  # see gcpause
+                    found = _journaled(
+                        session, ws.root, held_cases, held_docs, loaded_cases, loaded_docs
+                    )
+                    ix.add(_reported(found, len(held_cases) + len(held_docs), progress))
+            gone_docs = [document_key(i) for i in sorted(doc_ids - loaded_docs)]
             if gone_docs:
                 ix.delete(gone_docs)
-            for case_no in sorted(gone_cases):
+            for case_no in sorted(case_nos - loaded_cases):
                 ix.delete_case(case_no)
         except SearchError as exc:  # derived data: a failure never undoes an archive write
             log.warning("%s（%s）", REBUILD_NEEDED, exc.message)
@@ -305,6 +307,55 @@ def catch_up(ws: Workspace, *, block: bool = True, progress: Progress | None = N
     if block and start // PRUNE_EVERY != head // PRUNE_EVERY:
         prune_journal(ws)
     return len(rows)
+
+
+def _in_chunks(session: Session, query: Any, column: Any, values: list[Any]) -> list[Any]:
+    """``query``'s values whose ``column`` is one of ``values``, asked ``CATCH_UP_BATCH`` at a
+    time (a bound number of parameters however many were journaled), in ``values``' order."""
+    found: set[Any] = set()
+    for start in range(0, len(values), CATCH_UP_BATCH):
+        found.update(
+            session.scalars(query.where(column.in_(values[start : start + CATCH_UP_BATCH])))
+        )
+    return [v for v in values if v in found]
+
+
+def _journaled(
+    session: Session,
+    root: Path,
+    case_nos: list[str],
+    doc_ids: list[int],
+    loaded_cases: set[str],
+    loaded_docs: set[int],
+) -> Iterator[IndexDoc]:
+    """The index documents of ``case_nos`` and ``doc_ids`` (in that order), loaded
+    ``CATCH_UP_BATCH`` at a time and let go once built, so memory stays flat however many
+    were journaled; what was found is noted in ``loaded_cases``/``loaded_docs`` (the rest was
+    deleted meanwhile)."""
+    for start in range(0, len(case_nos), CATCH_UP_BATCH):
+        cases = session.scalars(
+            select(Case)
+            .where(Case.case_no.in_(case_nos[start : start + CATCH_UP_BATCH]))
+            .order_by(Case.case_no)
+            .options(selectinload(Case.petitioners))
+        ).all()
+        built = [case_doc(c) for c in cases]
+        loaded_cases.update(c.case_no for c in cases)
+        del cases
+        session.expunge_all()
+        yield from built
+    for start in range(0, len(doc_ids), CATCH_UP_BATCH):
+        docs = session.scalars(
+            select(Document)
+            .where(Document.id.in_(doc_ids[start : start + CATCH_UP_BATCH]), INDEXED)
+            .order_by(Document.id)
+            .options(selectinload(Document.case).selectinload(Case.petitioners))
+        ).all()
+        built = [document_doc(root, d, d.case) for d in docs]
+        loaded_docs.update(d.id for d in docs)
+        del docs
+        session.expunge_all()
+        yield from built
 
 
 def prune_journal(ws: Workspace) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docgen import atomic, caseno, chars
+from docgen import atomic, caseno, chars, gcpause
 from docgen.archive.cases import CaseFilter, list_cases, upsert_records
 from docgen.archive.faults import crash_point
 from docgen.archive.index_journal import case_key, journal, writing
@@ -128,7 +128,7 @@ def import_ledger(
     if errors_out is not None:
         check_output(ws, errors_out)
         check_table_suffix(errors_out)
-    with contextlib.ExitStack() as held:
+    with contextlib.ExitStack() as held, gcpause.paused():  # records stay alive: see gcpause
         # From the first write until indexed: a reader opening meanwhile leaves the work to us.
         # Taken only when a row is about to be written, so a refused file leaves nothing behind.
         taken = False

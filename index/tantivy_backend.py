@@ -192,10 +192,20 @@ class TantivyIndex(GenerationIndex[tantivy.Index, tantivy.IndexWriter]):
         return int(searcher.search(query, 1, count=True).count or 0)
 
     def add(self, docs: Iterable[IndexDoc]) -> int:
+        """Replacing a document deletes its ``doc_id`` first; a ``doc_id`` the index has never
+        held (nor this call added) needs no delete. Each delete waits in the writer until the
+        commit (about 1 KB), so an import of 20,000 new cases held 20 MB of deletes of nothing."""
         n = 0
         with self._writing() as writer:
+            ix = self._require()
+            with self._reading():
+                ix.reload()  # the writer lock is ours: the last commit, of any process, is final
+                searcher = ix.searcher()
+            added: set[str] = set()
             for doc in docs:
-                self._put(writer, doc, replace=True)
+                held = doc.doc_id in added or searcher.doc_freq("doc_id", doc.doc_id) > 0
+                self._put(writer, doc, replace=held)
+                added.add(doc.doc_id)
                 n += 1
         return n
 

@@ -25,7 +25,6 @@ SHA-256 can be verified like any other file.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import io
 import os
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import select
 
+from docgen import gcpause
 from docgen.archive.attachments import FileType, detect_type
 from docgen.archive.cases import get_case
 from docgen.archive.documents import (
@@ -577,9 +577,7 @@ def build_dossier(ws: Workspace, case_no: str, options: BuildOptions | None = No
     ts = typesetter or default_typesetter()
     # Layout allocates many short-lived objects while the rendered pages stay alive: the
     # cyclic collector would re-scan them over and over.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gcpause.paused():
         step("读取材料")
         sources = open_sources(plan)
         step("编排页号")
@@ -594,9 +592,6 @@ def build_dossier(ws: Workspace, case_no: str, options: BuildOptions | None = No
         if options.pdfa:
             declare_pdfa(writer, generated)
         del frame
-    finally:
-        if collecting:
-            gc.enable()
     step("存档")
     result = store(ws, plan, writer, numbered, options)
     if progress:

@@ -53,6 +53,28 @@ def test_add_replace_delete(fresh_index: SearchIndex, small_corpus: Corpus) -> N
     assert not ids(fresh_index, case.name)
 
 
+def test_a_doc_id_twice_in_one_add_keeps_the_last(tmp_path: Path) -> None:
+    """tantivy only: whoosh's writer keeps both (its update does not see its own uncommitted
+    documents)."""
+    ix = open_index(tmp_path / "index", backend="tantivy")
+    first = IndexDoc(doc_id="case:A", case_no="A", kind="台账", title="甲", text="旧的内容")
+    ix.add([first, dataclasses.replace(first, text="新的内容"), IndexDoc(doc_id="case:B")])
+    assert ix.count() == 2
+    assert ids(ix, "新的内容") == {"case:A"} and not ids(ix, "旧的内容")
+
+
+def test_an_add_replaces_what_another_opener_committed_meanwhile(tmp_path: Path, backend: str) -> None:  # fmt: skip
+    """Another process's commit after this one last read the index is replaced, not doubled."""
+    ours = open_index(tmp_path / "index", backend=backend)
+    assert ours.count() == 0  # our reader has seen the empty index
+    doc = IndexDoc(doc_id="case:A", case_no="A", kind="台账", title="甲", text="别处写入")
+    open_index(tmp_path / "index", backend=backend).add([doc])
+    ours.add([dataclasses.replace(doc, text="此处改写")])
+    ours.refresh()
+    assert ours.count() == 1
+    assert ids(ours, "此处改写") == {"case:A"} and not ids(ours, "别处写入")
+
+
 def test_filters(fresh_index: SearchIndex, small_corpus: Corpus) -> None:
     case = small_corpus.cases[1]
     docs = [d for d in small_corpus.docs if d.case_no == case.case_no]

@@ -135,3 +135,31 @@ def test_a_late_commit_below_the_caught_up_id_is_indexed(populated: Workspace, c
     assert [h["案件编号"] for h in _search(populated.root, "潜水艇")] == ["XF2024-0001"]
     populated.catch_up_index()
     assert verify_workspace(populated).exit_code == 0
+
+
+def test_catch_up_in_batches_indexes_and_deletes_what_was_journaled(
+    workspace: Workspace, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Records are loaded a few at a time (memory stays flat however many were journaled):
+    every one is indexed, in one commit, and what the catalog no longer holds is deleted."""
+    from docgen.archive import indexing
+    from docgen.archive.cases import edit_case
+    from docgen.archive.index_journal import journal
+    from docgen.archive.ledger_io import import_ledger
+    from docgen.model import Case
+
+    monkeypatch.setattr(indexing, "CATCH_UP_BATCH", 4)
+    seen: list[tuple[int, int]] = []
+    import_ledger(workspace, write_sample_ledger(tmp_path / "s.xlsx", count=30),
+                  progress=lambda done, total, stage: seen.append((done, total)))  # fmt: skip
+    assert seen[-1] == (30, 30)
+    assert len(_indexed(workspace.root)) == 30
+    with workspace.session() as session:
+        edit_case(session, "XF2024-0009", {"remarks": "潜水艇"}, {})
+        session.delete(session.scalars(select(Case).where(Case.case_no == "XF2024-0011")).one())
+        journal(session, ["case:XF2024-0011", "case:XF2024-0012", "case:XF2024-0013"])
+    assert workspace.catch_up_index() > 0
+    held = _indexed(workspace.root)
+    assert len(held) == 29 and "case:XF2024-0011" not in held
+    assert [h["案件编号"] for h in _search(workspace.root, "潜水艇")] == ["XF2024-0009"]
+    assert verify_workspace(workspace).ok
