@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import sys
 import tempfile
@@ -76,17 +77,24 @@ def seed(ws: Workspace, count: int, events_per_case: int) -> None:
             session.execute(insert(CaseEvent), events[start : start + 20000])
 
 
-CPU: list[float] = []  # process CPU seconds of the last ``timed`` call's median run
+CPU: list[float] = []  # CPU seconds (with child processes) of the last ``timed`` call's median run
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended (the 统计表's)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def timed(fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
     """Median wall seconds over ``repeat`` runs; the CPU seconds of that run land in ``CPU``
-    (on a shared machine the wall time includes waiting for a core, the CPU time does not)."""
+    (on a shared machine the wall time includes waiting for a core, the CPU time does not; with
+    the work on two cores, the CPU time is the sum of both)."""
     runs = []
     for _ in range(repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         fn()
-        runs.append((time.perf_counter() - t0, time.process_time() - c0))
+        runs.append((time.perf_counter() - t0, cpu_seconds() - c0))
     wall, cpu = sorted(runs)[len(runs) // 2]
     CPU[:] = [cpu]
     return wall
@@ -134,16 +142,15 @@ def main() -> None:
                r.status, r.due, "否", ""] for k, r in enumerate(rows, 1)]  # fmt: skip
     bare = timed(lambda: bare_workbook(detail, tmp / "bare.xlsx"), 3)
     bare_cpu = CPU[0]
-    print(
-        f"月报（统计表 .xlsx 含图表和明细 + 月报 .docx/PDF 含矢量图），{n} 件（墙钟 / 进程 CPU）："
-    )
+    print(f"月报（统计表 .xlsx 含图表和明细 + 月报 .docx/PDF 含矢量图），{n} 件"
+          "（墙钟 / CPU，含写统计表的子进程）：")  # fmt: skip
     print(f"  首次（含字体和 matplotlib 载入）：{cold:.2f} s / {cold_cpu:.2f} s；"
           f"热进程中位数：{warm:.2f} s / {warm_cpu:.2f} s")  # fmt: skip
     print(f"  锚点：openpyxl 写同样 {len(detail)} 行的空白工作簿 {bare:.2f} s / {bare_cpu:.2f} s"
           f"（比值 {warm / bare:.1f}× / {warm_cpu / bare_cpu:.1f}×）；100 件的月报 {hundred:.2f} s"
           f" / {hundred_cpu:.2f} s（比值 {warm / hundred:.1f}× / {warm_cpu / hundred_cpu:.1f}×）")  # fmt: skip
     print(f"  goal: 10,000 件月报 ≤ 3 s（热进程，墙钟）：{warm:.2f} s — {met(warm <= 3)}；"
-          f"进程 CPU {warm_cpu:.2f} s — {met(warm_cpu <= 3)}；首次墙钟 {cold:.2f} s — "
+          f"CPU {warm_cpu:.2f} s — {met(warm_cpu <= 3)}；首次墙钟 {cold:.2f} s — "
           f"{met(cold <= 3)}")  # fmt: skip
 
     def as_of(ws: Workspace) -> None:

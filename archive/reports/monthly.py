@@ -17,6 +17,7 @@ from docgen.archive.reports.issue import (
     staged_outputs,
 )
 from docgen.archive.reports.rows import month_end
+from docgen.background import Background
 from docgen.dates import cn_date
 from docgen.reports.paper import ReportPaper, write_report
 from docgen.reports.stats import MonthlyFigures
@@ -65,7 +66,8 @@ def monthly_paper(f: MonthlyFigures, month_label: str, doc_no: str = "",
 def make_monthly(ws: Workspace, month: str, out_dir: Path, typesetter: Any = None,
                  values: Iterable[str] = ()) -> ReportFiles:  # fmt: skip
     """Write 统计表 .xlsx, 月报 .docx and PDF into ``out_dir``; → the figures and the files.
-    The 月报 keeps its 文号 when made again for the same month."""
+    The 月报 keeps its 文号 when made again for the same month. The files appear together or,
+    when either part fails, none does (the first failure is raised)."""
     day = month_end(month)
     given = report_values(values, MONTHLY_KEYS, "月报")
     f = monthly_figures_for(ws, month)
@@ -74,6 +76,8 @@ def make_monthly(ws: Workspace, month: str, out_dir: Path, typesetter: Any = Non
     signer = signer_of(ws, given)
     with staged_outputs(ws, out_dir, names) as temps:
         doc_no = number_report(ws, f"月报:{day:%Y-%m}", "月报", monthly_title(label), day)
-        write_workbook(f, temps[0], f"{label}信访积案排查化解情况统计表")
-        write_report(monthly_paper(f, label, doc_no, signer), temps[1], temps[2], typesetter)
+        # the 统计表 is written on the second core while this process typesets the 月报
+        with Background(write_workbook, f, temps[0], f"{label}信访积案排查化解情况统计表",
+                        what="统计表"):  # fmt: skip
+            write_report(monthly_paper(f, label, doc_no, signer), temps[1], temps[2], typesetter)
     return ReportFiles(f, [Path(out_dir) / n for n in names], doc_no, signer)
