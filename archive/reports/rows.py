@@ -36,12 +36,13 @@ def month_end(month: str) -> dt.date:
         ) from None
 
 
-ROW_COLUMNS = tuple(getattr(Case, name) for name in (
+ROW_NAMES = (
     "id", "case_no", "registered_on", "accepted_on", "assigned_on", "created_at", "due_on",
     "extended_due_on", "extension_approved", "category", "category_group", "unit", "leader_name",
     "leader_post", "source", "demand", "stability_measures", "repeat_visit", "group_visit",
     "provincial_group_visit", "provincial_visit", "beijing_visit", "beijing_abnormal_visit",
-    "abnormal_visit", *SIX_SEPARATIONS))  # fmt: skip
+    "abnormal_visit", *SIX_SEPARATIONS)  # fmt: skip
+ROW_COLUMNS = tuple(getattr(Case, name) for name in ROW_NAMES)
 
 
 def on_record(case: Any, day: dt.date) -> bool:
@@ -50,6 +51,10 @@ def on_record(case: Any, day: dt.date) -> bool:
     known = [d for d in (case.registered_on, case.accepted_on, case.assigned_on) if d]
     first = min(known) if known else case.created_at.date()
     return first <= day
+
+
+FOCUS_COLUMNS = ("repeat_visit", "beijing_visit",
+                 *SIX_SEPARATIONS)  # fmt: skip  # a case with none of these has no 重点 label
 
 
 def focus_labels(c: Any) -> tuple[str, ...]:
@@ -74,16 +79,28 @@ def case_rows(
     tells which were already 化解 then (本期化解 = 化解 by ``day`` but not by ``previous``)."""
     now = status_rows_as_of(session, day)
     before = status_rows_as_of(session, previous) if previous else {}
+    # plain rows of the columns a report reads (Core, not ORM objects: 10,000 cases load in a
+    # fraction); a unit's full name and a leader's label looked up once per distinct value
+    db = session.connection()
     names: dict[int, list[str]] = {}
-    for case_id, name in session.execute(
+    for case_id, name in db.execute(
         select(Petitioner.case_id, Petitioner.name).order_by(Petitioner.case_id, Petitioner.seq)
-    ):
+    ).all():
         names.setdefault(case_id, []).append(name)
+    unit_names: dict[str, str] = {}
+    leaders: dict[tuple[str | None, str | None], str] = {}
     rows = []
-    # plain rows of the columns a report reads, not ORM objects: 10,000 cases load in a fraction
-    for c in session.execute(select(*ROW_COLUMNS)):
+    focus_at = [ROW_NAMES.index(name) for name in FOCUS_COLUMNS]
+    for c in db.execute(select(*ROW_COLUMNS)).all():
         if not on_record(c, day):
             continue
+        unit = unit_names.get(c.unit or "")
+        if unit is None:
+            unit = unit_names[c.unit or ""] = (units.lookup(c.unit) if c.unit else "") or ""
+        leader = leaders.get((c.leader_post, c.leader_name))
+        if leader is None:
+            leader = leaders[(c.leader_post, c.leader_name)] = leader_label(c.leader_post,
+                                                                            c.leader_name)  # fmt: skip
         status = now[(c.id, c.case_no)]
         deadlines = case_deadlines(
             calendar, accepted_on=c.accepted_on, due_on=c.due_on,
@@ -95,15 +112,15 @@ def case_rows(
             petitioners="、".join(names.get(c.id, ())),
             category=c.category or "",
             group=c.category_group or "",
-            unit=(units.lookup(c.unit) if c.unit else "") or "",
-            leader=leader_label(c.leader_post, c.leader_name),
+            unit=unit,
+            leader=leader,
             source=c.source or "",
             status=status,
             registered_on=c.registered_on,
             due=deadlines.due,
             demand=c.demand or "",
             measures=c.stability_measures or "",
-            focus=focus_labels(c),
+            focus=focus_labels(c) if any(c[k] for k in focus_at) else (),
             resolved_before=before.get((c.id, c.case_no)) == "已化解",
         ))  # fmt: skip
     return rows
