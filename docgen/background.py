@@ -2,8 +2,9 @@
 (function, arguments) → its result, or the exception it raised, raised again in the caller.
 
 For work that wants a second core, not shared state (the 统计表 .xlsx written while the 月报 PDF is
-typeset). The child is a new ``python -I`` (never a fork() of a parent that may run threads) that
-imports only the function's module; the arguments and the answer travel pickled over its pipes.
+typeset). The child is a new ``python -I`` (never a fork() of a parent that may run threads) on
+the caller's import path that imports only the function's module; the arguments and the answer
+travel pickled over its pipes.
 With one core, or when no interpreter can be started, the function simply runs in the caller.
 """
 
@@ -18,15 +19,13 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from docgen.errors import DocgenError
 
-# the child puts the folder docgen was imported from first, so it runs the caller's code
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from docgen.background import main; main()"
-_ROOT = str(Path(__file__).resolve().parents[1])
+# the child finds every module where the caller does: the caller's import path, in order
+_BOOT = "import sys; sys.path[:] = sys.argv[1:]; from docgen.background import main; main()"
 
 
 def cores() -> int:
@@ -57,7 +56,7 @@ class Background:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-I", "-c", _BOOT, _ROOT], stdin=subprocess.PIPE,
+                [sys.executable, "-I", "-c", _BOOT, *sys.path], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=self._stderr,
             )  # fmt: skip
         except OSError:

@@ -4,10 +4,12 @@ and never outlives the block that started it."""
 from __future__ import annotations
 
 import os
+import pkgutil
 from pathlib import Path
 
 import pytest
 
+import docgen.background
 from docgen.archive.reports.rows import month_end
 from docgen.atomic import write_text
 from docgen.background import Background, cores
@@ -22,6 +24,11 @@ def test_value_comes_back_and_the_file_is_written(tmp_path: Path) -> None:
         assert job.result() == target
     assert target.read_text("utf-8") == "统计表"
     assert [p.name for p in tmp_path.iterdir()] == ["说明.txt"]  # no temporary file left
+
+
+def test_the_child_runs_the_callers_code() -> None:
+    here = Background(pkgutil.resolve_name, "docgen.background:__file__").result()
+    assert here == docgen.background.__file__
 
 
 def test_errors_come_back_as_raised() -> None:
