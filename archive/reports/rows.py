@@ -80,7 +80,8 @@ def case_rows(
     now = status_rows_as_of(session, day)
     before = status_rows_as_of(session, previous) if previous else {}
     # plain rows of the columns a report reads (Core, not ORM objects: 10,000 cases load in a
-    # fraction); a unit's full name and a leader's label looked up once per distinct value
+    # fraction); a unit's full name, a leader's label and a 办结时限 worked out once per distinct
+    # value
     db = session.connection()
     names: dict[int, list[str]] = {}
     for case_id, name in db.execute(
@@ -89,6 +90,7 @@ def case_rows(
         names.setdefault(case_id, []).append(name)
     unit_names: dict[str, str] = {}
     leaders: dict[tuple[str | None, str | None], str] = {}
+    dues: dict[tuple[Any, ...], Any] = {}
     rows = []
     focus_at = [ROW_NAMES.index(name) for name in FOCUS_COLUMNS]
     for c in db.execute(select(*ROW_COLUMNS)).all():
@@ -102,11 +104,13 @@ def case_rows(
             leader = leaders[(c.leader_post, c.leader_name)] = leader_label(c.leader_post,
                                                                             c.leader_name)  # fmt: skip
         status = now[(c.id, c.case_no)]
-        deadlines = case_deadlines(
-            calendar, accepted_on=c.accepted_on, due_on=c.due_on,
-            extended_due_on=c.extended_due_on if c.extension_approved else None,
-            closed=False, today=day,
-        )  # fmt: skip
+        dates = (c.accepted_on, c.due_on, c.extended_due_on if c.extension_approved else None)
+        due = dues.get(dates, dues)
+        if due is dues:  # the 办结时限 in force, worked out once per distinct set of dates
+            due = dues[dates] = case_deadlines(
+                calendar, accepted_on=dates[0], due_on=dates[1], extended_due_on=dates[2],
+                closed=False, today=day,
+            ).due  # fmt: skip
         rows.append(CaseRow(
             case_no=c.case_no,
             petitioners="、".join(names.get(c.id, ())),
@@ -117,7 +121,7 @@ def case_rows(
             source=c.source or "",
             status=status,
             registered_on=c.registered_on,
-            due=deadlines.due,
+            due=due,
             demand=c.demand or "",
             measures=c.stability_measures or "",
             focus=focus_labels(c) if any(c[k] for k in focus_at) else (),
