@@ -123,7 +123,11 @@ def _call(func: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
 
 
 def main() -> None:
-    """The child: read (module, name, args) from stdin, answer ("ok", value) or ("raise", exc)."""
+    """The child: read (module, name, args) from stdin, answer ("ok", value) or ("raise", exc)
+    on stdout; whatever the function itself prints goes to stderr, never into the answer."""
+    answer_to = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
     module, name, args = pickle.load(sys.stdin.buffer)
     try:
         func = getattr(importlib.import_module(module), name)
@@ -144,5 +148,5 @@ def main() -> None:
         else:
             message = f"{type(value).__name__}：{value}"
         data = pickle.dumps(("raise", DocgenError(message)), pickle.HIGHEST_PROTOCOL)
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    with answer_to:
+        answer_to.write(data)

@@ -31,6 +31,10 @@ def test_the_child_runs_the_callers_code() -> None:
     assert here == docgen.background.__file__
 
 
+def test_what_the_function_prints_does_not_spoil_the_answer() -> None:
+    assert Background(print, "统计表").result() is None
+
+
 def test_errors_come_back_as_raised() -> None:
     with pytest.raises(ValidationError, match="月份“2024-13”无效") as caught:
         Background(month_end, "2024-13").result()
