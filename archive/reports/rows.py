@@ -53,8 +53,8 @@ def on_record(case: Any, day: dt.date) -> bool:
     return first <= day
 
 
-FOCUS_COLUMNS = ("repeat_visit", "beijing_visit",
-                 *SIX_SEPARATIONS)  # fmt: skip  # a case with none of these has no 重点 label
+#: A case with none of these set has no 重点 label (``focus_labels`` needs one of them).
+FOCUS_COLUMNS = ("repeat_visit", "beijing_visit", *SIX_SEPARATIONS)
 
 
 def focus_labels(c: Any) -> tuple[str, ...]:
