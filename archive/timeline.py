@@ -9,7 +9,8 @@ the case's own dates (登记, 受理, 交办, 办结), its papers (交办函 →
 ``status_as_of`` answers “what was the status on D” from the status changes (the reports read
 it): the last change on or before D, else the status before the first change, else today's
 (a case imported as closed with a later 办结日期 was 办理中 before it). One query with an index on
-(case, kind, day, id) answers it for every case, however many events each has.
+(case, kind, day, id) answers it for every case: a seek in the index and one row read per case,
+however many events each has.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from docgen.ledger.parse import parse_date
 from docgen.model import CURRENT, SUPERSEDED, VOID, Case, CaseEvent, Document
@@ -177,19 +178,37 @@ def statuses_as_of(
 def status_rows_as_of(
     session: Session, day: dt.date, case_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, str], str]:
-    """(case id, 案件编号) → the status on ``day``: one query, index seeks per case."""
+    """(case id, 案件编号) → the status on ``day``, in one query: per case, the id of the change
+    that decides (its last on or before the day, else its first after it: the second seek only
+    for a case with none before) from the index alone, then that one change's row by its key.
+    So the work per case is the same however many events it has, but for the index's depth."""
+    change = aliased(CaseEvent)
+    deciding = func.coalesce(
+        _deciding(day, CaseEvent.id, after=False), _deciding(day, CaseEvent.id, after=True)
+    )
+    on_or_before = change.day <= day
     stmt = select(
-        Case.id, Case.case_no, Case.status, Case.closed_on,
-        _deciding(day, CaseEvent.status_to, after=False),
-        _deciding(day, CaseEvent.status_from, after=True),
-        _deciding(day, CaseEvent.id, after=True),
-    )  # fmt: skip
+        Case.id, Case.case_no, Case.status, Case.closed_on, change.id,
+        case((on_or_before, change.status_to)), case((on_or_before, None), else_=change.status_from),
+    ).outerjoin(change, change.id == deciding)  # fmt: skip
     if case_ids is not None:
         stmt = stmt.where(Case.id.in_(list(case_ids)))
     out: dict[tuple[int, str], str] = {}
-    for cid, case_no, status, closed_on, to, before, later in session.execute(stmt):
-        has = to is not None or later is not None
-        out[(cid, case_no)] = _as_of(day, status, closed_on, to, before, has)
+    unsure = []  # a last change that names no status (nothing writes one): the rule needs more
+    for cid, case_no, status, closed_on, change_id, to, before in session.execute(stmt):
+        if to or change_id is None or before is not None:
+            out[(cid, case_no)] = _as_of(day, status, closed_on, to, before, change_id is not None)
+        else:
+            unsure.append((cid, case_no, status, closed_on, to))
+    if unsure:
+        later = {cid: (first, n) for cid, first, n in session.execute(select(
+            Case.id, _deciding(day, CaseEvent.status_from, after=True),
+            _deciding(day, CaseEvent.id, after=True),
+        ).where(Case.id.in_([u[0] for u in unsure])))}  # fmt: skip
+        for cid, case_no, status, closed_on, to in unsure:
+            first, n = later.get(cid, (None, None))
+            has = to is not None or n is not None
+            out[(cid, case_no)] = _as_of(day, status, closed_on, to, first, has)
     return out
 
 

@@ -17,7 +17,9 @@ from docgen.archive.reports.issue import (
     staged_outputs,
 )
 from docgen.archive.reports.rows import month_end
+from docgen.background import Background
 from docgen.dates import cn_date
+from docgen.gc_pause import gc_paused
 from docgen.reports.paper import ReportPaper, write_report
 from docgen.reports.stats import MonthlyFigures
 from docgen.reports.wording import ADDRESSEE, SIGNER_KEY, monthly_blocks, summary_sentence
@@ -65,15 +67,20 @@ def monthly_paper(f: MonthlyFigures, month_label: str, doc_no: str = "",
 def make_monthly(ws: Workspace, month: str, out_dir: Path, typesetter: Any = None,
                  values: Iterable[str] = ()) -> ReportFiles:  # fmt: skip
     """Write 统计表 .xlsx, 月报 .docx and PDF into ``out_dir``; → the figures and the files.
-    The 月报 keeps its 文号 when made again for the same month."""
+    The 月报 keeps its 文号 when made again for the same month. The files appear together or,
+    when either part fails, none does (the first failure is raised)."""
     day = month_end(month)
     given = report_values(values, MONTHLY_KEYS, "月报")
-    f = monthly_figures_for(ws, month)
-    label = f"{f.day.year}年{f.day.month}月"
-    names = [f"{label}信访积案排查化解情况统计表.xlsx", f"{label}月报.docx", f"{label}月报.pdf"]
-    signer = signer_of(ws, given)
-    with staged_outputs(ws, out_dir, names) as temps:
-        doc_no = number_report(ws, f"月报:{day:%Y-%m}", "月报", monthly_title(label), day)
-        write_workbook(f, temps[0], f"{label}信访积案排查化解情况统计表")
-        write_report(monthly_paper(f, label, doc_no, signer), temps[1], temps[2], typesetter)
+    with gc_paused():  # 10,000 case rows and the PDF's boxes: no full collections meanwhile
+        f = monthly_figures_for(ws, month)
+        label = f"{f.day.year}年{f.day.month}月"
+        names = [f"{label}信访积案排查化解情况统计表.xlsx", f"{label}月报.docx", f"{label}月报.pdf"]
+        signer = signer_of(ws, given)
+        with staged_outputs(ws, out_dir, names) as temps:
+            doc_no = number_report(ws, f"月报:{day:%Y-%m}", "月报", monthly_title(label), day)
+            # the 统计表 is written on the second core while this process typesets the 月报
+            with Background(write_workbook, f, temps[0], f"{label}信访积案排查化解情况统计表",
+                            what="统计表"):  # fmt: skip
+                paper = monthly_paper(f, label, doc_no, signer)
+                write_report(paper, temps[1], temps[2], typesetter)
     return ReportFiles(f, [Path(out_dir) / n for n in names], doc_no, signer)

@@ -14,6 +14,7 @@ from docgen.archive.ledger_io import load_vocabularies
 from docgen.archive.timeline import status_rows_as_of
 from docgen.clocks import HolidayCalendar, case_deadlines
 from docgen.errors import ValidationError
+from docgen.gc_pause import gc_paused
 from docgen.model import Case, Petitioner, leader_label
 from docgen.reports.stats import CaseRow
 
@@ -36,12 +37,13 @@ def month_end(month: str) -> dt.date:
         ) from None
 
 
-ROW_COLUMNS = tuple(getattr(Case, name) for name in (
+ROW_NAMES = (
     "id", "case_no", "registered_on", "accepted_on", "assigned_on", "created_at", "due_on",
     "extended_due_on", "extension_approved", "category", "category_group", "unit", "leader_name",
     "leader_post", "source", "demand", "stability_measures", "repeat_visit", "group_visit",
     "provincial_group_visit", "provincial_visit", "beijing_visit", "beijing_abnormal_visit",
-    "abnormal_visit", *SIX_SEPARATIONS))  # fmt: skip
+    "abnormal_visit", *SIX_SEPARATIONS)  # fmt: skip
+ROW_COLUMNS = tuple(getattr(Case, name) for name in ROW_NAMES)
 
 
 def on_record(case: Any, day: dt.date) -> bool:
@@ -50,6 +52,10 @@ def on_record(case: Any, day: dt.date) -> bool:
     known = [d for d in (case.registered_on, case.accepted_on, case.assigned_on) if d]
     first = min(known) if known else case.created_at.date()
     return first <= day
+
+
+#: A case with none of these set has no 重点 label (``focus_labels`` needs one of them).
+FOCUS_COLUMNS = ("repeat_visit", "beijing_visit", *SIX_SEPARATIONS)
 
 
 def focus_labels(c: Any) -> tuple[str, ...]:
@@ -74,36 +80,52 @@ def case_rows(
     tells which were already 化解 then (本期化解 = 化解 by ``day`` but not by ``previous``)."""
     now = status_rows_as_of(session, day)
     before = status_rows_as_of(session, previous) if previous else {}
+    # plain rows of the columns a report reads (Core, not ORM objects: 10,000 cases load in a
+    # fraction); a unit's full name, a leader's label and a 办结时限 worked out once per distinct
+    # value
+    db = session.connection()
     names: dict[int, list[str]] = {}
-    for case_id, name in session.execute(
+    for case_id, name in db.execute(
         select(Petitioner.case_id, Petitioner.name).order_by(Petitioner.case_id, Petitioner.seq)
-    ):
+    ).all():
         names.setdefault(case_id, []).append(name)
+    unit_names: dict[str, str] = {}
+    leaders: dict[tuple[str | None, str | None], str] = {}
+    dues: dict[tuple[Any, ...], Any] = {}
     rows = []
-    # plain rows of the columns a report reads, not ORM objects: 10,000 cases load in a fraction
-    for c in session.execute(select(*ROW_COLUMNS)):
+    focus_at = [ROW_NAMES.index(name) for name in FOCUS_COLUMNS]
+    for c in db.execute(select(*ROW_COLUMNS)).all():
         if not on_record(c, day):
             continue
+        unit = unit_names.get(c.unit or "")
+        if unit is None:
+            unit = unit_names[c.unit or ""] = (units.lookup(c.unit) if c.unit else "") or ""
+        leader = leaders.get((c.leader_post, c.leader_name))
+        if leader is None:
+            leader = leaders[(c.leader_post, c.leader_name)] = leader_label(c.leader_post,
+                                                                            c.leader_name)  # fmt: skip
         status = now[(c.id, c.case_no)]
-        deadlines = case_deadlines(
-            calendar, accepted_on=c.accepted_on, due_on=c.due_on,
-            extended_due_on=c.extended_due_on if c.extension_approved else None,
-            closed=False, today=day,
-        )  # fmt: skip
+        dates = (c.accepted_on, c.due_on, c.extended_due_on if c.extension_approved else None)
+        due = dues.get(dates, dues)
+        if due is dues:  # the 办结时限 in force, worked out once per distinct set of dates
+            due = dues[dates] = case_deadlines(
+                calendar, accepted_on=dates[0], due_on=dates[1], extended_due_on=dates[2],
+                closed=False, today=day,
+            ).due  # fmt: skip
         rows.append(CaseRow(
             case_no=c.case_no,
             petitioners="、".join(names.get(c.id, ())),
             category=c.category or "",
             group=c.category_group or "",
-            unit=(units.lookup(c.unit) if c.unit else "") or "",
-            leader=leader_label(c.leader_post, c.leader_name),
+            unit=unit,
+            leader=leader,
             source=c.source or "",
             status=status,
             registered_on=c.registered_on,
-            due=deadlines.due,
+            due=due,
             demand=c.demand or "",
             measures=c.stability_measures or "",
-            focus=focus_labels(c),
+            focus=focus_labels(c) if any(c[k] for k in focus_at) else (),
             resolved_before=before.get((c.id, c.case_no)) == "已化解",
         ))  # fmt: skip
     return rows
@@ -111,5 +133,5 @@ def case_rows(
 
 def workspace_rows(ws: Workspace, day: dt.date, previous: dt.date | None = None) -> list[CaseRow]:
     units = load_vocabularies(ws)["unit"]
-    with ws.read_session() as session:
+    with ws.read_session() as session, gc_paused():  # thousands of rows: no full collections
         return case_rows(session, day, ws.calendar, units, previous)

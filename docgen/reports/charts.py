@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from docgen.reports.stats import Tally
 
 _LOCK = threading.Lock()  # pyplot's state is global
+#: A chart is drawn at the width it is printed: inside the GB/T 9704 text block (156 mm), the
+#: same in the PDF (the SVG's own size) and in the .docx (the picture's width).
+CHART_WIDTH_MM = 150
 
 
 def _font():  # type: ignore[no-untyped-def]
@@ -35,7 +38,7 @@ def _figure(tallies: Sequence[Tally]):  # type: ignore[no-untyped-def]
     names = [t.name for t in tallies] or ["（无）"]
     totals = [t.total for t in tallies] or [0]
     resolved = [t.resolved for t in tallies] or [0]
-    fig = Figure(figsize=(6.2, 2.2 + 0.05 * len(names)), dpi=100)
+    fig = Figure(figsize=(CHART_WIDTH_MM / 25.4, 2.2 + 0.05 * len(names)), dpi=100)
     ax = fig.add_subplot()
     xs = range(len(names))
     width = 0.38

@@ -18,7 +18,7 @@ from pathlib import Path
 from docgen.atomic import atomic_path
 from docgen.docx_xml import p_element, tr_element
 from docgen.papers.title_breaks import balance_titles
-from docgen.reports.charts import bar_chart
+from docgen.reports.charts import CHART_WIDTH_MM, bar_chart
 from docgen.reports.stats import Tally
 
 FIGURE_MARK = "docgen-figure:"
@@ -133,7 +133,7 @@ def build_docx(paper: ReportPaper, charts: dict[str, tuple[bytes, str]] | None =
             # the style's exact line height would clip an inline picture to one line in Word
             picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             png = (charts or charts_of(paper))[block.key][0]
-            picture.add_run().add_picture(io.BytesIO(png), width=Mm(150))
+            picture.add_run().add_picture(io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
             doc_pr = p_element(picture).xpath(".//wp:docPr")[0]
             doc_pr.set("descr", FIGURE_MARK + block.key)
             document.add_paragraph(block.title, style="FormLabel")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen.atomic import atomic_path
-from docgen.papers.context import cn_date
+from docgen.dates import cn_date
 from docgen.reports.stats import COLUMNS, MonthlyFigures, Tally
 
 SHEET, DETAIL = "统计表", "明细"

@@ -9,6 +9,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -79,3 +80,22 @@ def test_report_cli_refuses_a_bad_month_and_lists_leaders(populated: Workspace,
     out = tmp_path / "leaders.xlsx"
     run("report", "leaders", "--as-of", "2024-10-31", "--out", str(out))
     assert load_workbook(out).active.max_row == 2 + 30
+
+
+def test_a_failed_workbook_leaves_no_file(populated: Workspace, tmp_path: Path) -> None:
+    """The 统计表 is written by a child process while the 月报 is typeset: when it fails (here a
+    control character openpyxl refuses in a 信访人's name, which only the 明细 prints), none of
+    the three files appears and the folder is left as it was."""
+    from openpyxl.utils.exceptions import IllegalCharacterError
+    from sqlalchemy import update
+
+    from docgen.model import Petitioner
+
+    with populated.session() as session:
+        session.execute(update(Petitioner).values(name="张\x0b三"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "旧文件.txt").write_text("x", "utf-8")
+    with pytest.raises(IllegalCharacterError):
+        make_monthly(populated, "2024-06", out)
+    assert [p.name for p in out.iterdir()] == ["旧文件.txt"]
