@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docgen import gcpause
 from docgen.archive.reports.issue import (
     figures_as_of,
     number_report,
@@ -19,7 +20,6 @@ from docgen.archive.reports.issue import (
 from docgen.archive.reports.rows import month_end
 from docgen.background import Background
 from docgen.dates import cn_date
-from docgen.gc_pause import gc_paused
 from docgen.reports.paper import ReportPaper, write_report
 from docgen.reports.stats import MonthlyFigures
 from docgen.reports.wording import ADDRESSEE, SIGNER_KEY, monthly_blocks, summary_sentence
@@ -71,7 +71,7 @@ def make_monthly(ws: Workspace, month: str, out_dir: Path, typesetter: Any = Non
     when either part fails, none does (the first failure is raised)."""
     day = month_end(month)
     given = report_values(values, MONTHLY_KEYS, "月报")
-    with gc_paused():  # 10,000 case rows and the PDF's boxes: no full collections meanwhile
+    with gcpause.paused():  # 10,000 case rows and the PDF's boxes: no full collections meanwhile
         f = monthly_figures_for(ws, month)
         label = f"{f.day.year}年{f.day.month}月"
         names = [f"{label}信访积案排查化解情况统计表.xlsx", f"{label}月报.docx", f"{label}月报.pdf"]

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from docgen import gcpause
 from docgen.archive.ledger_io import load_vocabularies
 from docgen.archive.timeline import status_rows_as_of
 from docgen.clocks import HolidayCalendar, case_deadlines
 from docgen.errors import ValidationError
-from docgen.gc_pause import gc_paused
 from docgen.model import Case, Petitioner, leader_label
 from docgen.reports.stats import CaseRow
 
@@ -133,5 +133,5 @@ def case_rows(
 
 def workspace_rows(ws: Workspace, day: dt.date, previous: dt.date | None = None) -> list[CaseRow]:
     units = load_vocabularies(ws)["unit"]
-    with ws.read_session() as session, gc_paused():  # thousands of rows: no full collections
+    with ws.read_session() as session, gcpause.paused():  # thousands of rows: no full collections
         return case_rows(session, day, ws.calendar, units, previous)
