@@ -47,6 +47,25 @@ def test_help_imports_no_heavy_library() -> None:
     assert not {m for m in loaded if m == "archive" or m == "index"}
 
 
+def test_the_command_line_runs_full_collections_less_often() -> None:
+    """``main`` spaces the collector's full passes (``FULL_PASS_EVERY``); the young passes keep
+    Python's setting."""
+    from docgen.cli import FULL_PASS_EVERY
+
+    code = (
+        "import gc, json, sys\n"
+        "before = gc.get_threshold()\n"
+        "sys.argv = ['docgen', '--version']\n"
+        "from docgen.cli import main\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps([before, gc.get_threshold()]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after = json.loads(done.stdout.splitlines()[-1])
+    assert after == [before[0], before[1], FULL_PASS_EVERY] and before[2] < FULL_PASS_EVERY
+
+
 def test_a_group_help_loads_its_module_only() -> None:
     out, loaded = _loaded_after(["numbers", "--help"])
     assert "发文登记簿" in out
@@ -66,6 +85,33 @@ def test_making_a_paper_does_not_load_the_signer(populated: Workspace) -> None:
     )
     assert "已生成交办函" in out
     assert "weasyprint" in loaded and not loaded & SEALING, sorted(loaded & SEALING)
+
+
+#: What a tantivy workspace (the default) never loads: the other search engine. Its tokenizers,
+#: fields and query compiler are the whoosh backend's own modules.
+WHOOSH = {"whoosh", "docgen.index.whoosh_backend", "docgen.index.whoosh_schema",
+          "docgen.index.whoosh_query"}  # fmt: skip
+
+
+@pytest.mark.parametrize("argv", [["paper", "make", "交办函", "--case", "XF2024-0001"],
+                                  ["search", "工资"]])  # fmt: skip
+def test_a_tantivy_workspace_does_not_load_whoosh(populated: Workspace, argv: list[str]) -> None:
+    assert populated.settings.search_backend == "tantivy"
+    out, loaded = _loaded_after(["-w", str(populated.root), *argv])
+    assert out.strip() and "tantivy" in loaded and not loaded & WHOOSH, sorted(loaded & WHOOSH)
+
+
+def test_a_whoosh_index_finds_its_classes_under_the_names_it_recorded() -> None:
+    """An existing whoosh index's pickled schema names the tokenizers and fields where they
+    were defined before they moved to ``index.whoosh_schema``."""
+    from docgen.index import analysis, schema, whoosh_schema
+
+    for module, name in ((analysis, "GramTokenizer"), (analysis, "WordTokenizer"),
+                         (schema, "GramField"), (schema, "WordsField"),
+                         (schema, "build_schema")):  # fmt: skip
+        assert getattr(module, name) is getattr(whoosh_schema, name)
+    with pytest.raises(AttributeError):
+        analysis.Compiler  # noqa: B018
 
 
 def test_listing_cases_loads_no_spreadsheet_or_search_library(populated: Workspace) -> None:
