@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -457,6 +456,8 @@ def prepare_fonts(directory: Path | None = None, *, force: bool = False) -> Prep
         todo = {path: src for path, src in sources.items() if force or not path.exists()}
         kept = [path for path in sources if path not in todo]
         if len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor  # only when fonts are prepared
+
             with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
                 for future in [pool.submit(_build_subset, src, path) for path, src in todo.items()]:
                     future.result()

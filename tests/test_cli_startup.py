@@ -116,10 +116,44 @@ def test_a_whoosh_index_finds_its_classes_under_the_names_it_recorded() -> None:
 
 def test_listing_cases_loads_no_spreadsheet_or_search_library(populated: Workspace) -> None:
     """``case list`` reads the catalog only: openpyxl (and numpy under it) loads where a workbook
-    is written, the renderer and the search engine where they are used."""
+    is written, the renderer and the search engine where they are used, the ledger's readers and
+    parsing rules where a ledger is read or a case entered, the paper types where a paper is
+    named (tomllib parses their declarations)."""
     out, loaded = _loaded_after(["-w", str(populated.root), "case", "list"])
     assert "XF2024-0001" in out
     assert not loaded & {"openpyxl", "numpy", "weasyprint", "tantivy", "rjieba"}, sorted(loaded)
+    assert not loaded & LEDGER_READING, sorted(loaded & LEDGER_READING)
+    assert "tomllib" not in loaded
+
+
+#: The ledger's readers and parsing rules, and the import/export around them: loaded by
+#: ``ledger import``/``export`` and ``case add``/``edit``, not by commands that only read.
+LEDGER_READING = {"docgen.ledger.parse", "docgen.ledger.reader", "docgen.archive.ledger_io",
+                  "docgen.papers.context"}  # fmt: skip
+
+
+def test_searching_loads_no_ledger_or_paper_rules(populated: Workspace) -> None:
+    out, loaded = _loaded_after(["-w", str(populated.root), "search", "工资"])
+    assert "XF2024-" in out
+    unneeded = LEDGER_READING | {"docgen.papers.registry", "tomllib", "weasyprint", "docx"}
+    assert not loaded & unneeded, sorted(loaded & unneeded)
+
+
+#: What making one paper (no --seal, no --all) does not need: the batch's worker pool, the
+#: other catalog dialect, the ledger's reading rules, a search hit's masking and snippets.
+NOT_FOR_ONE_PAPER = {"concurrent.futures.process", "multiprocessing", "docgen.ledger.parse",
+                     "docgen.ledger.reader", "docgen.archive.ledger_io", "docgen.index.snippets",
+                     "docgen.masking"}  # fmt: skip
+
+
+def test_making_one_paper_loads_only_what_it_uses(populated: Workspace) -> None:
+    out, loaded = _loaded_after(
+        ["-w", str(populated.root), "paper", "make", "交办函", "--case", "XF2024-0002"]
+    )
+    assert "已生成交办函" in out
+    assert not loaded & NOT_FOR_ONE_PAPER, sorted(loaded & NOT_FOR_ONE_PAPER)
+    if populated.engine.dialect.name == "sqlite":
+        assert "sqlalchemy.dialects.postgresql" not in loaded
 
 
 def test_the_listing_without_imports_is_the_listing_with_them() -> None:
