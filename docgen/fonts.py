@@ -337,12 +337,10 @@ def font_report() -> list[tuple[str, str, str, bool]]:
 def subset_repertoire() -> list[int]:
     """Code points kept in a prepared font: GB2312 (all rows), ASCII, and common symbols."""
     points = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
-    for high in range(0xA1, 0xF8):
-        for low in range(0xA1, 0xFF):
-            try:
-                points.add(ord(bytes((high, low)).decode("gb2312")))
-            except UnicodeDecodeError:
-                continue
+    # Every two-byte code of the 87 rows: a code that maps decodes to one character, one that
+    # does not to two replacement characters (no exception per code: a render reads this set).
+    codes = (bytes((high, low)) for high in range(0xA1, 0xF8) for low in range(0xA1, 0xFF))
+    points.update(ord(text) for code in codes if len(text := code.decode("gb2312", "replace")) == 1)
     extra = "—–―‒…‘’“”〔〕【】〈〉《》「」『』·•●○□■△▲☆★√×÷±≤≥≠℃№‰※→←↑↓①②③④⑤⑥⑦⑧⑨⑩"
     points.update(ord(ch) for ch in extra)
     points.update(range(0x3000, 0x3040))  # CJK symbols and punctuation
