@@ -114,6 +114,28 @@ def test_a_whoosh_index_finds_its_classes_under_the_names_it_recorded() -> None:
         analysis.Compiler  # noqa: B018
 
 
+def test_making_a_paper_starts_no_other_program(populated: Workspace) -> None:
+    """The installed fonts are listed by libfontconfig in the process (no fc-list), and the
+    typesetter's libraries load without lookups (``test_the_typesetter_loads_…``)."""
+    argv = ["-w", str(populated.root), "paper", "make", "交办函", "--case", "XF2024-0003"]
+    code = (
+        "import subprocess, sys\n"
+        "runs = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def counted(self, *args, **kwargs):\n"
+        "    runs.append(args[0] if args else kwargs.get('args'))\n"
+        "    real(self, *args, **kwargs)\n"
+        "subprocess.Popen.__init__ = counted\n"
+        f"sys.argv = ['docgen', *{argv!r}]\n"
+        "from docgen.cli import main\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "print('RUNS', runs)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "已生成交办函" in done.stdout and "RUNS []" in done.stdout, done.stdout[-500:]
+
+
 def test_listing_cases_loads_no_spreadsheet_or_search_library(populated: Workspace) -> None:
     """``case list`` reads the catalog only: openpyxl (and numpy under it) loads where a workbook
     is written, the renderer and the search engine where they are used, the ledger's readers and

@@ -59,6 +59,17 @@ def test_repertoire_holds_every_code_gb2312_maps() -> None:
     ) | set(range(0xFF01, 0xFF5F))
 
 
+def test_the_fonts_are_listed_in_process_as_fc_list_lists_them() -> None:
+    """``fontconfig_listing`` gives fc-list's output itself (no process started per command)."""
+    import subprocess
+
+    from docgen.fonts import FC_LIST_FORMAT, fontconfig_listing
+
+    listed = subprocess.run(["fc-list", "--format", FC_LIST_FORMAT], capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    assert fontconfig_listing() == listed and listed.count("\n") > 5
+
+
 def test_font_dir_follows_the_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DOCGEN_FONT_DIR", str(tmp_path))
     assert font_dir() == tmp_path
