@@ -382,10 +382,12 @@ def font_report() -> list[tuple[str, str, str, bool]]:
 def subset_repertoire() -> list[int]:
     """Code points kept in a prepared font: GB2312 (all rows), ASCII, and common symbols."""
     points = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
-    # Every two-byte code of the 87 rows: a code that maps decodes to one character, one that
-    # does not to two replacement characters (no exception per code: a render reads this set).
-    codes = (bytes((high, low)) for high in range(0xA1, 0xF8) for low in range(0xA1, 0xFF))
-    points.update(ord(text) for code in codes if len(text := code.decode("gb2312", "replace")) == 1)
+    # The 87 rows' two-byte codes in one decode (a render reads this set): a code that maps
+    # gives one character, one that does not two replacement characters, and the space after
+    # each code ends it either way.
+    codes = [bytes((high, low)) for high in range(0xA1, 0xF8) for low in range(0xA1, 0xFF)]
+    decoded = b" ".join(codes).decode("gb2312", "replace").split(" ")
+    points.update(ord(text) for text in decoded if len(text) == 1)
     extra = "—–―‒…‘’“”〔〕【】〈〉《》「」『』·•●○□■△▲☆★√×÷±≤≥≠℃№‰※→←↑↓①②③④⑤⑥⑦⑧⑨⑩"
     points.update(ord(ch) for ch in extra)
     points.update(range(0x3000, 0x3040))  # CJK symbols and punctuation
