@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -21,9 +21,11 @@ from docgen.archive.catalog import serialize_writers
 from docgen.caseno import natural_key
 from docgen.clocks import Deadlines, HolidayCalendar, case_deadlines
 from docgen.errors import ConflictError, NotFoundError, ValidationError
-from docgen.ledger.parse import CaseRecord
 from docgen.model import Case, CaseEvent, FollowUp, Petitioner, utcnow
 from docgen.vocab import ATTITUDES, ENDED_STATUSES, FLAGS, units_named
+
+if TYPE_CHECKING:  # the ledger's parsing rules load where a ledger is read
+    from docgen.ledger.parse import CaseRecord
 
 UPSERT_BATCH = 1000
 CASES_LOCK = "cases"  # serialize_writers name for registering cases (import, add)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from docgen.archive.settings import load_vocabularies
 from docgen.errors import ValidationError
 from docgen.model import Case
 from docgen.vocab import GROUPS, units_named
@@ -65,8 +66,6 @@ def check_filters(
     unit: str | None = None,
 ) -> FilterValues:
     """The canonical form of each given filter value, or FilterError naming the allowed ones."""
-    from docgen.archive.ledger_io import load_vocabularies
-
     vocabs = load_vocabularies(ws)
     status = _vocab_value(vocabs, "status", status) if status and status.strip() else None
     group = _vocab_value(vocabs, "group", group) if group and group.strip() else None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,15 +25,15 @@ from docgen.archive.faults import crash_point
 from docgen.archive.index_journal import case_key, journal, writing
 from docgen.archive.indexing import Progress
 from docgen.archive.outputs import check_output
+from docgen.archive.settings import load_vocabularies
 from docgen.archive.workspace import Workspace
-from docgen.errors import ValidationError
 from docgen.ledger import RowError, parse_rows
 from docgen.ledger.export import check_table_suffix, write_rows
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import CaseRecord, ParseContext
 from docgen.ledger.reader import LedgerSheet, RawRow, SkippedSheet, iter_ledger
 from docgen.model import Case, Petitioner
-from docgen.vocab import FLAGS, VOCAB_FILE, Vocabularies
+from docgen.vocab import FLAGS
 
 _LABEL = {f.name: f.label for f in FIELDS}
 _QUERY_CHUNK = 500
@@ -89,18 +88,6 @@ class ImportResult:
     @property
     def refused(self) -> int:
         return len({(e.sheet, e.row) for e in self.errors})
-
-
-def load_vocabularies(ws: Workspace) -> Vocabularies:
-    """The bundled vocabularies extended by the workspace's vocabulary.json, if it has one."""
-    path = ws.root / VOCAB_FILE
-    if not path.is_file():
-        return Vocabularies.bundled()
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"工作区词表文件 {VOCAB_FILE} 无法读取：{exc}") from None
-    return Vocabularies.extended(data, VOCAB_FILE)
 
 
 READ_STAGE, WRITE_STAGE = "读取台账", "写入案件目录"  # progress stages (then indexing's 更新索引)

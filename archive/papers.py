@@ -16,7 +16,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +64,8 @@ from docgen.papers.registry import (
 from docgen.vocab import UNIT_ALIASES
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from docgen.archive.sealing import Sealing
     from docgen.archive.workspace import Workspace
 
@@ -591,7 +592,8 @@ def make_papers(
     """Make ``type_name`` for every case matching ``flt`` that has no current paper of the type
     (those are skipped); failures are collected, not raised. ``confirm`` is asked before any
     work with the count of 文号 the batch expects to use; answering False cancels the batch."""
-    import multiprocessing
+    import multiprocessing  # the worker pool: only a batch loads it
+    from concurrent.futures import ProcessPoolExecutor
 
     paper = get_paper_type(type_name, ws.templates_dir)
     today = today or dt.date.today()

@@ -1,13 +1,19 @@
-"""Workspace settings: the ``docgen.json`` file at the root of a workspace ↔ ``Settings``."""
+"""Workspace settings: the ``docgen.json`` file at the root of a workspace ↔ ``Settings``; the
+workspace's vocabularies (``vocabulary.json`` beside it, ``load_vocabularies``)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen import atomic, caseno, chars
-from docgen.errors import WorkspaceError
+from docgen.errors import ValidationError, WorkspaceError
+from docgen.vocab import VOCAB_FILE, Vocabularies
+
+if TYPE_CHECKING:
+    from docgen.archive.workspace import Workspace
 
 SETTINGS_FILE = "docgen.json"
 RETENTION_CODES = {"永久": "Y", "30年": "D30", "10年": "D10"}
@@ -103,3 +109,15 @@ class Settings:
     @property
     def retention_code(self) -> str:
         return RETENTION_CODES[self.retention]
+
+
+def load_vocabularies(ws: Workspace) -> Vocabularies:
+    """The bundled vocabularies extended by the workspace's vocabulary.json, if it has one."""
+    path = ws.root / VOCAB_FILE
+    if not path.is_file():
+        return Vocabularies.bundled()
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"工作区词表文件 {VOCAB_FILE} 无法读取：{exc}") from None
+    return Vocabularies.extended(data, VOCAB_FILE)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import locale
 import os
 import shutil
 import subprocess
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -258,17 +258,61 @@ def font_dir() -> Path:
     return Path.home() / ".cache" / "docgen" / "fonts"
 
 
+FC_LIST_FORMAT = "%{family}\t%{file}\t%{index}\n"
+
+
+def fontconfig_listing() -> str | None:
+    """What ``fc-list --format FC_LIST_FORMAT`` prints, made in this process by libfontconfig the
+    way fc-list makes it (every font of the default configuration, ``FcFontList`` with an empty
+    pattern, each formatted by ``FcPatternFormat``) without starting a process; None when the
+    library cannot be loaded or lists nothing."""
+    import ctypes
+
+    class FontSet(ctypes.Structure):
+        _fields_ = [("nfont", ctypes.c_int), ("sfont", ctypes.c_int),
+                    ("fonts", ctypes.POINTER(ctypes.c_void_p))]  # fmt: skip
+
+    try:
+        lib = ctypes.CDLL("libfontconfig.so.1")
+    except OSError:
+        return None
+    lib.FcPatternCreate.restype = ctypes.c_void_p
+    lib.FcFontList.restype = ctypes.POINTER(FontSet)
+    lib.FcFontList.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    lib.FcPatternFormat.restype = ctypes.c_void_p  # a string we free
+    lib.FcPatternFormat.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    lib.FcStrFree.argtypes = [ctypes.c_void_p]
+    lib.FcFontSetDestroy.argtypes = [ctypes.POINTER(FontSet)]
+    lib.FcPatternDestroy.argtypes = [ctypes.c_void_p]
+    pattern = lib.FcPatternCreate()
+    fonts = lib.FcFontList(None, pattern, None)
+    lib.FcPatternDestroy(pattern)
+    if not fonts:
+        return None
+    out = bytearray()
+    try:
+        for i in range(fonts.contents.nfont):
+            text = lib.FcPatternFormat(fonts.contents.fonts[i], FC_LIST_FORMAT.encode())
+            if text:
+                out += ctypes.string_at(text)
+                lib.FcStrFree(text)
+    finally:
+        lib.FcFontSetDestroy(fonts)
+    # as subprocess.run(text=True) reads fc-list's output: the locale's encoding, universal newlines
+    decoded = out.decode(locale.getpreferredencoding(False))
+    return decoded.replace("\r\n", "\n").replace("\r", "\n") or None
+
+
 @lru_cache(maxsize=1)
 def _installed_faces() -> tuple[FontSource, ...]:
     """Every (family, file, index) fontconfig knows; families split on ',' (localised names)."""
     if shutil.which("fc-list") is None:
         raise DependencyError("未找到 fontconfig（fc-list），无法查找字体。请安装 fontconfig。")
-    out = subprocess.run(
-        ["fc-list", "--format", "%{family}\t%{file}\t%{index}\n"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+    out = fontconfig_listing()
+    if out is None:  # the library under another name: ask fc-list itself
+        out = subprocess.run(
+            ["fc-list", "--format", FC_LIST_FORMAT], capture_output=True, text=True, check=False
+        ).stdout
     faces: list[FontSource] = []
     added = user_font_dir()
     if added.is_dir():  # fonts from `docgen fonts add`, even where fontconfig does not look
@@ -338,12 +382,12 @@ def font_report() -> list[tuple[str, str, str, bool]]:
 def subset_repertoire() -> list[int]:
     """Code points kept in a prepared font: GB2312 (all rows), ASCII, and common symbols."""
     points = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
-    for high in range(0xA1, 0xF8):
-        for low in range(0xA1, 0xFF):
-            try:
-                points.add(ord(bytes((high, low)).decode("gb2312")))
-            except UnicodeDecodeError:
-                continue
+    # The 87 rows' two-byte codes in one decode (a render reads this set): a code that maps
+    # gives one character, one that does not two replacement characters, and the space after
+    # each code ends it either way.
+    codes = [bytes((high, low)) for high in range(0xA1, 0xF8) for low in range(0xA1, 0xFF)]
+    decoded = b" ".join(codes).decode("gb2312", "replace").split(" ")
+    points.update(ord(text) for text in decoded if len(text) == 1)
     extra = "—–―‒…‘’“”〔〕【】〈〉《》「」『』·•●○□■△▲☆★√×÷±≤≥≠℃№‰※→←↑↓①②③④⑤⑥⑦⑧⑨⑩"
     points.update(ord(ch) for ch in extra)
     points.update(range(0x3000, 0x3040))  # CJK symbols and punctuation
@@ -457,6 +501,8 @@ def prepare_fonts(directory: Path | None = None, *, force: bool = False) -> Prep
         todo = {path: src for path, src in sources.items() if force or not path.exists()}
         kept = [path for path in sources if path not in todo]
         if len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor  # only when fonts are prepared
+
             with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
                 for future in [pool.submit(_build_subset, src, path) for path, src in todo.items()]:
                     future.result()

@@ -13,6 +13,9 @@ Two term streams are produced from the same folded text (see :mod:`index.normali
 * **words** (field ``words``, frequencies only): jieba segmentation (rjieba, the Rust port, with
   a per-workspace domain dictionary) used to rank hits where the query is a real word above hits
   where it straddles two words (市长 in 南京市长江大桥).
+
+Nothing here loads whoosh: the whoosh tokenizers over these streams are in
+:mod:`index.whoosh_schema`.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from operator import add
-
-from whoosh.analysis import Token, Tokenizer
 
 from docgen.index.normalize import fold
 from docgen.jieba_dict import own_jieba
@@ -176,65 +177,11 @@ def get_segmenter(dictionary_words: Iterable[str] = ()) -> Segmenter:
     return _segmenter(tuple(sorted({w.strip() for w in dictionary_words if w.strip()})))
 
 
-class GramTokenizer(Tokenizer):
-    """whoosh tokenizer over :func:`gram_tokens` (used by whoosh tools; indexing is faster)."""
+def __getattr__(name: str) -> object:
+    """The whoosh tokenizers under the names an existing whoosh index recorded (its pickled
+    schema names ``docgen.index.analysis.GramTokenizer``): loaded only when asked for."""
+    if name in ("GramTokenizer", "WordTokenizer"):
+        from docgen.index import whoosh_schema
 
-    def __call__(  # type: ignore[override]
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        spans = ((term, start_pos + pos, start_char + a, start_char + b)
-                 for term, pos, a, b in gram_tokens(value))  # fmt: skip
-        return _filled(t, spans, keeporiginal, positions, chars)
-
-
-class WordTokenizer(Tokenizer):
-    """whoosh tokenizer yielding jieba words; the segmenter is rebuilt after unpickling."""
-
-    def __init__(self, dictionary_words: Iterable[str] = ()) -> None:
-        self.dictionary_words = tuple(dictionary_words)
-
-    @property
-    def segmenter(self) -> Segmenter:
-        return get_segmenter(self.dictionary_words)
-
-    def __call__(  # type: ignore[override]
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        words = ((word, start_pos + i, 0, 0) for i, word in enumerate(self.segmenter.words(value)))
-        return _filled(t, words, keeporiginal, positions, chars=False)
-
-
-def _filled(t: Token, spans: Iterable[tuple[str, int, int, int]], keeporiginal: bool,
-            positions: bool, chars: bool) -> Iterator[Token]:  # fmt: skip
-    """whoosh's reused Token filled in turn with each (text, position, start char, end char)."""
-    for text, pos, startchar, endchar in spans:
-        t.text = text
-        t.boost = 1.0
-        t.stopped = False
-        if keeporiginal:
-            t.original = text
-        if positions:
-            t.pos = pos
-        if chars:
-            t.startchar, t.endchar = startchar, endchar
-        yield t
+        return getattr(whoosh_schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

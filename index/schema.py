@@ -1,4 +1,4 @@
-"""Index schema: IndexDoc → whoosh field values, plus the schema version recorded on disk.
+"""Index schema: IndexDoc → field values (both backends), plus the whoosh schema version.
 
 Fields (all keyword values are folded, see :mod:`index.normalize`):
 
@@ -16,100 +16,21 @@ date       NUMERIC yyyymmdd, stored     range filter, ``newest`` order
 registered, accepted, assigned, written: NUMERIC yyyymmdd, ``SearchQuery.date_field`` ranges
 text, path, has_text, ocr: stored only  snippets and display
 ========== ============================ =================================================
+
+The whoosh field classes are in :mod:`index.whoosh_schema` (tantivy's schema is in
+:mod:`index.tantivy_backend`): nothing here loads a search engine.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from itertools import pairwise
 from typing import Any
 
-from whoosh import fields
-from whoosh.compat import dumps
-from whoosh.system import pack_uint
-
-from docgen.index.analysis import GramTokenizer, Segmenter, WordTokenizer, gram_positions
 from docgen.index.model import DATE_FIELDS, IndexDoc
 from docgen.index.normalize import fold
 
 SCHEMA_VERSION = 2
 """Bump when fields or their meaning change; an index with another version must be rebuilt."""
-
-
-class GramField(fields.TEXT):
-    """TEXT field indexed with :func:`index.analysis.gram_positions` (fast path, no Token objects)."""
-
-    def __init__(self, stored: bool = False) -> None:
-        super().__init__(analyzer=GramTokenizer(), phrase=True, stored=stored)
-
-    def index(self, value: Any, **kwargs: Any) -> Any:
-        # Same bytes as whoosh.formats.Positions.encode, without a call per term.
-        return [
-            (
-                term.encode("utf-8"),
-                len(poslist),
-                float(len(poslist)),
-                _one_position(poslist[0]) if len(poslist) == 1 else _positions(poslist),
-            )
-            for term, poslist in gram_positions(value).items()
-        ]
-
-
-@lru_cache(maxsize=65536)
-def _one_position(pos: int) -> bytes:
-    return pack_uint(1) + dumps([pos], 2)
-
-
-def _positions(poslist: list[int]) -> bytes:
-    deltas = [poslist[0]] + [b - a for a, b in pairwise(poslist)]
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
-
-
-class WordsField(fields.TEXT):
-    """TEXT field of jieba words without positions; the segmenter is attached at runtime."""
-
-    def __init__(self, segmenter: Segmenter) -> None:
-        super().__init__(analyzer=WordTokenizer(segmenter.dictionary_words), phrase=False)
-        self.segmenter = segmenter
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state.pop("segmenter", None)  # rjieba objects cannot be pickled into the TOC
-        return state
-
-    def index(self, value: Any, **kwargs: Any) -> Any:
-        for word, n in self.segmenter.word_counts(value).items():
-            yield word.encode("utf-8"), n, float(n), pack_uint(n)
-
-
-def _keyword(stored: bool = False) -> fields.KEYWORD:
-    return fields.KEYWORD(stored=stored, lowercase=False, commas=True, scorable=False)
-
-
-def build_schema(segmenter: Segmenter) -> fields.Schema:
-    return fields.Schema(
-        doc_id=fields.ID(stored=True, unique=True),
-        content=GramField(),
-        words=WordsField(segmenter),
-        title=GramField(stored=True),
-        ids=_keyword(),
-        case_no=fields.ID(stored=True),
-        kind=fields.ID(stored=True),
-        section=fields.ID(stored=True),
-        category=fields.ID(stored=True),
-        unit=fields.ID(stored=True),
-        leader=fields.ID(stored=True),
-        status=fields.ID(stored=True),
-        flags=_keyword(),
-        persons=_keyword(),
-        date=fields.NUMERIC(int, bits=32, signed=False, stored=True),
-        **{name: fields.NUMERIC(int, bits=32, signed=False) for name in DATE_FIELDS},
-        text=fields.STORED(),
-        path=fields.STORED(),
-        has_text=fields.STORED(),
-        ocr=fields.STORED(),
-    )
 
 
 def date_key(value: dt.date) -> int:
@@ -128,7 +49,7 @@ def key(value: str) -> str:
 
 
 def to_fields(doc: IndexDoc) -> dict[str, Any]:
-    """whoosh field values for ``doc`` (None values are skipped by whoosh)."""
+    """Field values for ``doc`` (None values are skipped)."""
     meta = " ".join(
         v for v in (doc.case_no, doc.doc_number, doc.category, doc.unit, doc.leader) if v
     )
@@ -165,3 +86,13 @@ def to_fields(doc: IndexDoc) -> dict[str, Any]:
         if original:
             values[f"_stored_{name}"] = original
     return values
+
+
+def __getattr__(name: str) -> object:
+    """The whoosh fields under the names an existing whoosh index recorded (its pickled schema
+    names ``docgen.index.schema.GramField``): loaded only when asked for."""
+    if name in ("GramField", "WordsField", "build_schema"):
+        from docgen.index import whoosh_schema
+
+        return getattr(whoosh_schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

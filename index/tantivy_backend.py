@@ -32,7 +32,6 @@ from docgen.index.model import DATE_FIELDS, Hit, IndexDoc, SearchQuery, SearchRe
 from docgen.index.normalize import fold
 from docgen.index.query import highlight_terms, parse
 from docgen.index.schema import date_from_key, key, to_fields
-from docgen.index.snippets import make_hit
 from docgen.index.tantivy_query import TantivyCompiler, build_filter
 
 BACKEND = "tantivy"
@@ -275,6 +274,8 @@ class TantivyIndex(GenerationIndex[tantivy.Index, tantivy.IndexWriter]):
         return SearchResult(hits=hits, total=total)
 
     def _hit(self, stored: tantivy.Document, score: float, terms: list[str], q: SearchQuery) -> Hit:
+        from docgen.index.snippets import make_hit  # with its masking rules: searches only
+
         doc_id, case_no, title, text, day, path, kind, section, has_text, ocr = json.loads(
             stored.get_first("store")
         )

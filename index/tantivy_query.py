@@ -1,7 +1,7 @@
 """Query syntax tree (:mod:`index.query`) + filters → tantivy query, same semantics as whoosh's.
 
 The tree comes from :func:`index.query.parse`; this module only translates it. Each construct
-maps to the tantivy equivalent of what :class:`index.query.Compiler` builds for whoosh:
+maps to the tantivy equivalent of what :class:`index.whoosh_query.Compiler` builds for whoosh:
 
 * Chinese text → phrase query of consecutive CJK bigrams (exact substring) on ``content``, with
   rjieba words of the term as optional (``Should``) clauses on ``words`` for ranking;

@@ -25,9 +25,11 @@ from whoosh.writing import IndexWriter
 from docgen.index.analysis import ANALYZER_NAME
 from docgen.index.base import GenerationIndex
 from docgen.index.model import Hit, IndexDoc, SearchQuery, SearchResult
-from docgen.index.query import Compiler, build_filter, highlight_terms, parse
-from docgen.index.schema import SCHEMA_VERSION, build_schema, date_from_key, key, to_fields
+from docgen.index.query import highlight_terms, parse
+from docgen.index.schema import SCHEMA_VERSION, date_from_key, key, to_fields
 from docgen.index.snippets import make_hit
+from docgen.index.whoosh_query import Compiler, build_filter
+from docgen.index.whoosh_schema import build_schema
 
 WRITER_LIMIT_MB = 128
 """Posting buffer per writer before whoosh spills sorted runs to disk (bounds rebuild memory)."""

@@ -18,7 +18,7 @@ from docgen.archive.cases import (
     view,
 )
 from docgen.archive.filters import checked_case_filter
-from docgen.archive.ledger_io import load_vocabularies
+from docgen.archive.settings import load_vocabularies
 from docgen.cli.options import (
     CASE_NO,
     DocgenGroup,
@@ -31,7 +31,6 @@ from docgen.cli.options import (
     shown,
     workspace_option,
 )
-from docgen.ledger.parse import parse_assignments
 from docgen.vocab import ATTITUDES, CATEGORIES, GROUPS, STATUSES
 
 
@@ -110,6 +109,8 @@ def _detail_lines(data: dict[str, Any]) -> list[str]:
 @handle_errors
 def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
     """登记一件新案件（必填：案件编号、信访人、问题类别、诉求、责任单位）。"""
+    from docgen.ledger.parse import parse_assignments  # the ledger's rules: add and edit only
+
     ws = open_workspace(workspace_path)
     values, person = parse_assignments(pairs, load_vocabularies(ws))
     with ws.session() as session:
@@ -131,6 +132,8 @@ def add_command(pairs: tuple[str, ...], workspace_path: Path | None) -> None:
 def edit_command(case_no: str, pairs: tuple[str, ...], effective: dt.date | None,
                  expected_version: int | None, workspace_path: Path | None) -> None:  # fmt: skip
     """修改案件字段（按台账列名或字段名）；状态变更连同经办人和日期记入时间线。"""
+    from docgen.ledger.parse import parse_assignments  # the ledger's rules: add and edit only
+
     ws = open_workspace(workspace_path)
     values, person = parse_assignments(pairs, load_vocabularies(ws))
     with ws.session() as session:

@@ -417,7 +417,7 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.date):
-        from docgen.papers.context import cn_date  # loads docgen.model: only to show a date
+        from docgen.dates import cn_date
 
         if isinstance(value, dt.datetime):
             return f"{cn_date(value.date())} {value:%H:%M}"

@@ -24,9 +24,11 @@ def serve_command(host: str, port: int, workers: int, workspace_path: Path | Non
     """启动网页版（登录后使用；用户由 docgen user add 添加）。"""
     import uvicorn
 
+    from docgen.cli import default_collector
     from docgen.web import create_app
     from docgen.web.app import WORKSPACE_ENV
 
+    default_collector()  # the command line's start-up setting is for short runs
     ws = open_workspace(workspace_path)
     click.echo(f"网页版已启动：http://{host}:{port}/login （按 Ctrl+C 停止）")
     options = {"host": host, "port": port, "log_level": "warning", "access_log": False}

@@ -11,10 +11,9 @@ what a type does beyond printing text is a declared property (``assignment``, ``
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen.errors import NotFoundError, ValidationError
 from docgen.templates import TEMPLATES_DIR
@@ -235,6 +234,8 @@ def _field(path: Path, data: Any, n: int) -> Field:
 
 def read_declaration(path: Path) -> PaperType:
     """The paper type declared in ``path`` (a .toml file); ValidationError names what is wrong."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except UnicodeDecodeError:
@@ -300,10 +301,21 @@ def read_folder(folder: Path) -> dict[str, PaperType]:
     return types
 
 
-#: The bundled paper types, in the order of the 六有 sections (then file name).
-PAPER_TYPES: dict[str, PaperType] = dict(
-    sorted(read_folder(BUNDLED_DIR).items(), key=lambda item: int(item[1].section))
-)
+@functools.cache
+def bundled_types() -> dict[str, PaperType]:
+    """The bundled paper types, in the order of the 六有 sections (then file name); read when
+    first asked for (23 declarations: a command that uses none does not parse them)."""
+    return dict(sorted(read_folder(BUNDLED_DIR).items(), key=lambda item: int(item[1].section)))
+
+
+if TYPE_CHECKING:
+    PAPER_TYPES: dict[str, PaperType]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PAPER_TYPES":  # the bundled types, as a module constant (``bundled_types()``)
+        return bundled_types()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.lru_cache(maxsize=8)
@@ -314,12 +326,12 @@ def _workspace_types(folder: str, stamp: tuple[tuple[str, int], ...]) -> dict[st
 def paper_types(templates_dir: Path | None = None) -> dict[str, PaperType]:
     """The bundled types plus (or replaced by) the workspace's own declarations."""
     if templates_dir is None or not templates_dir.is_dir():
-        return PAPER_TYPES
+        return bundled_types()
     files = sorted(templates_dir.glob(f"*{DECLARATION_SUFFIX}"))
     if not files:
-        return PAPER_TYPES
+        return bundled_types()
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in files)
-    return PAPER_TYPES | _workspace_types(str(templates_dir), stamp)
+    return bundled_types() | _workspace_types(str(templates_dir), stamp)
 
 
 def get_paper_type(name: str, templates_dir: Path | None = None) -> PaperType:
@@ -343,13 +355,13 @@ def find_type(kind: str) -> PaperType | None:
 
 def kinds_where(flag: str) -> tuple[str, ...]:
     """Names of the bundled types with the declared property ``flag`` (e.g. ``reply``)."""
-    return tuple(p.name for p in PAPER_TYPES.values() if getattr(p, flag))
+    return tuple(p.name for p in bundled_types().values() if getattr(p, flag))
 
 
 def all_field_keys(paper: PaperType | None = None) -> set[str]:
     """Jinja names a template may use: the case context plus the clerk fields, each by its key
     and by its Chinese label (``{{ 信访人 }}``) where the label is a name."""
-    papers = [paper] if paper else list(PAPER_TYPES.values())
+    papers = [paper] if paper else list(bundled_types().values())
     keys = set(CASE_FIELDS) | {label for label in CASE_FIELDS.values() if label.isidentifier()}
     keys |= DERIVED_KEYS
     for p in papers:

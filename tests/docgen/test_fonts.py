@@ -43,6 +43,33 @@ def test_repertoire_covers_gb2312() -> None:
     assert len([p for p in points if 0x4E00 <= p <= 0x9FFF]) == 6763
 
 
+def test_repertoire_holds_every_code_gb2312_maps() -> None:
+    """Each two-byte code of the 87 rows decoded on its own, the unmapped ones skipped."""
+    decoded = set()
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                decoded.add(ord(bytes((high, low)).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    points = set(subset_repertoire())
+    assert decoded <= points and 0xFFFD not in points
+    assert points - decoded <= set(range(0x20, 0x100)) | set(range(0x2010, 0x2610)) | set(
+        range(0x3000, 0x3040)
+    ) | set(range(0xFF01, 0xFF5F))
+
+
+def test_the_fonts_are_listed_in_process_as_fc_list_lists_them() -> None:
+    """``fontconfig_listing`` gives fc-list's output itself (no process started per command)."""
+    import subprocess
+
+    from docgen.fonts import FC_LIST_FORMAT, fontconfig_listing
+
+    listed = subprocess.run(["fc-list", "--format", FC_LIST_FORMAT], capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    assert fontconfig_listing() == listed and listed.count("\n") > 5
+
+
 def test_font_dir_follows_the_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DOCGEN_FONT_DIR", str(tmp_path))
     assert font_dir() == tmp_path
