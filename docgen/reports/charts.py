@@ -47,7 +47,9 @@ def _figure(tallies: Sequence[Tally]):  # type: ignore[no-untyped-def]
     ax.set_xticks(list(xs))
     ax.set_xticklabels(names, fontproperties=font, fontsize=8, rotation=30 if len(names) > 5 else 0,
                        ha="right" if len(names) > 5 else "center")  # fmt: skip
-    ax.legend(prop=font, fontsize=8)
+    # above the plot, never over a bar (inside, "best" covers bars when every spot is high)
+    ax.legend(prop=font, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False,
+              borderaxespad=0.2)  # fmt: skip
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
