@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from docgen.ledger.parse import parse_date
@@ -94,9 +94,13 @@ def case_timeline(session: Session, case: Case) -> list[Event]:
             events.append(Event(day, kind, f"{kind}日期"))
     if case.extension_approved and case.extended_due_on:
         events.append(Event(case.extended_due_on, "延期", "经批准延期后的办结时限"))
-    docs = session.scalars(
-        select(Document).where(Document.case_id == case.id, Document.state != SUPERSEDED)
-    ).all()
+    loaded = inspect(case).unloaded.isdisjoint({"documents", "events"})  # get_case(full=True)
+    if loaded:
+        docs = sorted((d for d in case.documents if d.state != SUPERSEDED), key=lambda d: d.id)
+    else:
+        docs = session.scalars(
+            select(Document).where(Document.case_id == case.id, Document.state != SUPERSEDED)
+        ).all()
     linked = {f.document_id for f in case.follow_ups if f.document_id}
     for d in docs:
         if d.section == 0 or d.doc_date is None or d.id in linked:
@@ -117,7 +121,12 @@ def case_timeline(session: Session, case: Case) -> list[Event]:
         text = "回访" + "".join(f"，{v}" for v in (f.method, f.attitude) if v)
         events.append(Event(f.visited_on, "回访", text + ("，有回访记录" if paper else ""),
                             f.visitors, paper.doc_no if paper else None))  # fmt: skip
-    for e in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
+    logged = (
+        sorted(case.events, key=lambda e: e.id)
+        if loaded
+        else session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
+    )
+    for e in logged:
         if e.kind == STATUS:
             text = f"状态 {e.status_from or '—'} → {e.status_to}" + (
                 f"（{e.detail}）" if e.detail else ""

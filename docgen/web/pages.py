@@ -407,14 +407,24 @@ def _document_row(d: Document, signed: set[int], kinds: Any) -> dict[str, Any]:
 
 
 def case_data(ws: Workspace, case_no: str, *, show_personal: bool) -> dict[str, Any]:
+    """What the case page shows, remembered until the next commit to the catalog (or the day
+    changes: deadlines count days; or the workspace's paper types do). Not to be changed."""
+    kinds = paper_types(ws.templates_dir)
+    today = dt.date.today()
+    key = ("case page", case_no, show_personal, today, tuple(kinds))
+    return ws.cached(key, lambda: _case_data(ws, case_no, show_personal, today, kinds))
+
+
+def _case_data(
+    ws: Workspace, case_no: str, show_personal: bool, today: dt.date, kinds: Any
+) -> dict[str, Any]:
     with ws.read_session() as session:
-        case = get_case(session, case_no)
-        v = view(case, ws.calendar)
+        case = get_case(session, case_no, full=True)
+        v = view(case, ws.calendar, today)
         data = case_dict(v, show_personal=show_personal, full=True)
         data["时限"] = v.deadlines.due  # in force (extended when approved); 办结时限 is as entered
         docs = sorted(case.documents, key=lambda d: (d.section, d.doc_date or dt.date.min, d.id))
         signed = {d.signed_of_id for d in docs if d.signed_of_id is not None}
-        kinds = paper_types(ws.templates_dir)
         data["文书与材料"] = [_document_row(d, signed, kinds) for d in docs]
         data["时间线"] = [e.as_dict() for e in case_timeline(session, case)]
         data["编辑字段"] = [
