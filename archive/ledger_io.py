@@ -33,6 +33,7 @@ from docgen.ledger.export import check_table_suffix, write_rows
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import CaseRecord, ParseContext
 from docgen.ledger.reader import LedgerSheet, RawRow, SkippedSheet, iter_ledger
+from docgen.memo import FileMemo
 from docgen.model import Case, Petitioner
 from docgen.vocab import FLAGS, VOCAB_FILE, Vocabularies
 
@@ -92,8 +93,12 @@ class ImportResult:
 
 
 def load_vocabularies(ws: Workspace) -> Vocabularies:
-    """The bundled vocabularies extended by the workspace's vocabulary.json, if it has one."""
-    path = ws.root / VOCAB_FILE
+    """The bundled vocabularies extended by the workspace's vocabulary.json, if it has one (read
+    again only when the file changes: every filtered listing and search asks). Not to be changed."""
+    return _VOCABULARIES(ws.root / VOCAB_FILE)
+
+
+def _read_vocabularies(path: Path) -> Vocabularies:
     if not path.is_file():
         return Vocabularies.bundled()
     try:
@@ -101,6 +106,9 @@ def load_vocabularies(ws: Workspace) -> Vocabularies:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"工作区词表文件 {VOCAB_FILE} 无法读取：{exc}") from None
     return Vocabularies.extended(data, VOCAB_FILE)
+
+
+_VOCABULARIES = FileMemo(_read_vocabularies)
 
 
 READ_STAGE, WRITE_STAGE = "读取台账", "写入案件目录"  # progress stages (then indexing's 更新索引)
