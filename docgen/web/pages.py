@@ -150,8 +150,14 @@ _PAGE_LOCK = threading.Lock()
 
 def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
     """One page of the ledger (the same for every role: no personal data but names), remembered
-    until the cases table changes or the day does (deadlines count days)."""
+    until the cases table changes or the day does (deadlines count days); without a query while
+    nothing at all was committed to the catalog."""
     flt = check_case_filter(ws, flt)
+    key = ("ledger page", flt, page, dt.date.today())
+    return ws.cached(key, lambda: _ledger_page(ws, flt, page))
+
+
+def _ledger_page(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
     with ws.read_session() as session:
         key = (str(ws.root), flt, page, dt.date.today(), cases_version(session))
         with _PAGE_LOCK:
@@ -1052,7 +1058,17 @@ def search_page(request: Request) -> Response:
     return render(request, "search.html", {"data": data, "p": request.query_params,
                                            "categories": CATEGORIES, "statuses": STATUSES,
                                            "date_fields": DATE_FIELD_NAMES,
-                                           "saved": saved_links(ws)})  # fmt: skip
+                                           "saved": saved_links(ws),
+                                           "hits_html": hits_html(request, data)})  # fmt: skip
+
+
+def hits_html(request: Request, data: dict[str, Any]) -> Any:
+    """The search page's hits (the same for everyone who may see this result), rendered once
+    per result."""
+    from markupsafe import Markup
+
+    template = request.app.state.templates.get_template("search_hits.html")
+    return derived(data, "hits", lambda d: Markup(template.render(data=d)))
 
 
 # --- users (管理员) --------------------------------------------------------------------------------
