@@ -86,7 +86,8 @@ def _served_day(doc: Document) -> dt.date | None:
 
 
 def case_timeline(session: Session, case: Case) -> list[Event]:
-    """Every dated event of ``case``, oldest first."""
+    """Every dated event of ``case``, oldest first. A case read with its documents and events
+    (``get_case(full=True)``) is told from them; else they are queried."""
     events: list[Event] = []
     for day, kind in ((case.registered_on, "登记"), (case.accepted_on, "受理"),
                       (case.assigned_on, "交办"), (case.closed_on, "办结")):  # fmt: skip
