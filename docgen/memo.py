@@ -29,22 +29,35 @@ class VersionedMemo(Generic[T]):
     def __init__(self, size: int = 128) -> None:
         self.size = size
         self._items: OrderedDict[Hashable, tuple[Hashable, T]] = OrderedDict()
+        self._making: dict[tuple[Hashable, Hashable], threading.Event] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, version: Hashable, make: Callable[[], T]) -> T:
         """The value remembered for ``key`` at ``version``, else ``make()`` (remembered; an
-        exception is not)."""
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None and hit[0] == version:
+        exception is not). Callers asking for a value another thread is making wait for it
+        rather than make it again (several desks opening one case after a change); so ``make``
+        must not ask for its own key."""
+        while True:
+            with self._lock:
+                hit = self._items.get(key)
+                if hit is not None and hit[0] == version:
+                    self._items.move_to_end(key)
+                    return hit[1]
+                making = self._making.get((key, version))
+                if making is None:
+                    self._making[key, version] = threading.Event()
+                    break
+            making.wait()  # then look again (if that thread failed, this one makes it)
+        try:
+            value = make()
+            with self._lock:
+                self._items[key] = (version, value)
                 self._items.move_to_end(key)
-                return hit[1]
-        value = make()
-        with self._lock:
-            self._items[key] = (version, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        finally:
+            with self._lock:
+                self._making.pop((key, version)).set()
         return value
 
     def clear(self) -> None:

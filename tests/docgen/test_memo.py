@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+
+import pytest
 
 from docgen import memo
 from docgen.memo import FileMemo, VersionedMemo
@@ -22,6 +25,37 @@ def test_a_value_is_given_back_only_at_its_version() -> None:
     m.get("c", 2, make(5))  # "a" was the least recently used of three
     assert m.get("a", 2, make(6)) == 6
     assert made == [1, 3, 4, 5, 6]
+
+
+def test_threads_asking_at_once_wait_for_one_make() -> None:
+    m: VersionedMemo[str] = VersionedMemo()
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow() -> str:
+        calls.append("made")
+        started.set()
+        release.wait(10)
+        return "页面"
+
+    got: list[str] = []
+    first = threading.Thread(target=lambda: got.append(m.get("case", 7, slow)))
+    first.start()
+    started.wait(10)
+    others = [threading.Thread(target=lambda: got.append(m.get("case", 7, slow))) for _ in range(3)]
+    for t in others:
+        t.start()
+    release.set()
+    for t in (first, *others):
+        t.join(10)
+    assert got == ["页面"] * 4 and calls == ["made"]
+
+    def broken() -> str:
+        raise ValueError("坏")
+
+    with pytest.raises(ValueError):
+        m.get("other", 7, broken)
+    assert m.get("other", 7, lambda: "好") == "好"  # a failure is not remembered, nor waited on
 
 
 def test_a_file_is_read_again_when_it_changes(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
