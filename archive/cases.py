@@ -245,16 +245,18 @@ def view(case: Case, calendar: HolidayCalendar, today: dt.date | None = None) ->
     return CaseView(case, _deadlines(calendar, case, today))
 
 
-def get_case(session: Session, case_no: str, *, for_update: bool = False) -> Case:
-    """A case with its petitioners and follow-ups; ``for_update`` locks its row until the
+def get_case(
+    session: Session, case_no: str, *, for_update: bool = False, full: bool = False
+) -> Case:
+    """A case with its petitioners and follow-ups; ``full``: its documents and timeline events
+    too (what its page shows, in one query per table); ``for_update`` locks its row until the
     transaction ends (PostgreSQL: another desk editing it waits; SQLite locks the file anyway)."""
     case_no = caseno.clean(case_no)
     stmt = select(Case).with_for_update() if for_update else select(Case)
-    case = session.scalar(
-        stmt.where(Case.case_no == case_no).options(
-            selectinload(Case.petitioners), selectinload(Case.follow_ups)
-        )
-    )
+    loads = [selectinload(Case.petitioners), selectinload(Case.follow_ups)]
+    if full:
+        loads += [selectinload(Case.documents), selectinload(Case.events)]
+    case = session.scalar(stmt.where(Case.case_no == case_no).options(*loads))
     if case is None:
         raise NotFoundError(f"案件编号“{case_no}”不存在（可用 docgen case list 查看）")
     return case

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 import re
+import sqlite3
+import threading
 import zlib
+from collections.abc import Hashable
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -81,6 +85,49 @@ def create_catalog_engine(url: str | URL) -> Engine:
 def reader_engine(engine: Engine) -> Engine:
     """The same database and pool, for transactions that only read (see ``READ_ONLY``)."""
     return engine.execution_options(**{READ_ONLY: True})
+
+
+class CommitWatch:
+    """``version()``: a token that changes whenever a transaction commits to the catalog, from
+    any connection of any process, and stays equal while nothing does — the key of caches over
+    catalog data (``Workspace.catalog_version``). Cheap enough to ask on every request.
+
+    SQLite: ``PRAGMA data_version`` on a connection of the watch's own, outside the pool, that
+    never writes: its value changes with every commit another connection makes (and every
+    other connection is another). PostgreSQL: the current snapshot (``xmin:xmax:running``) —
+    two snapshots alike see the same data, and a commit either raises ``xmax`` or takes its
+    transaction off the running list — with the server's start time (a restarted or restored
+    server starts over). A token is read before the data it keys, so data is never older than
+    its token."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def version(self) -> Hashable:
+        if self.engine.dialect.name != "sqlite":
+            with reader_engine(self.engine).connect() as conn:
+                return tuple(conn.execute(_PG_VERSION).one())
+        path = self.engine.url.database
+        if not path or path == ":memory:":
+            return object()  # a private database: equal to nothing, nothing is cached
+        with self._lock:
+            if self._conn is None or self._pid != os.getpid():
+                self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                             check_same_thread=False)  # fmt: skip
+                self._pid = os.getpid()
+            return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None and self._pid == os.getpid():
+                self._conn.close()
+            self._conn = None
+
+
+_PG_VERSION = text("SELECT pg_current_snapshot()::text, pg_postmaster_start_time()")
 
 
 def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]

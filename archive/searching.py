@@ -18,6 +18,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen import atomic, chars
@@ -30,6 +31,7 @@ from docgen.archive.filters import (
 )
 from docgen.errors import ValidationError
 from docgen.locks import exclusive
+from docgen.memo import FileMemo
 
 if TYPE_CHECKING:
     from docgen.archive.workspace import Workspace
@@ -106,7 +108,10 @@ def _locked(ws: Workspace) -> Iterator[None]:
 
 
 def _read(ws: Workspace) -> dict[str, dict[str, Any]]:
-    path = ws.root / SAVED_FILE
+    return _read_file(ws.root / SAVED_FILE)
+
+
+def _read_file(path: Path) -> dict[str, dict[str, Any]]:
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -128,8 +133,16 @@ def _request(data: dict[str, Any]) -> SearchRequest:
 
 
 def saved_searches(ws: Workspace) -> dict[str, SearchRequest]:
-    """Every saved search by name, in name order."""
-    return {name: _request(data) for name, data in sorted(_read(ws).items())}
+    """Every saved search by name, in name order (the file is read again only when it changes:
+    the search page lists them every time)."""
+    return dict(_SAVED(ws.root / SAVED_FILE))
+
+
+def _read_saved(path: Path) -> dict[str, SearchRequest]:
+    return {name: _request(data) for name, data in sorted(_read_file(path).items())}
+
+
+_SAVED = FileMemo(_read_saved)
 
 
 def saved_search(ws: Workspace, name: str) -> SearchRequest:

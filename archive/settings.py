@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from docgen import atomic, caseno, chars
 from docgen.errors import ValidationError, WorkspaceError
+from docgen.memo import FileMemo
 from docgen.vocab import VOCAB_FILE, Vocabularies
 
 if TYPE_CHECKING:
@@ -112,8 +113,12 @@ class Settings:
 
 
 def load_vocabularies(ws: Workspace) -> Vocabularies:
-    """The bundled vocabularies extended by the workspace's vocabulary.json, if it has one."""
-    path = ws.root / VOCAB_FILE
+    """The bundled vocabularies extended by the workspace's vocabulary.json, if it has one (read
+    again only when the file changes: every filtered listing and search asks). Not to be changed."""
+    return _VOCABULARIES(ws.root / VOCAB_FILE)
+
+
+def _read_vocabularies(path: Path) -> Vocabularies:
     if not path.is_file():
         return Vocabularies.bundled()
     try:
@@ -121,3 +126,6 @@ def load_vocabularies(ws: Workspace) -> Vocabularies:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"工作区词表文件 {VOCAB_FILE} 无法读取：{exc}") from None
     return Vocabularies.extended(data, VOCAB_FILE)
+
+
+_VOCABULARIES = FileMemo(_read_vocabularies)

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, inspect, select
 from sqlalchemy.orm import Session, aliased
 
 from docgen.model import CURRENT, SUPERSEDED, VOID, Case, CaseEvent, Document
@@ -94,7 +94,8 @@ def _served_day(doc: Document) -> dt.date | None:
 
 
 def case_timeline(session: Session, case: Case) -> list[Event]:
-    """Every dated event of ``case``, oldest first."""
+    """Every dated event of ``case``, oldest first. A case read with its documents and events
+    (``get_case(full=True)``) is told from them; else they are queried."""
     events: list[Event] = []
     for day, kind in ((case.registered_on, "登记"), (case.accepted_on, "受理"),
                       (case.assigned_on, "交办"), (case.closed_on, "办结")):  # fmt: skip
@@ -102,9 +103,13 @@ def case_timeline(session: Session, case: Case) -> list[Event]:
             events.append(Event(day, kind, f"{kind}日期"))
     if case.extension_approved and case.extended_due_on:
         events.append(Event(case.extended_due_on, "延期", "经批准延期后的办结时限"))
-    docs = session.scalars(
-        select(Document).where(Document.case_id == case.id, Document.state != SUPERSEDED)
-    ).all()
+    loaded = inspect(case).unloaded.isdisjoint({"documents", "events"})  # get_case(full=True)
+    if loaded:
+        docs = sorted((d for d in case.documents if d.state != SUPERSEDED), key=lambda d: d.id)
+    else:
+        docs = session.scalars(
+            select(Document).where(Document.case_id == case.id, Document.state != SUPERSEDED)
+        ).all()
     linked = {f.document_id for f in case.follow_ups if f.document_id}
     for d in docs:
         if d.section == 0 or d.doc_date is None or d.id in linked:
@@ -125,7 +130,12 @@ def case_timeline(session: Session, case: Case) -> list[Event]:
         text = "回访" + "".join(f"，{v}" for v in (f.method, f.attitude) if v)
         events.append(Event(f.visited_on, "回访", text + ("，有回访记录" if paper else ""),
                             f.visitors, paper.doc_no if paper else None))  # fmt: skip
-    for e in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
+    logged = (
+        sorted(case.events, key=lambda e: e.id)
+        if loaded
+        else session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
+    )
+    for e in logged:
         if e.kind == STATUS:
             text = f"状态 {e.status_from or '—'} → {e.status_to}" + (
                 f"（{e.detail}）" if e.detail else ""

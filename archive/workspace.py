@@ -18,10 +18,10 @@ import logging
 import os
 import pwd
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -32,6 +32,7 @@ from docgen import atomic, caseno
 from docgen.archive import index_journal
 from docgen.archive.catalog import (
     BUSY_TIMEOUT_S,
+    CommitWatch,
     check_new_catalog,
     create_catalog_engine,
     migrate,
@@ -44,6 +45,7 @@ from docgen.archive.settings import SETTINGS_FILE, Settings
 from docgen.archive.tables import AuditEntry
 from docgen.clocks import HolidayCalendar
 from docgen.errors import ConflictError, ValidationError, WorkspaceError
+from docgen.memo import VersionedMemo
 from docgen.model import Document
 
 if TYPE_CHECKING:
@@ -56,6 +58,8 @@ CATALOG_FILE = "catalog.sqlite"
 #: Bits no workspace file or folder gets, whatever the umask: files are at most 0640 and
 #: folders 0750 (the owner writes, the owner's group reads, nobody else gets in).
 PRIVATE_UMASK = 0o027
+CACHED_VALUES = 512  # how many values ``Workspace.cached`` keeps (least recently used go first)
+T = TypeVar("T")
 
 
 @dataclass
@@ -67,6 +71,9 @@ class Workspace:
     _read_sessions: sessionmaker[Session] = field(repr=False)
     _calendar: HolidayCalendar | None = field(default=None, repr=False)
     _index: SearchIndex | None = field(default=None, repr=False)
+    _commits: CommitWatch | None = field(default=None, repr=False)
+    _memo: VersionedMemo[Any] = field(default_factory=lambda: VersionedMemo(CACHED_VALUES),
+                                      repr=False)  # fmt: skip
 
     # --- creation and discovery -------------------------------------------------------------
 
@@ -115,7 +122,8 @@ class Workspace:
         writers = sessionmaker(engine, expire_on_commit=False)
         event.listen(writers, "after_flush", index_journal.journal_changes)
         ws = cls(root, settings, engine, writers,
-                 sessionmaker(reader_engine(engine), expire_on_commit=False))  # fmt: skip
+                 sessionmaker(reader_engine(engine), expire_on_commit=False),
+                 _commits=CommitWatch(engine))  # fmt: skip
         recover_batches(root, ws.session)  # file writes a crash interrupted
         if index_journal.behind(ws):  # index work a crash left undone
             try:
@@ -141,6 +149,9 @@ class Workspace:
         )
 
     def close(self) -> None:
+        if self._commits is not None:
+            self._commits.close()
+        self._memo.clear()
         self.engine.dispose()
 
     # --- folders ----------------------------------------------------------------------------
@@ -193,6 +204,21 @@ class Workspace:
                 "另一位用户刚刚修改了同一案件，本次修改未保存（没有覆盖对方的修改）："
                 "请重新查看（docgen case show）后再改"
             ) from None
+
+    def catalog_version(self) -> Hashable:
+        """A token that changes whenever a transaction commits to the catalog — this process's
+        or any other's — and stays equal while none does (``catalog.CommitWatch``): one cheap
+        query, for caches over catalog data."""
+        if self._commits is None:  # a Workspace made by hand
+            self._commits = CommitWatch(self.engine)
+        return self._commits.version()
+
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, remembered under ``key`` until the next commit to the catalog by anyone
+        (``catalog_version``, read before ``make`` runs: the value is never older than the token
+        it is kept under). ``key`` names everything else the value depends on (the day, a
+        role's view, ...); callers must not change what they are given."""
+        return self._memo.get(key, self.catalog_version(), make)
 
     @contextlib.contextmanager
     def read_session(self) -> Iterator[Session]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -83,15 +84,32 @@ def read_meta(root: Path) -> Meta | None:
         raise ValueError("incomplete meta.json") from exc
 
 
+#: index root → (the ``stat`` of its meta.json, what it said): parsed again only when it changes
+_SEEN_META: dict[Path, tuple[tuple[int, ...], Meta]] = {}
+#: meta.json changed less than this before it was read is read again (a coarse clock could give
+#: a second change within that time the same times)
+SETTLED_NS = 2_000_000_000
+
+
 def stamp(root: Path) -> tuple[int, ...] | None:
     """What changes whenever the index does, for caches of search results: the inode and time
     of ``meta.json`` (a rebuild switches it) and of the active generation's folder (every commit
-    of either backend adds or renames files there). None when there is no usable index."""
+    of either backend adds or renames files there). None when there is no usable index.
+    ``meta.json`` is parsed again only when it changes (every search asks this)."""
     try:
-        meta = read_meta(root)
-        if meta is None:
-            return None
-        a, b = (root / META_FILE).stat(), (root / meta.active).stat()
+        a = (root / META_FILE).stat()
+        seen = (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns)
+        hit = _SEEN_META.get(root)
+        if hit is not None and hit[0] == seen:
+            meta = hit[1]
+        else:
+            found = read_meta(root)
+            if found is None:
+                return None
+            meta = found
+            if time.time_ns() - max(a.st_mtime_ns, a.st_ctime_ns) > SETTLED_NS:
+                _SEEN_META[root] = (seen, meta)
+        b = (root / meta.active).stat()
     except (OSError, ValueError):
         return None
     return (a.st_ino, a.st_mtime_ns, b.st_ino, b.st_mtime_ns)

@@ -150,8 +150,14 @@ _PAGE_LOCK = threading.Lock()
 
 def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
     """One page of the ledger (the same for every role: no personal data but names), remembered
-    until the cases table changes or the day does (deadlines count days)."""
+    until the cases table changes or the day does (deadlines count days); without a query while
+    nothing at all was committed to the catalog."""
     flt = check_case_filter(ws, flt)
+    key = ("ledger page", flt, page, dt.date.today())
+    return ws.cached(key, lambda: _ledger_page(ws, flt, page))
+
+
+def _ledger_page(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
     with ws.read_session() as session:
         key = (str(ws.root), flt, page, dt.date.today(), cases_version(session))
         with _PAGE_LOCK:
@@ -407,14 +413,24 @@ def _document_row(d: Document, signed: set[int], kinds: Any) -> dict[str, Any]:
 
 
 def case_data(ws: Workspace, case_no: str, *, show_personal: bool) -> dict[str, Any]:
+    """What the case page shows, remembered until the next commit to the catalog (or the day
+    changes: deadlines count days; or the workspace's paper types do). Not to be changed."""
+    kinds = paper_types(ws.templates_dir)
+    today = dt.date.today()
+    key = ("case page", case_no, show_personal, today, tuple(kinds))
+    return ws.cached(key, lambda: _case_data(ws, case_no, show_personal, today, kinds))
+
+
+def _case_data(
+    ws: Workspace, case_no: str, show_personal: bool, today: dt.date, kinds: Any
+) -> dict[str, Any]:
     with ws.read_session() as session:
-        case = get_case(session, case_no)
-        v = view(case, ws.calendar)
+        case = get_case(session, case_no, full=True)
+        v = view(case, ws.calendar, today)
         data = case_dict(v, show_personal=show_personal, full=True)
         data["时限"] = v.deadlines.due  # in force (extended when approved); 办结时限 is as entered
         docs = sorted(case.documents, key=lambda d: (d.section, d.doc_date or dt.date.min, d.id))
         signed = {d.signed_of_id for d in docs if d.signed_of_id is not None}
-        kinds = paper_types(ws.templates_dir)
         data["文书与材料"] = [_document_row(d, signed, kinds) for d in docs]
         data["时间线"] = [e.as_dict() for e in case_timeline(session, case)]
         data["编辑字段"] = [
@@ -1042,7 +1058,17 @@ def search_page(request: Request) -> Response:
     return render(request, "search.html", {"data": data, "p": request.query_params,
                                            "categories": CATEGORIES, "statuses": STATUSES,
                                            "date_fields": DATE_FIELD_NAMES,
-                                           "saved": saved_links(ws)})  # fmt: skip
+                                           "saved": saved_links(ws),
+                                           "hits_html": hits_html(request, data)})  # fmt: skip
+
+
+def hits_html(request: Request, data: dict[str, Any]) -> Any:
+    """The search page's hits (the same for everyone who may see this result), rendered once
+    per result."""
+    from markupsafe import Markup
+
+    template = request.app.state.templates.get_template("search_hits.html")
+    return derived(data, "hits", lambda d: Markup(template.render(data=d)))
 
 
 # --- users (管理员) --------------------------------------------------------------------------------

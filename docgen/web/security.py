@@ -78,15 +78,23 @@ async def guard(request: Request) -> None:
         return
     name = request.session.get("user")
     ws: Workspace = request.app.state.ws
-    user = None
-    if name:
-        with ws.read_session() as session:
-            user = get_active_user(session, str(name))
+    user = signed_in_user(ws, str(name)) if name else None
     if user is None:
         request.session.pop("user", None)
         raise LoginRequired()
     request.state.user = user
     acting_as(user.name)  # audit entries of this request name the signed-in user
+
+
+def signed_in_user(ws: Workspace, name: str) -> UserInfo | None:
+    """The active user ``name``, read again after every commit to the catalog (by this worker
+    or any other process: a user disabled, or changed, counts from the very next request)."""
+
+    def read() -> UserInfo | None:
+        with ws.read_session() as session:
+            return get_active_user(session, name)
+
+    return ws.cached(("signed-in user", name), read)
 
 
 def current(request: Request) -> UserInfo:

@@ -316,3 +316,17 @@ def test_served_paper_not_revised_and_leader_change_on_the_timeline(populated: W
     assert any(e.kind == "包案" and "→ 钱七" in e.text and e.day == dt.date(2024, 10, 10)
                for e in events)  # fmt: skip
     assert any(e.kind == "送达" and e.day == dt.date(2024, 10, 9) for e in events)
+    run, day = Cli(populated), ("--date", "2024-09-28")
+    first = _json(run("paper", "make", "交办函", "--case", CASE, *day, "--json"))
+    run("paper", "revise", first["文号"], "--set", "联系人=李四", "--date", "2024-09-29")
+    second = _json(run("paper", "make", "交办函", "--case", CASE, *day, "--new", "--json"))
+    run("paper", "void", second["文号"], "--reason", "重复发文")
+    run("case", "visit", CASE, "--date", "2024-10-12", "--method", "电话")
+    run("case", "edit", CASE, "--set", "状态=已办结", "--set", "办结日期=2024-10-15",
+        "--date", "2024-10-15")  # fmt: skip
+    with populated.session() as s:  # the case page reads it from the loaded case: the same
+        queried = case_timeline(s, get_case(s, CASE))
+        s.expunge_all()
+        assert case_timeline(s, get_case(s, CASE, full=True)) == queried
+    assert {"包案", "送达", "回访", "状态", "交办"} <= {e.kind for e in queried}
+    assert any("第2版" in e.text for e in queried) and any("已作废" in e.text for e in queried)
