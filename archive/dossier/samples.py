@@ -84,7 +84,10 @@ def make_scan(path: Path, seed: int = 0, *, dpi: int = 150, quality: int = 70,
 
     rnd = random.Random(seed)
     width, height = round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)
-    img = Image.effect_noise((width, height), 18).point(lambda v: 200 + v // 8)
+    # The paper's grain from ``seed`` (Image.effect_noise draws on the C library's rand(), so
+    # the same seed gave another page, and OCR another reading, after other scans were made)
+    grain = Image.frombytes("L", (width, height), rnd.randbytes(width * height))
+    img = grain.point(lambda v: 212 + v // 32)
     draw = ImageDraw.Draw(img)
     if lines:
         from docgen.fonts import resolve_fonts
