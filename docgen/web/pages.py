@@ -42,6 +42,7 @@ from docgen.errors import NotFoundError, ValidationError
 from docgen.index import layout
 from docgen.ledger.fields import FIELDS
 from docgen.ledger.parse import parse_assignments, parse_date
+from docgen.memo import VersionedMemo
 from docgen.model import CURRENT, STATE_LABELS, Document
 from docgen.papers.registry import CASE_FIELDS, FIELD_KIND_LABELS, get_paper_type, paper_types
 from docgen.vocab import (
@@ -143,9 +144,7 @@ def _filter(status, category, group, unit, leader, flag, overdue) -> CaseFilter:
                       flag=flag or None)  # fmt: skip
 
 
-_PAGE_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_PAGE_CACHE_SIZE = 64
-_PAGE_LOCK = threading.Lock()
+_LEDGER_PAGES: VersionedMemo[dict[str, Any]] = VersionedMemo(64)  # by cases_version
 
 
 def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
@@ -159,17 +158,9 @@ def cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
 
 def _ledger_page(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
     with ws.read_session() as session:
-        key = (str(ws.root), flt, page, dt.date.today(), cases_version(session))
-        with _PAGE_LOCK:
-            if key in _PAGE_CACHE:
-                _PAGE_CACHE.move_to_end(key)
-                return _PAGE_CACHE[key]
-    data = _cases_data(ws, flt, page)
-    with _PAGE_LOCK:
-        _PAGE_CACHE[key] = data
-        while len(_PAGE_CACHE) > _PAGE_CACHE_SIZE:
-            _PAGE_CACHE.popitem(last=False)
-    return data
+        version = cases_version(session)
+    key = (str(ws.root), flt, page, dt.date.today())
+    return _LEDGER_PAGES.get(key, version, lambda: _cases_data(ws, flt, page))
 
 
 def _cases_data(ws: Workspace, flt: CaseFilter, page: int) -> dict[str, Any]:
@@ -247,18 +238,19 @@ def cases_page(request: Request) -> Response:
 
 _DERIVED: OrderedDict[tuple[int, str], tuple[dict[str, Any], Any]] = OrderedDict()
 _DERIVED_SIZE = 256
+_DERIVED_LOCK = threading.Lock()
 
 
 def derived(data: dict[str, Any], name: str, make: Any) -> Any:
     """``make(data)`` once per cached page or search result (its HTML rows, its JSON bytes): the
     cached object keys it, and is kept alive beside what was made of it."""
     key = (id(data), name)
-    with _PAGE_LOCK:
+    with _DERIVED_LOCK:
         hit = _DERIVED.get(key)
         if hit is not None and hit[0] is data:
             return hit[1]
     value = make(data)
-    with _PAGE_LOCK:
+    with _DERIVED_LOCK:
         _DERIVED[key] = (data, value)
         while len(_DERIVED) > _DERIVED_SIZE:
             _DERIVED.popitem(last=False)

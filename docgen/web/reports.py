@@ -9,8 +9,6 @@ import datetime as dt
 import functools
 import shutil
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +25,7 @@ from docgen.archive.reports.rows import month_end
 from docgen.archive.tables import IndexJournalEntry
 from docgen.archive.workspace import Workspace
 from docgen.dates import cn_date
+from docgen.memo import VersionedMemo
 from docgen.reports.paper import Figure
 from docgen.reports.stats import MonthlyFigures, Tally
 from docgen.reports.wording import monthly_blocks
@@ -57,10 +56,7 @@ def months_offered(ws: Workspace) -> tuple[list[str], str]:
 
 
 T = TypeVar("T")
-_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_CACHE_SIZE = 32
-_CACHE_LOCK = threading.Lock()
-_MAKING: dict[tuple[Any, ...], threading.Lock] = {}
+_MEMO: VersionedMemo[Any] = VersionedMemo(32)
 
 
 def catalog_state(ws: Workspace) -> tuple[Any, ...]:
@@ -78,26 +74,7 @@ def catalog_state(ws: Workspace) -> tuple[Any, ...]:
 def cached(ws: Workspace, name: str, month: str, make: Callable[[], T]) -> T:
     """``make()`` once per (workspace, what, month, catalog state): the figures of 10,000 cases
     take seconds. Requests for the same key wait for the one computing it."""
-    key = (str(ws.root), name, month, catalog_state(ws))
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]  # type: ignore[no-any-return]
-        making = _MAKING.setdefault(key, threading.Lock())
-    with making:
-        with _CACHE_LOCK:
-            if key in _CACHE:
-                return _CACHE[key]  # type: ignore[no-any-return]
-        try:
-            value = make()
-        finally:
-            with _CACHE_LOCK:
-                _MAKING.pop(key, None)
-        with _CACHE_LOCK:
-            _CACHE[key] = value
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    return value
+    return _MEMO.get((str(ws.root), name, month), catalog_state(ws), make)  # type: ignore[no-any-return]
 
 
 def figures(ws: Workspace, month: str) -> MonthlyFigures:
