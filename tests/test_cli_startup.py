@@ -114,19 +114,23 @@ def test_a_whoosh_index_finds_its_classes_under_the_names_it_recorded() -> None:
         analysis.Compiler  # noqa: B018
 
 
+#: Python source that records every program a child process starts (in ``runs``)
+_COUNT_RUNS = (
+    "runs = []\n"
+    "real = subprocess.Popen.__init__\n"
+    "def counted(self, *args, **kwargs):\n"
+    "    runs.append(args[0] if args else kwargs.get('args'))\n"
+    "    real(self, *args, **kwargs)\n"
+    "subprocess.Popen.__init__ = counted\n"
+)
+
+
 def test_making_a_paper_starts_no_other_program(populated: Workspace) -> None:
     """The installed fonts are listed by libfontconfig in the process (no fc-list), and the
     typesetter's libraries load without lookups (``test_the_typesetter_loads_…``)."""
     argv = ["-w", str(populated.root), "paper", "make", "交办函", "--case", "XF2024-0003"]
     code = (
-        "import subprocess, sys\n"
-        "runs = []\n"
-        "real = subprocess.Popen.__init__\n"
-        "def counted(self, *args, **kwargs):\n"
-        "    runs.append(args[0] if args else kwargs.get('args'))\n"
-        "    real(self, *args, **kwargs)\n"
-        "subprocess.Popen.__init__ = counted\n"
-        f"sys.argv = ['docgen', *{argv!r}]\n"
+        "import subprocess, sys\n" + _COUNT_RUNS + f"sys.argv = ['docgen', *{argv!r}]\n"
         "from docgen.cli import main\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
@@ -226,13 +230,8 @@ def test_opening_a_current_workspace_loads_no_alembic(tmp_path) -> None:  # type
 
 _LIBRARIES = (
     "import json, re, subprocess, sys\n"
-    "runs = []\n"
-    "real = subprocess.Popen.__init__\n"
-    "def counted(self, *args, **kwargs):\n"
-    "    runs.append(args[0] if args else kwargs.get('args'))\n"
-    "    real(self, *args, **kwargs)\n"
-    "subprocess.Popen.__init__ = counted\n"
-    "{imports}\n"
+    + _COUNT_RUNS  # no braces: _LIBRARIES is a str.format template
+    + "{imports}\n"
     "maps = open('/proc/self/maps').read()\n"
     "libs = sorted(set(re.findall(r'\\S*lib(?:pango|harfbuzz|gobject|fontconfig)[^\\s/]*$', maps, re.M)))\n"
     "print(json.dumps({{'runs': len(runs), 'libs': libs}}))\n"
