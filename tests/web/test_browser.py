@@ -94,9 +94,19 @@ class Shots:
 
 
 def _text(driver) -> str:  # type: ignore[no-untyped-def]
+    """The page's text; "" while a click's new page replaces the old one (Chromium then says the
+    body it found "does not belong to the document": a stale element under another name)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
 
-    return str(driver.find_element(By.TAG_NAME, "body").text)
+    try:
+        return str(driver.find_element(By.TAG_NAME, "body").text)
+    except StaleElementReferenceException:
+        return ""
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc.msg):
+            return ""
+        raise
 
 
 def _login(driver, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
